@@ -1,0 +1,125 @@
+"""Stage 1 — read: bytes on disk → a decoded, line-split :class:`SourceDocument`.
+
+Pure apart from reading the file. Rejects empty files, binary files with a text name and
+undecodable text with an :class:`~extractors.errors.ExtractionError` naming the file; a file
+cut inside a multi-byte character (a truncated download) is decoded up to the cut and
+flagged ``truncated``.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .errors import ExtractionError
+from .settings import DEFAULT_SETTINGS, ExtractSettings
+
+TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
+NATIVE_SUFFIXES = {".pdf", ".docx", ".xlsx"}
+
+
+@dataclass
+class SourceDocument:
+    source_file: str  # path relative to the raw dir, '/'-separated
+    path: Path
+    content_hash: str  # sha256 of the bytes
+    data: bytes
+    text: str = ""
+    encoding: Optional[str] = None
+    lines: list[str] = field(default_factory=list)  # lines[0] is line 1
+    dialect: str = "prose"
+    truncated: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def line(self, number: int) -> str:
+        return self.lines[number - 1]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def relative_name(path: Path, raw_dir: Optional[Path]) -> str:
+    if raw_dir is not None:
+        try:
+            return path.resolve().relative_to(raw_dir.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def _looks_binary(data: bytes, settings: ExtractSettings) -> bool:
+    head = data[:65536]
+    if b"\x00" in head:
+        return True
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return control / max(len(head), 1) > settings.binary_control_ratio
+
+
+def decode(data: bytes, source_file: str, settings: ExtractSettings = DEFAULT_SETTINGS) -> tuple[str, str, bool]:
+    """Return (text, encoding, truncated)."""
+    for enc in settings.encodings:
+        try:
+            return data.decode(enc), enc.replace("-sig", ""), False
+        except UnicodeDecodeError as exc:
+            # a UTF-8 file cut inside its last character: keep what is there, flag it
+            if enc.startswith("utf-8") and exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+                return data[: exc.start].decode(enc), "utf-8", True
+            continue
+    raise ExtractionError(source_file, "read", f"not valid text in any of {', '.join(settings.encodings)}")
+
+
+def detect_dialect(lines: list[str]) -> str:
+    """Which text dialect a document is in (see README: four text dialects)."""
+    n = len(lines)
+    # DOCX text: one cell per line, the line starts with a tab and holds no other tab
+    tab_cell = sum(1 for ln in lines if ln.startswith("\t") and "\t" not in ln[1:])
+    # PDF→markdown: a row per line, cells separated by tabs
+    tab_sep = sum(1 for ln in lines if ln.count("\t") >= 2)
+    html = sum(1 for ln in lines if "<p>" in ln or "<input" in ln or "<table" in ln or "<td" in ln)
+    md = sum(1 for ln in lines if ln.startswith("- ") or ln.startswith("#"))
+    if n == 0:
+        return "prose"
+    if html or (tab_sep >= 5 and tab_sep > tab_cell):
+        return "markdown"
+    if tab_cell >= max(5, n * 0.05):
+        return "docx_text"
+    # pdftotext: many short lines that end mid-sentence (no closing punctuation) and form feeds
+    nonblank = [ln for ln in lines if ln.strip()]
+    formfeeds = sum(1 for ln in lines if "\f" in ln)
+    open_ended = sum(1 for ln in nonblank if ln.rstrip()[-1:] not in "。；;：:）)！？")
+    if formfeeds or (nonblank and open_ended / len(nonblank) > 0.6 and len(nonblank) > 200):
+        return "pdftotext"
+    return "prose"
+
+
+def read_document(path: Path, raw_dir: Optional[Path] = None, settings: ExtractSettings = DEFAULT_SETTINGS) -> SourceDocument:
+    """Read one text document. Raises ExtractionError on empty, binary or undecodable input."""
+    path = Path(path)
+    name = relative_name(path, raw_dir)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ExtractionError(name, "read", f"cannot open: {exc.strerror}") from exc
+    if size > settings.max_bytes:
+        raise ExtractionError(name, "read", f"file is {size} bytes, more than the {settings.max_bytes} allowed")
+    data = path.read_bytes()
+    doc = SourceDocument(source_file=name, path=path, content_hash=content_hash(data), data=data)
+    if not data.strip():
+        raise ExtractionError(name, "read", "empty file (0 bytes of text)")
+    if _looks_binary(data, settings):
+        raise ExtractionError(name, "read", "binary content in a text file (NUL or control bytes); "
+                              "PDF, DOCX and XLSX need their native suffix")
+    text, enc, truncated = decode(data, name, settings)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    doc.text, doc.encoding, doc.truncated = text, enc, truncated
+    doc.lines = text.split("\n")
+    if doc.lines and doc.lines[-1] == "":
+        doc.lines.pop()
+    if truncated:
+        doc.warnings.append(f"file ends inside a character at byte {len(data)}: truncated download?")
+    if enc != "utf-8":
+        doc.warnings.append(f"decoded as {enc}, not UTF-8")
+    doc.dialect = detect_dialect(doc.lines)
+    return doc
