@@ -20,6 +20,7 @@ TABLE_KINDS: dict[str, str] = {
     "fixed_assets": "固定资产占用情况表",
     "performance_targets": "项目支出绩效目标表",
     "unit_composition": "单位构成表",
+    "three_public_comparison": "“三公”经费预算情况及增减变化（两年对比）表",
     "unknown": "未识别表格",
 }
 
@@ -56,6 +57,9 @@ COLUMN_KEYS: dict[str, str] = {
     "training": "培训费",
     "prior_year": "上年预算数",
     "quantity": "数量",
+    "asset_value": "价值（固定资产）",
+    "change": "增减金额",
+    "unit_price": "单价",
     "other": "其他（未识别的列，见 column_label）",
 }
 

@@ -1,0 +1,400 @@
+"""Stage 4 — parse: a table's grid rows → TableRow + TableAmount (long format).
+
+Pure functions: :func:`parse_table` takes the rows of one table (header rows first), its
+kind, unit and ids and returns (rows, amounts, problems). Column meaning comes from the
+printed headers (→ settings.COLUMN_KEYS, unknown → 'other' with the label kept);
+classification codes are normalised (``201 03 01`` → ``2010301``, 类/款/项 columns joined);
+amounts are Decimal exactly as printed (thousands separators stripped, blank → None).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+from ..blocks import Cell, squash
+from ..errors import ExtractionError
+from ..records import TableAmount, TableRow
+from ..settings import ExtractSettings
+
+AMOUNT_RE = re.compile(r"^[-−–]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_CODE_RE = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}$")
+_TOTAL_RE = re.compile(r"^(?:合\s*计|总\s*计|收\s*入\s*总\s*计|支\s*出\s*总\s*计|本年收入合计|本年支出合计|.*(?:合计|总计))$")
+_SUBTOTAL_RE = re.compile(r"小计$")
+_YEAR_COL = re.compile(r"((?:19|20)\d{2})年")
+
+TWO_SIDED_KINDS = {"income_expenditure_summary", "fiscal_appropriation_summary"}
+ECONOMIC_KINDS = {"general_budget_basic_expenditure"}
+
+# (key, patterns) checked in order against the squashed column label
+_KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("carryover", ("上年结转", "年初结转", "年初财政拨款结转", "结转结余")),
+    ("current_year_revenue", ("本年收入",)),
+    ("fiscal_appropriation", ("财政拨款收入",)),
+    ("general_budget", ("一般公共预算",)),
+    ("gov_fund", ("政府性基金", "基金预算")),
+    ("state_capital", ("国有资本经营",)),
+    ("fiscal_special_account", ("财政专户",)),
+    ("business_income", ("事业收入",)),
+    ("operating_expenditure", ("经营支出",)),
+    ("operating_income", ("经营收入",)),
+    ("superior_subsidy", ("上级补助",)),
+    ("subsidiary_remittance", ("附属单位上缴",)),
+    ("subsidy_to_subsidiary", ("对附属单位补助",)),
+    ("remittance_to_superior", ("上解上级", "上缴上级")),
+    ("other_income", ("其他收入",)),
+    ("unit_funds", ("单位资金",)),
+    ("basic", ("基本支出",)),
+    ("project", ("项目支出",)),
+    ("personnel", ("人员经费",)),
+    ("public", ("公用经费",)),
+    ("overseas_travel", ("因公出国",)),
+    ("vehicle_purchase", ("公务用车购置费",)),
+    ("vehicle_operation", ("公务用车运行",)),
+    ("vehicle_total", ("公务用车",)),
+    ("official_reception", ("公务接待",)),
+    ("meeting", ("会议费",)),
+    ("training", ("培训费",)),
+    ("change", ("增减",)),
+    ("asset_value", ("价值",)),
+    ("unit_price", ("单价",)),
+    ("quantity", ("数量",)),
+    ("fiscal_appropriation", ("财政拨款",)),
+    ("total", ("合计", "预算数", "金额", "总计", "小计", "预算")),
+]
+
+_SEQ_LABELS = ("序号", "栏次")
+_CODE_LABELS = ("编码", "代码", "科目代码")
+_NAME_LABELS = ("名称", "项目", "科目", "单位名称", "项目名称", "收入项目")
+
+
+def parse_amount(text: str) -> tuple[Optional[Decimal], bool]:
+    """→ (amount, ok). Blank → (None, True); not a number → (None, False)."""
+    t = text.strip().replace(" ", "")
+    if not t or t in ("-", "—", "--", "－"):
+        return None, True
+    t = t.replace("，", ",")
+    if not AMOUNT_RE.match(t):
+        return None, False
+    t = t.replace(",", "").replace("−", "-").replace("–", "-")
+    try:
+        return Decimal(t), True
+    except InvalidOperation:  # pragma: no cover - the regex guards this
+        return None, False
+
+
+def normalise_code(text: str) -> Optional[str]:
+    t = text.strip()
+    if not t:
+        return None
+    if _CODE_RE.match(t):
+        return re.sub(r"\s+", "", t)
+    return None
+
+
+def column_key(label: str, parent: str = "") -> str:
+    """Map a printed column header (and its parent header) to a COLUMN_KEYS key."""
+    lab = squash(label)
+    par = squash(parent)
+    if lab in ("小计", "合计") and "本年收入" in par:
+        return "current_year_revenue"
+    if lab in ("合计", "小计", "预算数", "金额", "总计"):
+        return "total"
+    for text in (lab, par) if lab else (par,):
+        if not text:
+            continue
+        for key, pats in _KEY_RULES:
+            if any(p in text for p in pats):
+                return key
+    return "other"
+
+
+@dataclass
+class Column:
+    index: int
+    label: str  # printed header text, parent first, joined by '/'
+    leaf: str  # the lowest printed header text
+    role: str  # seq | code | name | amount | text
+    key: str = "other"
+    side: Optional[str] = None
+    code_part: Optional[str] = None  # 类 | 款 | 项 for split code columns
+
+
+def _align_upper(upper: list[str], lower: list[str]) -> list[str]:
+    """Spread a header row printed with merged cells (fewer cells) over the lower row's
+    columns: an upper cell above a blank lower cell spans down into it; an upper cell above
+    printed lower cells spans across them (a group ends at a blank lower cell, at a label
+    repeated inside the group, or after the code/name pair for 科目 headers)."""
+    n = len(lower)
+    out = [""] * n
+    j = 0
+    for ui, u in enumerate(upper):
+        if j >= n:
+            break
+        remaining = len(upper) - ui - 1
+        if not lower[j]:
+            out[j] = u
+            j += 1
+            continue
+        seen: set[str] = set()
+        start = j
+        is_subject = "科目" in u
+        while j < n and lower[j] and lower[j] not in seen and (n - j - 1) >= 0:
+            if is_subject and j > start and not re.search(r"编码|名称|代码|类|款|项", lower[j]):
+                break
+            if j > start and n - j <= remaining and remaining > 0:
+                break
+            seen.add(lower[j])
+            out[j] = u
+            j += 1
+        if j == start:  # nothing consumed: map onto this column anyway
+            out[j] = u
+            j += 1
+    return out
+
+
+def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[Column]:
+    """Build the column model from the printed header rows (top to bottom)."""
+    levels: list[list[str]] = []
+    rows = [[squash(c) for c in r] for r in header_rows if any(c.strip() for c in r)]
+    rows = [r for r in rows if not (r and r[0] in _SEQ_LABELS[1:])]
+    # align every header row to the table width, bottom-up
+    aligned: list[list[str]] = []
+    below: Optional[list[str]] = None
+    for r in reversed(rows):
+        if len(r) < width:
+            if below is not None and len(below) == width:
+                r = _align_upper(r, below)
+            else:
+                r = [""] * (width - len(r)) + r if False else r + [""] * (width - len(r))
+        elif len(r) > width:
+            r = r[:width]
+        aligned.append(r)
+        below = r
+    levels = list(reversed(aligned))
+    cols: list[Column] = []
+    for j in range(width):
+        stack = []
+        for lv in levels:
+            t = lv[j] if j < len(lv) else ""
+            if t and (not stack or stack[-1] != t):
+                stack.append(t)
+        leaf = stack[-1] if stack else ""
+        parent = stack[-2] if len(stack) >= 2 else ""
+        label = "/".join(stack)
+        role = "amount"
+        if leaf in _SEQ_LABELS or (not leaf and j == 0 and parent in _SEQ_LABELS):
+            role = "seq"
+        elif any(p in leaf for p in _CODE_LABELS) or leaf in ("类", "款", "项"):
+            role = "code"
+        elif any(leaf.endswith(p) or leaf == p for p in _NAME_LABELS) and "预算" not in leaf:
+            role = "name"
+        col = Column(j, label, leaf, role)
+        if leaf in ("类", "款", "项"):
+            col.code_part = leaf
+        if role == "amount":
+            col.key = column_key(leaf, parent)
+        cols.append(col)
+    # year columns (2024年度预算 / 2025年度预算): the later year is the budget, the earlier the prior
+    years = {c.index: int(m.group(1)) for c in cols if c.role == "amount" and (m := _YEAR_COL.search(c.leaf))}
+    if len(years) >= 2:
+        latest = max(years.values())
+        for c in cols:
+            if c.index in years:
+                c.key = "total" if years[c.index] == latest else "prior_year"
+    if kind in TWO_SIDED_KINDS:
+        name_cols = [c.index for c in cols if c.role == "name"]
+        split = name_cols[1] if len(name_cols) >= 2 else None
+        for c in cols:
+            if c.role in ("name", "amount"):
+                c.side = "revenue" if split is None or c.index < split else "expenditure"
+        for c in cols:  # the revenue side's 预算数/金额 and the expenditure side's 合计 are totals
+            if c.role == "amount" and c.key in ("other",):
+                c.key = "total"
+    return cols
+
+
+def _row_kind_label(text: str) -> Optional[str]:
+    t = squash(text)
+    if not t:
+        return None
+    if _TOTAL_RE.match(t):
+        return "total"
+    if _SUBTOTAL_RE.search(t):
+        return "subtotal"
+    return "detail"
+
+
+def is_data_row(texts: list[str]) -> bool:
+    """A row below the header: it prints a number or a classification code (序号/栏次 aside)."""
+    if not texts:
+        return False
+    first = squash(texts[0])
+    if first in _SEQ_LABELS:
+        return False
+    for t in texts[1:] if AMOUNT_RE.match(first or "x") and len(texts) > 2 else texts:
+        s = t.strip()
+        if s and (AMOUNT_RE.match(s.replace(" ", "")) or normalise_code(s)):
+            return True
+    return False
+
+
+def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind: str,
+                unit: Optional[str], entity_code: Optional[str],
+                settings: ExtractSettings) -> tuple[list[TableRow], list[TableAmount], list[str]]:
+    """Parse one table's grid. Returns (table_rows, table_amounts, problems).
+
+    Raises ExtractionError only for input that is not a grid at all.
+    """
+    if not isinstance(rows, list):
+        raise ExtractionError(source_file, "parse", "table rows are not a list")
+    problems: list[str] = []
+    texts = [[c.text if isinstance(c, Cell) else str(c) for c in r] for r in rows]
+    first_data = next((i for i, r in enumerate(texts) if is_data_row(r)), None)
+    if first_data is None:
+        return [], [], problems
+    header = texts[:first_data]
+    data = rows[first_data:]
+    width = max(len(r) for r in texts[first_data:]) if data else 0
+    cols = header_columns(header, width, kind)
+    # no printed code/name header: guess from the data (first text column = name)
+    if not any(c.role in ("name", "code") for c in cols):
+        for c in cols:
+            vals = [texts[first_data + k][c.index] for k in range(len(data)) if c.index < len(texts[first_data + k])]
+            vals = [v for v in vals if v.strip()]
+            if vals and all(normalise_code(v) for v in vals):
+                c.role = "code"
+            elif vals and not all(parse_amount(v)[1] for v in vals):
+                c.role = "name" if not any(x.role == "name" for x in cols) else "text"
+                if kind in TWO_SIDED_KINDS:
+                    c.role = "name"
+            if c.role != "amount":
+                c.key = "other"
+        if kind in TWO_SIDED_KINDS:
+            cols = header_columns(header, width, kind) if False else cols
+            names = [c.index for c in cols if c.role == "name"]
+            split = names[1] if len(names) >= 2 else None
+            for c in cols:
+                if c.role in ("name", "amount"):
+                    c.side = "revenue" if split is None or c.index < split else "expenditure"
+    # an amount column whose cells are mostly words is a text column (采购物品名称, 计量单位 …)
+    for c in cols:
+        if c.role != "amount":
+            continue
+        vals = [texts[first_data + k][c.index].strip() for k in range(len(data))
+                if c.index < len(texts[first_data + k]) and texts[first_data + k][c.index].strip()]
+        bad = sum(1 for v in vals if not parse_amount(v)[1])
+        if vals and bad * 2 > len(vals):
+            c.role = "text"
+    economic = kind in ECONOMIC_KINDS or any("经济分类" in c.label for c in cols)
+    functional = any("功能分类" in c.label for c in cols)
+    two_sided = kind in TWO_SIDED_KINDS and any(c.side == "expenditure" for c in cols)
+
+    out_rows: list[TableRow] = []
+    out_amounts: list[TableAmount] = []
+    row_no = 0
+
+    def emit(line_no, row_kind, code, code_raw, name, label, raw, code_system, amounts, page=None):
+        nonlocal row_no
+        row_no += 1
+        out_rows.append(TableRow(source_file, table_id, row_no, line_no, row_kind, code, code_raw, name, raw,
+                                 entity_code, code_system, page, label))
+        for col, amt, amt_raw, side, ln in amounts:
+            out_amounts.append(TableAmount(source_file, table_id, row_no, col.key, col.label or col.leaf,
+                                           amt, amt_raw, unit, entity_code, ln, page, side))
+        return row_no
+
+    pending: list[tuple[int, str]] = []  # (index into out_rows, code) for row_kind resolution
+    for r in data:
+        cells = list(r) + [Cell("", None)] * (width - len(r))
+        raw = " | ".join(c.text for c in r)
+        if not any(c.text.strip() for c in r):
+            continue  # an empty printed row of an empty table
+        line_no = next((c.line_number for c in r if c.line_number), None)
+        page = next((c.page for c in r if c.page), None)
+        if two_sided:
+            for side in ("revenue", "expenditure"):
+                side_cols = [c for c in cols if c.side == side]
+                label_txt = " ".join(cells[c.index].text.strip() for c in side_cols if c.role == "name"
+                                     and cells[c.index].text.strip())
+                amts = []
+                for c in side_cols:
+                    if c.role != "amount":
+                        continue
+                    txt = cells[c.index].text.strip()
+                    amt, ok = parse_amount(txt)
+                    if not ok:
+                        problems.append(f"line {line_no}: not an amount in column {c.label!r}: {txt!r}")
+                    amts.append((c, amt, txt, side, cells[c.index].line_number or line_no))
+                if not label_txt and all(a[1] is None for a in amts):
+                    continue
+                rk = _row_kind_label(label_txt) or "detail"
+                if rk == "subtotal":
+                    rk = "detail"
+                emit(line_no, rk, None, None, label_txt or None, label_txt or None, raw, None, amts, page)
+            continue
+        code_parts = [cells[c.index].text.strip() for c in cols if c.role == "code"]
+        code_raw = " ".join(p for p in code_parts if p) or None
+        code = None
+        if code_raw:
+            code = normalise_code(code_raw) if len(code_parts) == 1 else (
+                normalise_code("".join(p for p in code_parts if p)) if all(p.isdigit() for p in code_parts if p) else None)
+            if code is None:
+                digits = re.sub(r"\s+", "", code_raw)
+                if digits.isdigit():
+                    code = digits
+                    problems.append(f"line {line_no}: code {code_raw!r} has an unexpected length")
+        name_parts = [cells[c.index].text.strip() for c in cols if c.role in ("name", "text") and cells[c.index].text.strip()]
+        name = " ".join(name_parts) or None
+        amts = []
+        for c in cols:
+            if c.role != "amount":
+                continue
+            txt = cells[c.index].text.strip()
+            amt, ok = parse_amount(txt)
+            if not ok:
+                problems.append(f"line {line_no}: not an amount in column {c.label!r}: {txt!r}")
+            amts.append((c, amt, txt, None, cells[c.index].line_number or line_no))
+        if code is None and name is None and code_raw is None and all(a[1] is None for a in amts):
+            continue
+        code_system = None
+        if code:
+            if economic:
+                code_system = "economic"
+            elif functional:
+                code_system = "functional"
+            elif code[0] == "3" and len(code) in settings.economic_code_lengths:
+                code_system = "economic"
+            elif code[0] == "2":
+                code_system = "functional"
+            lengths = settings.economic_code_lengths if code_system == "economic" else settings.functional_code_lengths
+            if len(code) not in lengths:
+                problems.append(f"line {line_no}: {code_system or 'classification'} code {code!r} "
+                                f"has {len(code)} digits")
+        if code:
+            rk = "detail"
+        else:
+            rk = _row_kind_label(name or "") or "detail"
+        label = None if code else name
+        emit(line_no, rk, code, code_raw, name, label, raw, code_system, amts, page)
+        if code:
+            pending.append((len(out_rows) - 1, code))
+    # row kinds of code rows: subtotal when its children follow, repeated_subtotal when a
+    # subtotal's code is printed again later (one linear pass)
+    seen_subtotal: set[str] = set()
+    for k, (idx, code) in enumerate(pending):
+        nxt = pending[k + 1][1] if k + 1 < len(pending) else None
+        has_children = nxt is not None and len(nxt) > len(code) and nxt.startswith(code)
+        row = out_rows[idx]
+        if code in seen_subtotal:
+            kind_ = "repeated_subtotal"
+        elif has_children:
+            kind_ = "subtotal"
+            seen_subtotal.add(code)
+        else:
+            kind_ = "detail"
+        if kind_ != row.row_kind:
+            from dataclasses import replace
+            out_rows[idx] = replace(row, row_kind=kind_)
+    return out_rows, out_amounts, problems

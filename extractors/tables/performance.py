@@ -1,0 +1,304 @@
+"""项目支出绩效目标表 → one Project + one PerformanceIndicator per 三级指标 line.
+
+Two inputs: a cell grid (DOCX text / markdown: :func:`parse_performance_grid`) and raw
+pdftotext lines where cells are wrapped line by line (:func:`parse_performance_lines`).
+Pure functions; targets are parsed into comparator / Decimal value / unit.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+from ..blocks import Cell, squash
+from ..records import PerformanceIndicator, Project
+
+_TARGET_RE = re.compile(
+    r"^(?P<cmp>≥|>=|≧|≤|<=|≦|＝|=|>|<|＞|＜)?\s*(?P<num>[-]?\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s]{0,8})$")
+_CMP = {"≥": ">=", ">=": ">=", "≧": ">=", "≤": "<=", "<=": "<=", "≦": "<=", "＝": "=", "=": "=",
+        ">": ">", "<": "<", "＞": ">", "＜": "<"}
+_UNIT_MAP = {"百分比": "%", "％": "%", "万": "万元"}
+_MONEY_RE = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元|万)?")
+_LEVEL2_TO_1 = {
+    "数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标", "成本指标": "产出指标",
+    "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
+    "可持续影响指标": "效益指标", "服务对象满意度指标": "满意度指标", "满意度指标": "满意度指标",
+}
+
+
+def parse_target(text: str) -> tuple[Optional[str], Optional[Decimal], Optional[str]]:
+    """'≥50次' → ('>=', Decimal('50'), '次'); '较好' → (None, None, None)."""
+    t = squash(text or "")
+    m = _TARGET_RE.match(t)
+    if not m:
+        return None, None, None
+    try:
+        value = Decimal(m.group("num"))
+    except InvalidOperation:  # pragma: no cover
+        return None, None, None
+    cmp_ = _CMP.get(m.group("cmp") or "", "=")
+    unit = m.group("unit") or None
+    if unit:
+        unit = _UNIT_MAP.get(unit, unit)
+    return cmp_, value, unit
+
+
+def parse_money(text: str, default_unit: Optional[str]) -> tuple[Optional[Decimal], Optional[str]]:
+    t = squash(text or "")
+    m = _MONEY_RE.search(t)
+    if not m:
+        return None, default_unit
+    try:
+        amt = Decimal(m.group(1).replace(",", ""))
+    except InvalidOperation:  # pragma: no cover
+        return None, default_unit
+    unit = m.group(2)
+    unit = _UNIT_MAP.get(unit, unit) if unit else default_unit
+    return amt, unit
+
+
+_DEPT_CODE_RE = [re.compile(r"^\[(\d{2,12})\]\s*(.+)$"), re.compile(r"^(.+?)\s*[（(]?(\d{3,12})[)）]?$")]
+
+
+def split_department(text: str) -> tuple[str, Optional[str]]:
+    """'淮北市杜集区人民政府办公室003001' → (name, '003001'); '[103]名称' → (名称, '103')."""
+    t = text.strip()
+    m = _DEPT_CODE_RE[0].match(t)
+    if m:
+        return m.group(2).strip(), m.group(1)
+    m = _DEPT_CODE_RE[1].match(t)
+    if m and not m.group(1).isdigit():
+        return m.group(1).strip(), m.group(2)
+    return t, None
+
+
+def _next_value(cells: list[str], i: int) -> Optional[str]:
+    for t in cells[i + 1:]:
+        if t.strip():
+            return t.strip()
+    return None
+
+
+def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id: int,
+                           unit: Optional[str], entity_code: Optional[str], title_line: Optional[int],
+                           title: str) -> tuple[Optional[Project], list[PerformanceIndicator], list[str]]:
+    """Read the project fields and the indicator lines of one 绩效目标表 grid."""
+    problems: list[str] = []
+    fields: dict[str, Optional[str]] = {}
+    amount: Optional[Decimal] = None
+    amount_unit = unit
+    dept_code: Optional[str] = None
+    name_line: Optional[int] = None
+    header_idx: Optional[dict[str, int]] = None
+    header_width = 0
+    indicators: list[PerformanceIndicator] = []
+    level1 = level2 = None
+    texts_rows = [[c.text for c in r] for r in rows]
+    pending: Optional[list[str]] = None  # a row split by a stray blank line
+    pending_line: Optional[int] = None
+    for ri, r in enumerate(rows):
+        cells = [squash(t) if len(t) < 12 else t.strip() for t in texts_rows[ri]]
+        line_no = next((c.line_number for c in r if c.line_number), None)
+        if header_idx is None:
+            keys = [squash(t) for t in texts_rows[ri]]
+            for i, k in enumerate(keys):
+                v = _next_value(texts_rows[ri], i)
+                if k == "项目名称" and v and "name" not in fields:
+                    fields["name"] = v
+                    name_line = line_no
+                elif k == "项目编码" and v:
+                    fields["code"] = v
+                elif k.startswith("主管部门") and v:
+                    dept, dept_code = split_department(v)
+                    fields["department"] = dept
+                elif k.startswith("实施单位") and v and "unit" not in fields:
+                    fields["unit"] = v
+                elif (k in ("项目期", "项目起止时间", "起止时间")) and v and "period" not in fields:
+                    fields["period"] = v
+                elif k.startswith("年度资金总额") and amount is None:
+                    amount, amount_unit = parse_money(v or "", unit)
+                elif k == "预算数" and amount is None and v:
+                    amount, amount_unit = parse_money(v, unit)
+            if "三级指标" in keys:
+                # the last 一级/二级/三级/指标值 group is the annual one (mid-term is printed first)
+                header_idx = {}
+                for i, k in enumerate(keys):
+                    for label in ("一级指标", "二级指标", "三级指标", "指标值"):
+                        if k == label:
+                            header_idx[label] = i
+                header_width = len(keys)
+            continue
+        raw_cells = [t.strip() for t in texts_rows[ri]]
+        if pending is not None:
+            raw_cells = pending + raw_cells
+            line_no = pending_line
+            pending = None
+        if len(raw_cells) < header_width and ri + 1 < len(rows) and \
+                len(raw_cells) + len(rows[ri + 1]) == header_width:
+            pending, pending_line = raw_cells, line_no
+            continue
+
+        def at(label: str) -> str:
+            i = header_idx.get(label)
+            return raw_cells[i].strip() if i is not None and i < len(raw_cells) else ""
+
+        l1, l2, l3, val = squash(at("一级指标")), squash(at("二级指标")), at("三级指标"), at("指标值")
+        if l1:
+            level1 = l1
+        if l2:
+            level2 = l2
+            if not l1 and level1 is None:
+                level1 = _LEVEL2_TO_1.get(l2)
+        if not l3 and not val:
+            continue
+        cmp_, value, tunit = parse_target(val)
+        indicators.append(PerformanceIndicator(
+            source_file=source_file, project_name=fields.get("name") or title, level1=level1, level2=level2,
+            indicator=l3, target_text=val, comparator=cmp_, target_value=value, target_unit=tunit,
+            line_number=line_no, table_id=table_id, entity_code=entity_code,
+            raw_text=" | ".join(raw_cells)))
+    if "name" not in fields:
+        problems.append(f"performance table {title!r}: no 项目名称 found")
+        return None, indicators, problems
+    project = Project(source_file=source_file, project_name=fields["name"], amount=amount, unit=amount_unit,
+                      source_kind="performance_table", line_number=name_line or title_line,
+                      raw_text=fields["name"], entity_code=entity_code, project_code=fields.get("code"),
+                      period=fields.get("period"), implementing_unit=fields.get("unit"),
+                      department=fields.get("department"), table_id=table_id)
+    if dept_code:
+        project = _with_code(project, dept_code)
+        indicators = [_ind_with_code(i, dept_code) for i in indicators]
+    return project, indicators, problems
+
+
+def department_code_of(project: Project) -> Optional[str]:
+    return project.entity_code
+
+
+def _with_code(p: Project, code: str) -> Project:
+    from dataclasses import replace
+    return replace(p, entity_code=p.entity_code or code)
+
+
+def _ind_with_code(i: PerformanceIndicator, code: str) -> PerformanceIndicator:
+    from dataclasses import replace
+    return replace(i, entity_code=i.entity_code or code)
+
+
+# ---------------------------------------------------------------------------------------
+# pdftotext: cells wrapped line by line, mid-term and annual columns interleaved
+_IND_START = re.compile(r"^指标\s*(\d+)\s*[：:]")
+_LEVEL2_WORDS = ("数量", "质量", "时效", "成本", "经济效益", "社会效益", "生态效益", "可持续影响",
+                 "服务对象满意度", "满意度")
+
+
+def _square_split(tokens: list[str]) -> Optional[int]:
+    """Index k such that ''.join(tokens[:k]) == ''.join(tokens[k:]) (value printed twice)."""
+    s = "".join(tokens)
+    if not s or len(s) % 2:
+        return None
+    half = len(s) // 2
+    if s[:half] != s[half:]:
+        return None
+    acc = 0
+    for k, t in enumerate(tokens):
+        if acc == half:
+            return k
+        acc += len(t)
+    return None
+
+
+def _split_name_value(lines: list[str]) -> tuple[str, Optional[str]]:
+    """lines after '指标 N：' (the first included): → (indicator text, target text)."""
+    # tokens keep their line index so the value starts at a line or a space boundary
+    toks: list[tuple[int, str]] = []
+    for li, ln in enumerate(lines):
+        for t in ln.split():
+            toks.append((li, t))
+    for start in range(1, len(toks)):
+        if toks[start][0] == toks[start - 1][0] and start > 0 and \
+                not (toks[start - 1][0] == toks[start][0] and toks[start - 1][1] != toks[start][1]):
+            pass
+        rest = [t for _, t in toks[start:]]
+        k = _square_split(rest)
+        if k:
+            name = "".join(t for _, t in toks[:start])
+            value = "".join(rest[:k])
+            return name, value
+    return "".join(t for _, t in toks), None
+
+
+def parse_performance_lines(items, *, source_file: str, table_id: int, unit: Optional[str],
+                            entity_code: Optional[str], title: str
+                            ) -> tuple[Optional[Project], list[PerformanceIndicator], list[str]]:
+    """Parse a pdftotext 绩效目标表 from its prose items (one item per printed line)."""
+    problems: list[str] = []
+    name = impl = None
+    name_line = None
+    amount = None
+    amount_unit = unit or "万元"
+    texts = [(it.line_number, it.text or " ".join(it.nonempty())) for it in items]
+    for ln, t in texts:
+        s = t.strip()
+        if s.startswith("项目名称") and name is None:
+            name = s[len("项目名称"):].strip() or None
+            name_line = ln
+        elif s.startswith("实施单位") and impl is None:
+            impl = s[len("实施单位"):].strip() or None
+        elif "年度资金总额" in s and amount is None:
+            after = s.split("年度资金总额", 1)[1].lstrip("：: ")
+            amount, amount_unit = parse_money(after, amount_unit)
+    # indicator groups
+    groups: list[tuple[int, str, list[str], Optional[str]]] = []  # (line, number, lines, level2)
+    level2 = None
+    prev_l2_piece: Optional[str] = None
+    cur: Optional[list] = None
+    for ln, t in texts:
+        s = t.strip()
+        m = _IND_START.match(s)
+        if m:
+            cur = [ln, m.group(1), [s], level2]
+            groups.append(cur)
+            continue
+        sq = squash(s)
+        # level-2 headings print as '数量' + '指标' or '经济效' + '益指标'
+        if prev_l2_piece is not None and sq.endswith("指标"):
+            cand = prev_l2_piece + sq
+            if cand in _LEVEL2_TO_1:
+                level2 = cand
+                cur = None
+                prev_l2_piece = None
+                continue
+        if sq in _LEVEL2_WORDS or any(w.startswith(sq) and len(sq) >= 2 for w in _LEVEL2_WORDS):
+            prev_l2_piece = sq
+            continue
+        prev_l2_piece = None
+        if cur is not None:
+            cur[2].append(s)
+    indicators: list[PerformanceIndicator] = []
+    k = 0
+    while k < len(groups):
+        ln, num, glines, l2 = groups[k]
+        # the annual copy of the same 指标 N follows the mid-term copy; read the first
+        if k + 1 < len(groups) and groups[k + 1][1] == num and groups[k + 1][3] == l2:
+            skip = 2
+        else:
+            skip = 1
+        text, value = _split_name_value(glines)
+        if value is None:
+            problems.append(f"line {ln}: cannot separate the indicator from its target in {text!r}")
+            value = ""
+        cmp_, tv, tu = parse_target(value)
+        indicators.append(PerformanceIndicator(
+            source_file=source_file, project_name=name or title, level1=_LEVEL2_TO_1.get(l2 or ""),
+            level2=l2, indicator=text, target_text=value, comparator=cmp_, target_value=tv,
+            target_unit=tu, line_number=ln, table_id=table_id, entity_code=entity_code,
+            raw_text=" / ".join(glines)))
+        k += skip
+    if name is None:
+        problems.append(f"performance table {title!r}: no 项目名称 found")
+        return None, indicators, problems
+    project = Project(source_file=source_file, project_name=name, amount=amount, unit=amount_unit,
+                      source_kind="performance_table", line_number=name_line, raw_text=name,
+                      entity_code=entity_code, implementing_unit=impl, table_id=table_id)
+    return project, indicators, problems
