@@ -164,9 +164,19 @@ def markdown_items(lines: list[str]) -> list[Item]:
         else:
             # a row wrapped over several lines: the text of a line without a tab (or before
             # the first tab) continues the cell above it
+            from .tables.classify import looks_like_title
             parts: list[list[str]] = []
             first = True
-            for ln in run:
+            for k, ln in enumerate(run):
+                if "\t" not in ln and looks_like_title(clean_cell(ln)):
+                    # a title printed right under a table: the row ends here
+                    if parts:
+                        items.append(Item(i + 1, cells=[Cell(clean_cell(_join_wrapped(p)), i + 1) for p in parts],
+                                          blank_before=blank))
+                        blank = False
+                    items.append(Item(i + k + 1, text=clean_cell(ln)))
+                    parts, first = [], True
+                    continue
                 pieces = ln.split("\t")
                 if first or not parts:
                     parts = [[p] for p in pieces]
@@ -174,8 +184,9 @@ def markdown_items(lines: list[str]) -> list[Item]:
                 else:
                     parts[-1].append(pieces[0])
                     parts.extend([p] for p in pieces[1:])
-            row = [Cell(clean_cell(_join_wrapped(p)), i + 1) for p in parts]
-            items.append(Item(i + 1, cells=row, blank_before=blank))
+            if parts:
+                row = [Cell(clean_cell(_join_wrapped(p)), i + 1) for p in parts]
+                items.append(Item(i + 1, cells=row, blank_before=blank))
         blank = False
         i = j
     return items

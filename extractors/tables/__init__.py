@@ -27,7 +27,7 @@ __all__ = ["extract_tables", "segment", "RawTable"]
 _ENTITY_HEADER = re.compile(r"^(\d{3,12})\s*([\u4e00-\u9fff][^\d：:]{3,60})$")
 _UNIT_RE = re.compile(r"(?:单位|金额单位)\s*[：:]\s*(万元|元)")
 _META_RE = re.compile(r"^(?:预算年度|部门名称|单位名称|截止时间|编制单位|单位\s*[：:]|金额单位|[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$|表\s*\d+$|附表)")
-_HEADING_RE = re.compile(r"^\s*(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
+_HEADING_RE = re.compile(r"^\s*(?:\d+(?:[.．](?!\d)|、)|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 _MAX_TEXT_COPY_LINES = 400
 
 
@@ -127,7 +127,8 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
                 cur.last_line = it.line_number
                 continue
             if not cur.items and (dialect == "pdftotext" or classify_title(cur.title) == "performance_targets") \
-                    and len(cur.text_items) < _MAX_TEXT_COPY_LINES and not _HEADING_RE.match(text):
+                    and len(cur.text_items) < (_MAX_TEXT_COPY_LINES * 10 if dialect == "pdftotext" else _MAX_TEXT_COPY_LINES) \
+                    and not _HEADING_RE.match(text):
                 cur.text_items.append(it)
                 cur.last_line = it.line_number
                 continue
@@ -207,8 +208,10 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
                 lines = {squash(it.text or "") for it in rt.text_items} | {
                     squash(t) for it in rt.items for t in it.nonempty()}
                 for (ent_key, pname), tid in perf_by_name.items():
-                    if ent_key == entity and squash(pname) in lines:
+                    if (entity is None or ent_key == entity) and squash(pname) in lines:
                         dup_of = tid
+                        entity = ent_key
+                        problems = []
                         break
             else:
                 dept_code = project.entity_code

@@ -192,6 +192,27 @@ _LEVEL2_WORDS = ("数量", "质量", "时效", "成本", "经济效益", "社会
                  "服务对象满意度", "满意度")
 
 
+_VERTICAL_WORDS = {"产出指标", "效益指标", "满意度指标", "绩效", "绩效指标", "总体目标", "指标", "满意度指标"}
+
+
+def _drop_vertical(texts: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    k, n = 0, len(texts)
+    while k < n:
+        if len(squash(texts[k][1])) == 1:
+            j = k
+            word = ""
+            while j < n and len(squash(texts[j][1])) == 1 and len(word) < 5:
+                word += squash(texts[j][1])
+                j += 1
+            if j - k >= 2 and word in _VERTICAL_WORDS:
+                k = j
+                continue
+        out.append(texts[k])
+        k += 1
+    return out
+
+
 def _square_split(tokens: list[str]) -> Optional[int]:
     """Index k such that ''.join(tokens[:k]) == ''.join(tokens[k:]) (value printed twice)."""
     s = "".join(tokens)
@@ -222,10 +243,10 @@ def _split_name_value(lines: list[str]) -> tuple[str, Optional[str]]:
         rest = [t for _, t in toks[start:]]
         k = _square_split(rest)
         if k:
-            name = "".join(t for _, t in toks[:start])
+            name = " ".join(t for li, t in toks[:start] if li == 0) + "".join(t for li, t in toks[:start] if li > 0)
             value = "".join(rest[:k])
             return name, value
-    return "".join(t for _, t in toks), None
+    return " ".join(t for li, t in toks if li == 0) + "".join(t for li, t in toks if li > 0), None
 
 
 def parse_performance_lines(items, *, source_file: str, table_id: int, unit: Optional[str],
@@ -248,42 +269,66 @@ def parse_performance_lines(items, *, source_file: str, table_id: int, unit: Opt
         elif "年度资金总额" in s and amount is None:
             after = s.split("年度资金总额", 1)[1].lstrip("：: ")
             amount, amount_unit = parse_money(after, amount_unit)
+    # drop vertical headings printed one character per line (产/出/指/标, 效/益/指/标 …)
+    texts = _drop_vertical(texts)
     # indicator groups
-    groups: list[tuple[int, str, list[str], Optional[str]]] = []  # (line, number, lines, level2)
+    groups: list[list] = []  # [line, number, lines, level2]
     level2 = None
-    prev_l2_piece: Optional[str] = None
+    buf = ""
     cur: Optional[list] = None
     for ln, t in texts:
         s = t.strip()
         m = _IND_START.match(s)
         if m:
+            if buf and cur is not None:
+                cur[2].append(buf)
             cur = [ln, m.group(1), [s], level2]
             groups.append(cur)
+            buf = ""
             continue
         sq = squash(s)
-        # level-2 headings print as '数量' + '指标' or '经济效' + '益指标'
-        if prev_l2_piece is not None and sq.endswith("指标"):
-            cand = prev_l2_piece + sq
-            if cand in _LEVEL2_TO_1:
-                level2 = cand
-                cur = None
-                prev_l2_piece = None
+        # level-2 headings print wrapped: '数量' + '指标', '经济效' + '益指标', '经济' + '效益' + '指标'
+        if sq and len(sq) <= 6 and not any(ch.isdigit() for ch in sq):
+            hit = False
+            for cand in (buf + sq, sq) if buf else (sq,):
+                if cand in _LEVEL2_TO_1:
+                    if cand == sq and buf and cur is not None:
+                        cur[2].append(buf)
+                    level2, buf, cur = cand, "", None
+                    hit = True
+                    break
+                if any(k.startswith(cand) for k in _LEVEL2_TO_1):
+                    if cand == sq and buf and cur is not None:
+                        cur[2].append(buf)
+                    buf = cand
+                    hit = True
+                    break
+            if hit:
                 continue
-        if sq in _LEVEL2_WORDS or any(w.startswith(sq) and len(sq) >= 2 for w in _LEVEL2_WORDS):
-            prev_l2_piece = sq
-            continue
-        prev_l2_piece = None
+        if buf and cur is not None:
+            cur[2].append(buf)
+        buf = ""
         if cur is not None:
             cur[2].append(s)
     indicators: list[PerformanceIndicator] = []
-    k = 0
-    while k < len(groups):
-        ln, num, glines, l2 = groups[k]
-        # the annual copy of the same 指标 N follows the mid-term copy; read the first
-        if k + 1 < len(groups) and groups[k + 1][1] == num and groups[k + 1][3] == l2:
-            skip = 2
+    # the mid-term and the annual copy of each indicator alternate inside a level-2 section:
+    # read pairs (the first copy), or match by number when a section has an odd count
+    sections: list[list[list]] = []
+    for g in groups:
+        if sections and sections[-1][0][3] == g[3]:
+            sections[-1].append(g)
         else:
-            skip = 1
+            sections.append([g])
+    chosen: list[list] = []
+    for sec in sections:
+        if len(sec) % 2 == 0:
+            chosen.extend(sec[0::2])
+        else:
+            k = 0
+            while k < len(sec):
+                chosen.append(sec[k])
+                k += 2 if k + 1 < len(sec) and sec[k + 1][1] == sec[k][1] else 1
+    for ln, num, glines, l2 in chosen:
         text, value = _split_name_value(glines)
         if value is None:
             problems.append(f"line {ln}: cannot separate the indicator from its target in {text!r}")
@@ -294,7 +339,6 @@ def parse_performance_lines(items, *, source_file: str, table_id: int, unit: Opt
             level2=l2, indicator=text, target_text=value, comparator=cmp_, target_value=tv,
             target_unit=tu, line_number=ln, table_id=table_id, entity_code=entity_code,
             raw_text=" / ".join(glines)))
-        k += skip
     if name is None:
         problems.append(f"performance table {title!r}: no 项目名称 found")
         return None, indicators, problems
