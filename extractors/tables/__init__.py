@@ -99,7 +99,7 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
             if unit_hit and cur.unit is None:
                 cur.unit = unit_hit
             cur.last_line = it.line_number
-            if not it.is_row or unit_hit or is_meta:
+            if not it.is_row or is_meta:
                 continue
         if it.is_row:
             if not texts and cur is None:

@@ -374,6 +374,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
                                 f"has {len(code)} digits")
         if code:
             rk = "detail"
+        elif not name and row_no == 0:
+            rk = "total"  # an unlabelled first line of amounts is the table's 合计 line
         else:
             rk = _row_kind_label(name or "") or "detail"
         label = None if code else name
