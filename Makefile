@@ -1,0 +1,67 @@
+# Two commands on a fresh machine with only python3 and make:
+#   make run    venv + install + the whole pipeline on raw/ → warehouse/budget.duckdb
+#   make test   the whole test suite (pytest, dbt build + tests, expectation suites)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+export BUDGET_RAW_DIR ?= $(CURDIR)/raw
+export BUDGET_WAREHOUSE ?= $(CURDIR)/warehouse/budget.duckdb
+export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+export DBT_PROFILES_DIR := $(CURDIR)/dbt
+export DO_NOT_TRACK := 1
+export DAGSTER_DISABLE_TELEMETRY := 1
+export GX_ANALYTICS_ENABLED := False
+export PYTHONDONTWRITEBYTECODE := 1
+
+# the warehouse the test suite builds from raw/ (never the user's warehouse)
+TEST_WAREHOUSE := $(CURDIR)/build/test/budget.duckdb
+TEST_DAGSTER_HOME := $(CURDIR)/build/test/dagster_home
+# accuracy threshold for `make bench-accuracy` (share of golden figures found exactly)
+ACCURACY_MIN ?= 0.95
+
+.PHONY: run test install dbt-parse ui docs docs-serve clean bench bench-accuracy
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+dbt/target/manifest.json: $(STAMP) $(shell find dbt/models dbt/seeds dbt/macros dbt/tests -type f 2>/dev/null) dbt/dbt_project.yml
+	cd dbt && ../$(VENV)/bin/dbt parse --quiet --no-use-colors
+	@touch $@
+
+dbt-parse: dbt/target/manifest.json
+
+run: dbt-parse
+	@mkdir -p $(dir $(BUDGET_WAREHOUSE)) $(DAGSTER_HOME)
+	$(PY) -m dagster_project.run
+
+test: dbt-parse
+	@rm -rf $(dir $(TEST_WAREHOUSE)) && mkdir -p $(TEST_DAGSTER_HOME) && cp dagster_home/dagster.yaml $(TEST_DAGSTER_HOME)/
+	BUDGET_RAW_DIR=$(CURDIR)/raw BUDGET_WAREHOUSE=$(TEST_WAREHOUSE) DAGSTER_HOME=$(TEST_DAGSTER_HOME) \
+		$(PY) -m dagster_project.run
+	BUDGET_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m expectations.suites
+	BUDGET_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m pytest -q -p no:cacheprovider
+
+ui: dbt-parse
+	@mkdir -p $(DAGSTER_HOME)
+	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
+
+docs: dbt-parse
+	cd dbt && ../$(VENV)/bin/dbt docs generate --quiet --no-use-colors --target-path target
+	$(PY) -m expectations.suites --docs
+	@echo "dbt docs: dbt/target/index.html   Data Docs: build/gx/gx/uncommitted/data_docs/local_site/index.html"
+
+docs-serve: docs
+	@echo "dbt docs on http://127.0.0.1:8080 , Data Docs on http://127.0.0.1:8081"
+	( cd build/gx/gx/uncommitted/data_docs/local_site && ../../../../../../$(PY) -m http.server 8081 --bind 127.0.0.1 ) & \
+	cd dbt && ../$(VENV)/bin/dbt docs serve --port 8080 --host 127.0.0.1 --no-browser
+
+clean:
+	rm -rf build warehouse dbt/target dbt/logs

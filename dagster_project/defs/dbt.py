@@ -1,0 +1,59 @@
+"""The dbt project as Dagster assets (dagster-dbt): every model and seed is an asset, every dbt
+test an asset check. The manifest is built by `make dbt-parse` (run by `make run`/`make test`),
+never at import time."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+
+from extractors.corpus import PROJECT_ROOT, warehouse_path
+
+from .partitions import DUCKDB_POOL
+
+DBT_DIR = PROJECT_ROOT / "dbt"
+dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
+MANIFEST = dbt_project.manifest_path
+
+if not MANIFEST.exists():
+    raise FileNotFoundError(
+        f"dbt manifest {MANIFEST} is missing: run `make dbt-parse` (make run and make test do it) "
+        "before loading the Dagster definitions")
+
+
+class Translator(DagsterDbtTranslator):
+    def get_group_name(self, dbt_resource_props):
+        fqn = dbt_resource_props.get("fqn", [])
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "catalogs"
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+    def get_automation_condition(self, dbt_resource_props):
+        # after a staging run (sensor or schedule) the models follow by themselves
+        return dg.AutomationCondition.eager()
+
+
+@dbt_assets(
+    manifest=MANIFEST,
+    project=dbt_project,
+    dagster_dbt_translator=Translator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+    pool=DUCKDB_POOL,
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    os.environ.setdefault("BUDGET_WAREHOUSE", str(warehouse_path()))
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def dbt_resource() -> DbtCliResource:
+    # the dbt next to this interpreter (the project's venv), whether or not it is on PATH
+    exe = Path(sys.executable).parent / "dbt"
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_DIR),
+                          dbt_executable=str(exe) if exe.exists() else (shutil.which("dbt") or "dbt"))
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(resources={"dbt": dbt_resource()})

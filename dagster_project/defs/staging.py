@@ -1,0 +1,74 @@
+"""Python assets: raw documents → DuckDB staging tables (schema ``staging``).
+
+One multi-asset, partitioned by document, materialises every staging table at once (each
+document yields records of every kind). Its asset keys are exactly the keys dbt's sources map
+to (``staging/<table>``), so the dbt models hang off them in the asset graph. A run over many
+partitions is a single run (BackfillPolicy.single_run) that extracts documents in parallel.
+"""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from extractors.corpus import Progress, extract_many, hash_file, raw_dir, warehouse_path
+from extractors.load import connect, manifest, write_extractions
+from extractors.records import RECORD_TABLES
+
+from .partitions import DUCKDB_POOL, documents_partitions
+
+STAGING_TABLES = list(RECORD_TABLES)
+
+
+def workers() -> int:
+    return max(1, int(os.environ.get("BUDGET_WORKERS", os.cpu_count() or 1)))
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            key=["staging", table],
+            group_name="staging",
+            description=f"staging.{table}: extracted {table.replace('_', ' ')} with provenance",
+            kinds={"python", "duckdb"},
+        )
+        for table in STAGING_TABLES
+    ],
+    partitions_def=documents_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=DUCKDB_POOL,
+    can_subset=False,
+)
+def staging_tables(context: dg.AssetExecutionContext):
+    root = raw_dir()
+    keys = sorted(context.partition_keys)
+    present = [k for k in keys if (root / k).is_file()]
+    missing = sorted(set(keys) - set(present))
+    con = connect(warehouse_path())
+    try:
+        known = manifest(con)
+        todo, unchanged = [], 0
+        for key in present:
+            if known.get(key) == hash_file(root / key):
+                unchanged += 1
+            else:
+                todo.append(root / key)
+        context.log.info(f"{len(keys)} documents: {len(todo)} new or changed, {unchanged} unchanged, "
+                         f"{len(missing)} no longer in {root}")
+        results = extract_many(todo, root, processes=workers(), progress=Progress("extract"))
+        written = write_extractions(con, results)
+        if missing:
+            from extractors.load import delete_files
+            delete_files(con, missing)
+        errors = [(name, e.stage, e.error) for name, _, ex in results for e in ex.load_errors if e.severity == "error"]
+    finally:
+        con.close()
+    for name, stage, err in errors:
+        context.log.warning(f"{name}: [{stage}] {err}")
+    for table in STAGING_TABLES:
+        yield dg.MaterializeResult(
+            asset_key=["staging", table],
+            metadata={"rows_written": dg.MetadataValue.int(written.get(table, 0)),
+                      "documents_extracted": dg.MetadataValue.int(len(todo)),
+                      "documents_unchanged": dg.MetadataValue.int(unchanged)},
+        )

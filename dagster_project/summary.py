@@ -1,0 +1,47 @@
+"""The short summary `make run` ends with."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+MARTS = ["dim_budget_entity", "fct_function_expenditure", "fct_economic_expenditure", "fct_revenue",
+         "fct_three_public_expense", "fct_project", "fct_performance_indicator", "fct_reported_figure",
+         "fct_reconciliation", "rpt_classification_issues"]
+
+
+def summary(warehouse: Path, failed_checks: list, seconds: float) -> str:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        q = lambda sql: con.execute(sql).fetchall()
+        status = dict(q("select status, count(*) from staging.file_manifest group by 1"))
+        n_docs = sum(status.values())
+        lines = [f"Summary ({seconds:.1f} s)",
+                 f"  documents read: {n_docs} ({', '.join(f'{v} {k}' for k, v in sorted(status.items())) or 'none'})"]
+        ents = q("select scope, count(*) from marts.dim_budget_entity group by 1 order by 1")
+        lines.append(f"  budget entities: {sum(n for _, n in ents)} ({', '.join(f'{n} {s}' for s, n in ents)})")
+        lines.append("  rows per mart:")
+        for m in MARTS:
+            lines.append(f"    marts.{m:<28} {q(f'select count(*) from marts.{m}')[0][0]:>7}")
+        rec = q("select status, count(*) from marts.fct_reconciliation group by 1 order by 1")
+        lines.append("  reconciliation findings: " + (", ".join(f"{n} {s}" for s, n in rec) or "none"))
+        fails = q("""select e.source_file, r.rule_id, count(*) from marts.fct_reconciliation r
+                     join marts.dim_budget_entity e using (entity_id) where r.status = 'fail'
+                     group by 1, 2 order by 1, 2 limit 20""")
+        for f, rule, n in fails:
+            lines.append(f"    fail: {f}  {rule} ×{n}")
+        errs = q("select source_file, stage, severity, error from staging.load_errors order by severity, source_file")
+        lines.append(f"  load errors: {sum(1 for e in errs if e[2] == 'error')} errors, "
+                     f"{sum(1 for e in errs if e[2] != 'error')} warnings")
+        for f, stage, sev, err in errs[:20]:
+            lines.append(f"    {sev}: {f} [{stage}] {err[:160]}")
+        if len(errs) > 20:
+            lines.append(f"    … {len(errs) - 20} more in staging.load_errors")
+        if failed_checks:
+            lines.append("  failed checks: " + ", ".join(
+                f"{e.asset_key.to_user_string()}:{e.check_name} ({e.severity.value})" for e in failed_checks))
+        else:
+            lines.append("  checks: all passed")
+        return "\n".join(lines)
+    finally:
+        con.close()

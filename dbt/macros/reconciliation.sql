@@ -1,0 +1,20 @@
+{#-
+  Tolerance from printed precision: every printed figure carries half a unit of its last
+  printed digit, so a comparison involving n printed figures may differ by up to
+  n × half-unit. Printed to 0.01 万元 that is 0.005 万元 a figure; printed to 0.01 元 it is
+  0.000 000 5 万元 a figure. `n_terms` counts every printed figure on both sides.
+-#}
+{% macro tolerance_wan(n_terms, unit) -%}
+    cast(({{ n_terms }}) * case when {{ unit }} = '元' then 0.0000005 else 0.005 end as decimal(18, 7))
+{%- endmacro %}
+
+{#- Status of a comparison: an explicit status (incomplete, not_applicable) wins. -#}
+{% macro recon_status(expected, actual, tolerance, forced_status='null') -%}
+    case
+        when {{ forced_status }} is not null then {{ forced_status }}
+        when {{ expected }} is null or {{ actual }} is null then 'not_applicable'
+        when {{ actual }} = {{ expected }} then 'pass'
+        when abs({{ actual }} - {{ expected }}) <= {{ tolerance }} then 'rounding'
+        else 'fail'
+    end
+{%- endmacro %}

@@ -1,0 +1,24 @@
+-- Leaf selection for fct_economic_expenditure: the economic leaf rows of the basic-expenditure
+-- table (一般公共预算基本支出表), split into personnel / public by the printed columns where the
+-- table prints them. Every printed leaf line is kept (a code printed twice is two lines, as the
+-- document prints it); printed 类 subtotals and repeated subtotals are never facts.
+with table_rows as (
+
+    select *
+    from {{ ref('int_table_rows_pivoted') }}
+    where code is not null
+      and table_kind = 'general_budget_basic_expenditure'
+      and coalesce(code_system, 'economic') = 'economic'
+      and row_kind = 'detail'
+
+)
+
+select entity_id, code as economic_code, 'personnel' as cost_type, personnel_wan as amount_wan,
+       source_ref, name as printed_name, 'table' as evidence
+from table_rows where personnel_wan is not null
+union all
+select entity_id, code, 'public', public_wan, source_ref, name, 'table'
+from table_rows where public_wan is not null
+union all
+select entity_id, code, 'unspecified', total_wan, source_ref, name, 'table'
+from table_rows where personnel_wan is null and public_wan is null and total_wan is not null

@@ -1,0 +1,67 @@
+-- Every printed table row of a usable table (not an empty table, not a second printed copy),
+-- with its entity and its amounts by column meaning, converted to 万元.
+with tables as (
+
+    select * from {{ ref('stg_budget_docs__tables') }}
+    where not is_duplicate_copy
+
+),
+
+table_rows as (
+
+    select * from {{ ref('stg_budget_docs__table_rows') }}
+
+),
+
+amounts as (
+
+    select * from {{ ref('stg_budget_docs__table_amounts') }}
+
+),
+
+pivoted as (
+
+    select
+        source_file,
+        table_id,
+        row_number,
+        {% for key in ['total', 'basic', 'project', 'personnel', 'public', 'general_budget', 'gov_fund',
+                       'state_capital', 'fiscal_appropriation', 'overseas_travel', 'vehicle_total',
+                       'vehicle_purchase', 'vehicle_operation', 'official_reception', 'three_public_total',
+                       'meeting', 'training'] %}
+        max(case when column_key = '{{ key }}' and coalesce(side, 'expenditure') = 'expenditure'
+                 then {{ to_wan('amount', 'unit') }} end) as {{ key }}_wan,
+        {% endfor %}
+        count(amount) as n_amounts
+    from amounts
+    group by 1, 2, 3
+
+)
+
+select
+    {{ entity_id_of('r') }} as entity_id,
+    r.source_file,
+    r.table_id,
+    t.table_kind,
+    t.title as table_title,
+    t.unit,
+    r.row_number,
+    r.line_number,
+    r.page,
+    r.row_kind,
+    r.code,
+    r.code_system,
+    r.name,
+    r.label,
+    r.raw_text,
+    {{ source_ref('r.source_file', 'r.line_number', 'r.page') }} as source_ref,
+    p.* exclude (source_file, table_id, row_number)
+from table_rows as r
+inner join tables as t
+    on t.source_file = r.source_file
+   and t.table_id = r.table_id
+left join pivoted as p
+    on p.source_file = r.source_file
+   and p.table_id = r.table_id
+   and p.row_number = r.row_number
+{{ join_entity('r') }}

@@ -1,0 +1,13 @@
+-- Basic expenditure by economic classification (部门预算支出经济分类) at the finest printed
+-- level, split into personnel / public cost where the table prints the split. Additive to the
+-- entity's basic expenditure.
+select
+    md5(entity_id || '|' || economic_code || '|' || cost_type || '|' || source_ref) as fact_id,
+    entity_id,
+    economic_code,
+    cost_type,
+    cast(amount_wan as decimal(18, 6)) as amount_wan,
+    evidence,
+    source_ref,
+    printed_name
+from {{ ref('int_economic_expenditures_selected') }}

@@ -1,0 +1,14 @@
+-- Expenditure by functional classification at the finest printed level. Additive: the sum for
+-- an entity is the entity's total expenditure. Tables are the evidence where printed; narrative
+-- figures fill in only where no table does.
+select
+    md5(entity_id || '|' || functional_code || '|' || expenditure_type || '|' || source_ref) as fact_id,
+    entity_id,
+    functional_code,
+    expenditure_type,
+    cast(amount_wan as decimal(18, 6)) as amount_wan,
+    evidence,
+    source_ref,
+    table_kind,
+    printed_name
+from {{ ref('int_function_expenditures_selected') }}

@@ -1,0 +1,60 @@
+-- Every printed figure, table cell or prose, as evidence for reconciliation. Subtotals live
+-- here, never in the additive facts.
+with table_figures as (
+
+    select
+        {{ entity_id_of('a') }} as entity_id,
+        'table' as source_kind,
+        t.table_kind,
+        coalesce(r.code, r.label, r.name) as subject,
+        r.code,
+        r.row_kind,
+        a.column_key as measure,
+        a.side,
+        {{ to_wan('a.amount', 'a.unit') }} as amount_wan,
+        a.amount as amount_printed,
+        a.unit as unit_printed,
+        cast(null as decimal(9, 4)) as share_pct,
+        {{ source_ref('a.source_file', 'coalesce(a.line_number, r.line_number)', 'coalesce(a.page, r.page)') }} as source_ref,
+        a.source_file || '|t' || a.table_id || '|r' || a.row_number || '|' || a.column_key || '|' || coalesce(a.side, '') as figure_key
+    from {{ ref('stg_budget_docs__table_amounts') }} as a
+    inner join {{ ref('stg_budget_docs__tables') }} as t
+        on t.source_file = a.source_file and t.table_id = a.table_id
+    inner join {{ ref('stg_budget_docs__table_rows') }} as r
+        on r.source_file = a.source_file and r.table_id = a.table_id and r.row_number = a.row_number
+    {{ join_entity('a') }}
+    where a.amount is not null
+      and not t.is_duplicate_copy
+
+),
+
+narrative_figures as (
+
+    select
+        entity_id,
+        'narrative' as source_kind,
+        cast(null as varchar) as table_kind,
+        coalesce(functional_code, subject, item_name, class_name, measure) as subject,
+        functional_code as code,
+        cast(null as varchar) as row_kind,
+        measure,
+        cast(null as varchar) as side,
+        {{ to_wan('amount', 'unit') }} as amount_wan,
+        amount as amount_printed,
+        unit as unit_printed,
+        cast(share_pct as decimal(9, 4)) as share_pct,
+        {{ source_ref('source_file', 'line_number') }} as source_ref,
+        figure_id as figure_key
+    from {{ ref('int_narrative_figures_resolved') }}
+    where amount is not null or share_pct is not null
+
+)
+
+select
+    md5(figure_key) as figure_id,
+    * exclude (figure_key)
+from (
+    select * from table_figures
+    union all
+    select * from narrative_figures
+)

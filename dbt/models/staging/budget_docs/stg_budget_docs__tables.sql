@@ -1,0 +1,29 @@
+with source as (
+
+    select * from {{ source('staging', 'tables') }}
+
+),
+
+renamed as (
+
+    select
+        cast(source_file as varchar) as source_file,
+        cast(table_id as integer) as table_id,
+        cast(table_kind as varchar) as table_kind,
+        cast(title as varchar) as title,
+        cast(entity_code as varchar) as entity_code,
+        cast(unit as varchar) as unit,
+        cast(line_start as integer) as line_start,
+        cast(line_end as integer) as line_end,
+        cast(page as integer) as page,
+        cast(is_empty as boolean) as is_empty,
+        cast(note as varchar) as note,
+        cast(n_rows as integer) as n_rows,
+        cast(is_duplicate_copy as boolean) as is_duplicate_copy,
+        cast(duplicate_of_table_id as integer) as duplicate_of_table_id,
+        cast(bbox as varchar) as bbox
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,141 @@
+"""Load extractions into the DuckDB staging schema, idempotently.
+
+One staging table per record kind (``extractors.records.RECORD_TABLES``), one column per
+dataclass field, plus ``staging.file_manifest`` (one row per input file with its content hash
+and load status). A file whose content hash is already in the manifest is skipped, so a second
+run over unchanged files writes nothing; a changed file's old rows are deleted before its new
+rows go in; a file gone from the raw dir is pruned. Amounts go in as text and are cast to
+DECIMAL in SQL: no float ever touches a figure.
+"""
+from __future__ import annotations
+
+import dataclasses
+import typing
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Optional
+
+import duckdb
+import polars as pl
+
+from .records import RECORD_TABLES, DocumentExtraction
+
+SCHEMA = "staging"
+AMOUNT_TYPE = "DECIMAL(20,6)"
+
+_SQL_TYPES = {str: "VARCHAR", int: "BIGINT", bool: "BOOLEAN", Decimal: AMOUNT_TYPE}
+
+MANIFEST_DDL = f"""
+CREATE TABLE IF NOT EXISTS {SCHEMA}.file_manifest (
+    source_file VARCHAR PRIMARY KEY,
+    content_hash VARCHAR,
+    status VARCHAR,          -- loaded | loaded_with_warnings | failed
+    n_records BIGINT,
+    n_errors BIGINT,
+    loaded_at TIMESTAMP
+)"""
+
+
+def _base_type(tp) -> type:
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    return args[0] if args else tp
+
+
+def columns_of(cls: type) -> list[tuple[str, str]]:
+    hints = typing.get_type_hints(cls)
+    return [(f.name, _SQL_TYPES[_base_type(hints[f.name])]) for f in dataclasses.fields(cls)]
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    for table, cls in RECORD_TABLES.items():
+        cols = ", ".join(f"{name} {sqltype}" for name, sqltype in columns_of(cls))
+        con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{table} ({cols})")
+    con.execute(MANIFEST_DDL)
+
+
+def manifest(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    ensure_schema(con)
+    return dict(con.execute(f"SELECT source_file, content_hash FROM {SCHEMA}.file_manifest").fetchall())
+
+
+def _frame(cls: type, records: list) -> pl.DataFrame:
+    cols = columns_of(cls)
+    data: dict[str, list] = {name: [] for name, _ in cols}
+    for rec in records:
+        for name, sqltype in cols:
+            v = getattr(rec, name)
+            if sqltype == AMOUNT_TYPE and v is not None:
+                v = format(v, "f")
+            data[name].append(v)
+    schema = {name: (pl.Boolean if t == "BOOLEAN" else pl.Int64 if t == "BIGINT" else pl.Utf8) for name, t in cols}
+    return pl.DataFrame(data, schema=schema)
+
+
+def delete_files(con: duckdb.DuckDBPyConnection, files: Iterable[str]) -> None:
+    files = list(files)
+    if not files:
+        return
+    ff = pl.DataFrame({"source_file": files})
+    con.register("_del_files", ff)
+    for table in list(RECORD_TABLES) + ["file_manifest"]:
+        con.execute(f"DELETE FROM {SCHEMA}.{table} WHERE source_file IN (SELECT source_file FROM _del_files)")
+    con.unregister("_del_files")
+
+
+def write_extractions(con: duckdb.DuckDBPyConnection, extractions: list[tuple[str, str, DocumentExtraction]]) -> dict[str, int]:
+    """Replace the staging rows of each (source_file, content_hash, extraction). Returns rows written per table."""
+    ensure_schema(con)
+    if not extractions:
+        return {}
+    written: dict[str, int] = {}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        delete_files(con, [name for name, _, _ in extractions])
+        for table, cls in RECORD_TABLES.items():
+            records: list = []
+            for _, _, ex in extractions:
+                part = getattr(ex, table) if table != "documents" else ([ex.document] if ex.document else [])
+                records.extend(part)
+            if not records:
+                continue
+            df = _frame(cls, records)
+            con.register("_batch", df)
+            select = ", ".join(
+                f"CAST({name} AS {t}) AS {name}" if t == AMOUNT_TYPE else name for name, t in columns_of(cls))
+            con.execute(f"INSERT INTO {SCHEMA}.{table} SELECT {select} FROM _batch")
+            con.unregister("_batch")
+            written[table] = len(records)
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        rows = []
+        for name, chash, ex in extractions:
+            n_err = sum(1 for e in ex.load_errors if e.severity == "error")
+            n_warn = len(ex.load_errors) - n_err
+            status = "failed" if ex.document is None else ("loaded_with_warnings" if (n_err or n_warn) else "loaded")
+            n_rec = sum(len(getattr(ex, t)) for t in RECORD_TABLES if t not in ("documents", "load_errors"))
+            rows.append((name, chash, status, n_rec, n_err, now))
+        con.executemany(f"INSERT INTO {SCHEMA}.file_manifest VALUES (?, ?, ?, ?, ?, ?)", rows)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return written
+
+
+def prune_missing(con: duckdb.DuckDBPyConnection, present: Iterable[str]) -> list[str]:
+    """Delete the staging rows of files no longer in the raw dir. Returns the pruned names."""
+    present = set(present)
+    gone = [f for f in manifest(con) if f not in present]
+    if gone:
+        con.execute("BEGIN TRANSACTION")
+        delete_files(con, gone)
+        con.execute("COMMIT")
+    return gone
+
+
+def connect(warehouse: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    warehouse = Path(warehouse)
+    if not read_only:
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(warehouse), read_only=read_only)
