@@ -24,6 +24,7 @@ from .text import AMOUNT_RE, HEADING_RE, TERMINAL, clean_line, compact, display_
 
 PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-—－]\s*)?\d{1,4}(?:\s*[-—－])?\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
 PERF_TABLE_TITLE_RE = re.compile(r"^项目支出绩效目标(?:申报)?表$")
+PART_RE = re.compile(r"^第[一二三四五六七八九十百]+部分")
 WRAPPED_DIALECTS = ("pdftotext", "markdown", "prose", "pdf")
 
 
@@ -47,6 +48,7 @@ class Sentence:
     section: Optional[str] = None  # nearest heading above
     paragraph_index: int = 0
     is_heading: bool = False
+    part: Optional[str] = None  # the 第X部分 heading above
 
 
 def prose_mask(lines: list[str], dialect: str) -> list[bool]:
@@ -163,14 +165,17 @@ _SPLIT_RE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]?|$)"
 def split_sentences(paras: list[Paragraph]) -> list[Sentence]:
     out: list[Sentence] = []
     section: Optional[str] = None
+    part: Optional[str] = None
     for pi, p in enumerate(paras):
         if p.is_heading:
             section = p.text
-            out.append(Sentence(p.text, p.line_number, section, pi, True))
+            if PART_RE.match(p.text):
+                part = p.text
+            out.append(Sentence(p.text, p.line_number, section, pi, True, part))
             continue
         for m in _SPLIT_RE.finditer(p.text):
             if m.group(0):
-                out.append(Sentence(m.group(0), p.line_at(m.start()), section, pi, False))
+                out.append(Sentence(m.group(0), p.line_at(m.start()), section, pi, False, part))
     return out
 
 

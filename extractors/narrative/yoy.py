@@ -33,7 +33,7 @@ FLAT_RE = re.compile(
 # a bare change after a label, read only where the sentence or section compares with a year
 BARE_RE = re.compile(rf"(?P<d1>增加|减少)(?P<n1>{NUMBER})(?P<u1>万元|万|元)")
 REASON_RE = re.compile(
-    r"^[，,：:]?(?:[^，,。；;]{0,4}?)(?:的)?(?:主要)?原因(?:主要)?(?:是|为|在于|有)?[:：]?"
+    r"[，,：:]?(?:[^，,。；;]{0,4}?)(?:的)?(?:主要)?原因(?:主要)?(?:是|为|在于|有)?[:：]?"
 )
 COMPARE_CONTEXT_RE = re.compile(r"(?:比|较)(?:20\d{2}年|上年|上一年|去年)|增减")
 
