@@ -46,7 +46,19 @@ def main() -> int:
         instance.delete_dynamic_partition(DOCUMENTS_PARTITION, k)
     log(f"      partitions: {len(new)} added, {len(gone)} removed")
 
-    log("[2/4] extracting documents into staging tables")
+    to_extract = len(keys)
+    if wh.exists():
+        from extractors.corpus import hash_file
+        from extractors.load import connect, manifest
+        con = connect(wh, read_only=True)
+        try:
+            known = manifest(con) if con.execute(
+                "select count(*) from information_schema.tables where table_schema='staging' "
+                "and table_name='file_manifest'").fetchone()[0] else {}
+        finally:
+            con.close()
+        to_extract = sum(1 for p, k in zip(files, keys) if known.get(k) != hash_file(p))
+    log(f"[2/4] extracting documents into staging tables ({to_extract} new or changed)")
     if keys:
         ordered = instance.get_dynamic_partitions(DOCUMENTS_PARTITION)
         res = dg.materialize(
@@ -75,8 +87,14 @@ def main() -> int:
     failed_checks = [e for e in res.get_asset_check_evaluations() if not e.passed]
 
     log("[4/4] summary")
-    from dagster_project.summary import summary
+    from dagster_project.summary import mart_counts, summary
     print(summary(wh, failed_checks, time.perf_counter() - t0))
+    counts_file = os.environ.get("BUDGET_COUNTS_FILE")
+    if counts_file:
+        import json
+        from pathlib import Path
+        Path(counts_file).write_text(json.dumps(
+            {"marts": mart_counts(wh), "documents_extracted": to_extract}, indent=1, sort_keys=True))
     return 0
 
 

@@ -10,6 +10,16 @@ MARTS = ["dim_budget_entity", "fct_function_expenditure", "fct_economic_expendit
          "fct_reconciliation", "rpt_classification_issues"]
 
 
+def mart_counts(warehouse: Path) -> dict[str, int]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+        return {n: con.execute(f"select count(*) from marts.{n}").fetchone()[0] for n in names}
+    finally:
+        con.close()
+
+
 def summary(warehouse: Path, failed_checks: list, seconds: float) -> str:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:

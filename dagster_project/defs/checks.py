@@ -10,7 +10,7 @@ from .partitions import DUCKDB_POOL
 
 
 @dg.multi_asset_check(
-    specs=[dg.AssetCheckSpec(name=f"gx_{s.name}", asset=dg.AssetKey([s.table]), description=s.description,
+    specs=[dg.AssetCheckSpec(name=f"gx_{s.name}", asset=dg.AssetKey(["marts", s.table]), description=s.description,
                              blocking=False) for s in SUITES],
     can_subset=True,
     pool=DUCKDB_POOL,
@@ -19,7 +19,7 @@ def gx_suites(context: dg.AssetCheckExecutionContext):
     wanted = {k.name[3:] for k in context.selected_asset_check_keys}
     for r in run_suites(warehouse_path(), only=sorted(wanted)):
         yield dg.AssetCheckResult(
-            asset_key=dg.AssetKey([r.table]),
+            asset_key=dg.AssetKey(["marts", r.table]),
             check_name=f"gx_{r.suite}",
             passed=r.success,
             severity=dg.AssetCheckSeverity.ERROR if r.blocking else dg.AssetCheckSeverity.WARN,

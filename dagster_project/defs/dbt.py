@@ -55,5 +55,6 @@ def dbt_resource() -> DbtCliResource:
 
 
 @dg.definitions
-def resources() -> dg.Definitions:
-    return dg.Definitions(resources={"dbt": dbt_resource()})
+def defs() -> dg.Definitions:
+    # a module with a @definitions function contributes only what that function returns
+    return dg.Definitions(assets=[dbt_models], resources={"dbt": dbt_resource()})
