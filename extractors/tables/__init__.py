@@ -26,7 +26,7 @@ __all__ = ["extract_tables", "segment", "RawTable"]
 
 _ENTITY_HEADER = re.compile(r"^(\d{3,12})\s*([\u4e00-\u9fff][^\d：:]{3,60})$")
 _UNIT_RE = re.compile(r"(?:单位|金额单位)\s*[：:]\s*(万元|元)")
-_META_RE = re.compile(r"^(?:预算年度|部门名称|单位名称|截止时间|编制单位|单位\s*[：:]|金额单位|[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$|表\s*\d+$|附表)")
+_META_RE = re.compile(r"^(?:预算年度|部门名称|单位名称|截止时间|编制单位|编制部门|部门\s*[：:]|单位\s*[：:]|金额单位|[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$|表\s*\d+$|附表)")
 _HEADING_RE = re.compile(r"^\s*(?:\d+(?:[.．](?!\d)|、)|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 _MAX_TEXT_COPY_LINES = 400
 
@@ -146,11 +146,28 @@ def _signature(rt: RawTable) -> str:
     return h.hexdigest()
 
 
+def _page_bbox(rt: RawTable) -> tuple[Optional[int], Optional[str]]:
+    """First page of a table and the bbox of its cells on that page (native PDF items only)."""
+    cells = [c for it in rt.items for c in (it.cells or []) if c.page is not None]
+    if not cells:
+        return None, None
+    page = cells[0].page
+    boxes = [c.bbox for c in cells if c.page == page and c.bbox]
+    if not boxes:
+        return page, None
+    x0, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    return page, f"{x0:.1f},{top:.1f},{x1:.1f},{bottom:.1f}"
+
+
 def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentExtraction:
     src = doc.source_file
     out = DocumentExtraction(document=None)
     try:
-        items = items_for(doc.dialect, doc.lines)
+        # native readers (extractors.native) hand over pre-built items carrying page/bbox
+        items = getattr(doc, "items", None)
+        if items is None:
+            items = items_for(doc.dialect, doc.lines)
     except ExtractionError:
         raise
     except (ValueError, TypeError, IndexError) as exc:  # pragma: no cover - defensive
@@ -268,10 +285,11 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
                 f"are printed; rows kept", "warning", rt.note_line))
         if unit is None and doc.dialect != "pdftotext" and kind not in ("performance_targets", "unit_composition"):
             unit = None
+        page, bbox = _page_bbox(rt)
         out.tables.append(TableRecord(
             source_file=src, table_id=table_id, table_kind=kind, title=rt.title, entity_code=entity,
             unit=unit if unit in AMOUNT_UNITS else None, line_start=line_start, line_end=line_end,
-            is_empty=is_empty, note=rt.note, n_rows=n_rows, is_duplicate_copy=dup_of is not None,
-            duplicate_of_table_id=dup_of))
+            page=page, is_empty=is_empty, note=rt.note, n_rows=n_rows, is_duplicate_copy=dup_of is not None,
+            duplicate_of_table_id=dup_of, bbox=bbox))
     out.entities.extend(seen_codes.values())
     return out

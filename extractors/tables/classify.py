@@ -27,6 +27,7 @@ _RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("income_expenditure_summary", ("收支",), ("财政拨款",)),
     ("revenue_summary", ("收入总表",), ()),
     ("revenue_summary", ("收入预算表",), ()),
+    ("revenue_summary", ("收入预算总表",), ()),
     ("expenditure_summary", ("支出总表",), ()),
     ("expenditure_summary", ("支出预算总表",), ()),
     ("general_budget_basic_expenditure", ("一般公共预算", "基本支出"), ()),

@@ -1,0 +1,302 @@
+"""PDF → entries (prose lines and grid rows) with pdfplumber.
+
+* Ruled tables (drawn cell borders) are read with ``page.find_tables()`` (lines strategy):
+  one row per printed row, merged cells as empty cells, cell text with its line breaks
+  joined; every cell keeps its page and bbox.
+* Pages without ruling lines: words are grouped into printed lines; a run of lines cut
+  into several cells by wide gaps with amounts in them is a grid read by text alignment
+  (columns = overlapping x ranges of the run's cells). A wrapped name printed alone on the
+  line above its code/amount row is joined into that row's name cell.
+* A table continued on the next page is one table: the header rows it repeats are dropped,
+  and running page headers/footers (page numbers, a line printed on most pages) are not rows.
+* Text outside tables is prose, in reading order (top to bottom) with the tables.
+
+A PDF with (almost) no text layer is a scan: :class:`ExtractionError` (stage ``read``).
+Encrypted, truncated or page-less files raise :class:`ExtractionError` too.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from typing import Optional
+
+from ..blocks import squash
+from ..errors import ExtractionError
+from ..tables.classify import looks_like_title
+from ..settings import ExtractSettings
+from .render import RowEntry, TextEntry
+
+_AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_PAGE_NO = re.compile(r"^\s*(?:[-—－]\s*)?\d{1,4}(?:\s*[-—－])?\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
+_CODE_NAME = re.compile(r"^(\d{3}(?:\s+\d{2}){1,2})\s+(\S.*)$")
+
+
+def _open(data: bytes, name: str):
+    import pdfplumber
+
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise ExtractionError(name, "read", "not a PDF (no %PDF header)")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages
+    except Exception as exc:  # pdfminer raises many types for bad files
+        text = f"{type(exc).__name__}: {exc}".strip()
+        if "password" in text.lower() or "encrypt" in text.lower() or type(exc).__name__ == "PDFPasswordIncorrect":
+            raise ExtractionError(name, "read", "encrypted PDF (password required); cannot read it") from exc
+        raise ExtractionError(name, "read", f"cannot parse the PDF (truncated or damaged?): {text[:200]}") from exc
+    if not pages:
+        pdf.close()
+        raise ExtractionError(name, "read", "PDF has zero pages")
+    return pdf
+
+
+def _inside(obj, box) -> bool:
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
+    return box[0] - 1 <= cx <= box[2] + 1 and box[1] - 1 <= cy <= box[3] + 1
+
+
+def _text_lines(page, boxes) -> list[dict]:
+    """Words outside the table boxes grouped into printed lines; each line keeps its words."""
+    if boxes:
+        page = page.filter(lambda o: o.get("object_type") != "char" or not any(_inside(o, b) for b in boxes))
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5, y_tolerance=3)
+    words.sort(key=lambda w: (round(w["top"]), w["x0"]))
+    lines: list[dict] = []
+    for w in words:
+        if lines and abs(w["top"] - lines[-1]["top"]) <= 3:
+            lines[-1]["words"].append(w)
+            lines[-1]["bottom"] = max(lines[-1]["bottom"], w["bottom"])
+        else:
+            lines.append({"top": w["top"], "bottom": w["bottom"], "words": [w]})
+    for ln in lines:
+        ws = sorted(ln["words"], key=lambda w: w["x0"])
+        ln["words"] = ws
+        ln["x0"], ln["x1"] = ws[0]["x0"], max(w["x1"] for w in ws)
+        # cells: words separated by a gap wider than ~2 characters
+        cells: list[list] = []
+        for w in ws:
+            size = max(w["bottom"] - w["top"], 4)
+            if cells and w["x0"] - cells[-1][-1]["x1"] <= 1.8 * size:
+                cells[-1].append(w)
+            else:
+                cells.append([w])
+        ln["cells"] = [(_join(c), (c[0]["x0"], min(x["top"] for x in c), c[-1]["x1"], max(x["bottom"] for x in c)))
+                       for c in cells]
+        ln["text"] = _join(ws)
+    return lines
+
+
+def _join(words) -> str:
+    out = ""
+    prev = None
+    for w in words:
+        t = w["text"]
+        if prev is not None:
+            gap = w["x0"] - prev["x1"]
+            size = max(w["bottom"] - w["top"], 4)
+            ascii_pair = out[-1:].isascii() and t[:1].isascii()
+            if gap > 0.25 * size and (ascii_pair or gap > 1.0 * size):
+                out += " "
+        out += t
+        prev = w
+    return out
+
+
+def _is_amountish(t: str) -> bool:
+    s = t.replace(" ", "")
+    return bool(_AMOUNT.match(s)) or s in ("-", "—")
+
+
+def _aligned_grids(lines: list[dict]) -> list[tuple[int, int]]:
+    """Runs of lines (start, end) that form a grid by text alignment: ≥2 lines with ≥2 cells
+    and an amount, plus header lines with ≥2 cells right above."""
+    n = len(lines)
+    rowish = [len(ln["cells"]) >= 2 and any(_is_amountish(t) for t, _ in ln["cells"][1:]) for ln in lines]
+    runs = []
+    i = 0
+    while i < n:
+        if not rowish[i]:
+            i += 1
+            continue
+        j = i
+        # allow single-cell wrapped lines inside the run (a name printed above its row)
+        while j + 1 < n and (rowish[j + 1] or (j + 2 < n and rowish[j + 2] and len(lines[j + 1]["cells"]) == 1
+                                                and not _is_amountish(lines[j + 1]["text"])
+                                                and len(lines[j + 1]["text"]) <= 30)):
+            j += 1
+        if sum(rowish[i:j + 1]) >= 2:
+            s = i
+            while s - 1 >= 0 and len(lines[s - 1]["cells"]) >= 2 and not rowish[s - 1] and i - s < 3:
+                s -= 1
+            runs.append((s, j))
+        i = j + 1
+    return runs
+
+
+def _grid_from_lines(run: list[dict]) -> list[tuple[list, tuple]]:
+    """Assign the cells of aligned lines to columns (overlapping x ranges)."""
+    spans: list[list[float]] = []
+    for ln in run:
+        if len(ln["cells"]) < 2:
+            continue
+        for _, bb in ln["cells"]:
+            for sp in spans:
+                if bb[0] <= sp[1] and bb[2] >= sp[0]:
+                    sp[0], sp[1] = min(sp[0], bb[0]), max(sp[1], bb[2])
+                    break
+            else:
+                spans.append([bb[0], bb[2]])
+    spans.sort()
+    merged: list[list[float]] = []
+    for sp in spans:
+        if merged and sp[0] <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], sp[1])
+        else:
+            merged.append(sp)
+    rows: list[tuple[list, tuple]] = []
+    pending_name: Optional[tuple] = None
+    for ln in run:
+        if len(ln["cells"]) < 2:
+            pending_name = ln["cells"][0] if ln["cells"] else None
+            continue
+        cells: list = [("", None) for _ in merged]
+        for t, bb in ln["cells"]:
+            cx = (bb[0] + bb[2]) / 2
+            k = min(range(len(merged)), key=lambda m: 0 if merged[m][0] <= cx <= merged[m][1]
+                    else min(abs(cx - merged[m][0]), abs(cx - merged[m][1])))
+            prev = cells[k][0]
+            cells[k] = ((prev + " " + t).strip() if prev else t, bb)
+        # a code and a name printed in one cell (201 03 01 行政运行): split when the next
+        # column is empty; a wrapped name printed on the line above joins the name cell
+        for k, (t, bb) in enumerate(cells):
+            m = _CODE_NAME.match(t)
+            if m and k + 1 < len(cells) and not cells[k + 1][0]:
+                cells[k] = (m.group(1), bb)
+                cells[k + 1] = (m.group(2), bb)
+        if pending_name is not None:
+            t, bb = pending_name
+            cx = (bb[0] + bb[2]) / 2
+            for k, (ct, cbb) in enumerate(cells):
+                if merged[k][0] - 2 <= cx <= merged[k][1] + 2 and ct and not _is_amountish(ct):
+                    cells[k] = (t + ct, cbb)
+                    break
+            pending_name = None
+        top = min(ln["top"] for _ in [0])
+        rows.append((cells, (ln["x0"], top, ln["x1"], ln["bottom"])))
+    return rows
+
+
+def _running_lines(pages_lines: list[list[dict]], heights: list[float]) -> set[str]:
+    """Texts printed near the top/bottom edge of most pages (running headers/footers)."""
+    n = len(pages_lines)
+    if n < 3:
+        return set()
+    cnt: Counter = Counter()
+    for lines, h in zip(pages_lines, heights):
+        seen = set()
+        for ln in lines:
+            if ln["top"] < 0.08 * h or ln["bottom"] > 0.92 * h:
+                key = re.sub(r"\d+", "#", squash(ln["text"]))
+                seen.add(key)
+        cnt.update(seen)
+    return {k for k, c in cnt.items() if c >= max(3, n * 0.5)}
+
+
+def read_pdf(data: bytes, name: str, settings: ExtractSettings):
+    """→ (entries, n_pages)."""
+    pdf = _open(data, name)
+    try:
+        n_pages = len(pdf.pages)
+        per_page = []
+        total_chars = 0
+        for pno, page in enumerate(pdf.pages, 1):
+            try:
+                chars = page.chars
+                total_chars += len(chars)
+                tables = page.find_tables() if chars else []
+            except Exception as exc:
+                raise ExtractionError(name, "read", f"page {pno} cannot be read (damaged PDF?): "
+                                      f"{type(exc).__name__}: {str(exc)[:120]}") from exc
+            boxes = [t.bbox for t in tables]
+            lines = _text_lines(page, boxes) if chars else []
+            per_page.append((pno, page, tables, lines))
+        if total_chars < settings.pdf_min_chars_per_page * n_pages:
+            raise ExtractionError(name, "read", f"PDF has no text layer ({total_chars} characters on {n_pages} "
+                                  "pages): a scanned document needs OCR, not parsed")
+        running = _running_lines([p[3] for p in per_page], [float(p[1].height) for p in per_page])
+        entries: list = []
+        prev_header: list[str] = []  # squashed header rows of the last table read
+        last_was_grid = False
+        for pno, page, tables, lines in per_page:
+            blocks: list[tuple[float, str, object]] = []  # (top, kind, payload)
+            for ln in lines:
+                key = re.sub(r"\d+", "#", squash(ln["text"]))
+                if key in running or _PAGE_NO.match(ln["text"]):
+                    continue
+                blocks.append((ln["top"], "line", ln))
+            # text-aligned grids among the prose lines of a page without ruled tables
+            if not tables:
+                plain = [b[2] for b in blocks]
+                runs = _aligned_grids(plain)
+                if runs:
+                    keep = []
+                    used = set()
+                    for s, e in runs:
+                        rows = _grid_from_lines(plain[s:e + 1])
+                        keep.append((plain[s]["top"], "grid", rows))
+                        used.update(range(s, e + 1))
+                    blocks = [(ln["top"], "line", ln) for k, ln in enumerate(plain) if k not in used] + keep
+            for t in tables:
+                rows = []
+                texts = t.extract()
+                for r, row in zip(texts, t.rows):
+                    cells = [(c or "", bb) for c, bb in zip(r, row.cells)]
+                    rbb = row.bbox
+                    rows.append((cells, tuple(rbb)))
+                blocks.append((t.bbox[1], "grid", rows))
+            blocks.sort(key=lambda b: b[0])
+            first_on_page = True
+            for top, kind, payload in blocks:
+                if kind == "line":
+                    entries.append(TextEntry(payload["text"], pno, (payload["x0"], payload["top"], payload["x1"],
+                                                                   payload["bottom"])))
+                    last_was_grid = False
+                    first_on_page = False
+                    continue
+                rows = [(cells, bb) for cells, bb in payload if any((c or "").strip() for c, _ in cells)]
+                # leading rows holding one text cell (a title and 部门/单位 lines printed inside
+                # the table frame) are prose lines, not grid rows
+                while rows:
+                    ne = [(c, cb) for c, cb in rows[0][0] if (c or "").strip()]
+                    titled = any(looks_like_title(c.split("\n")[0]) for c, _ in ne)
+                    if not titled and (len(ne) != 1 or _is_amountish(ne[0][0]) or len(rows[0][0]) < 2):
+                        break
+                    if titled and any(_is_amountish(c) for c, _ in ne):
+                        break
+                    for c, cb in ne:
+                        for part in c.split("\n"):
+                            if part.strip():
+                                entries.append(TextEntry(part.strip(), pno, cb or rows[0][1]))
+                    last_was_grid = False
+                    first_on_page = False
+                    rows = rows[1:]
+                sq = [squash("|".join(c for c, _ in cells)) for cells, _ in rows]
+                header_len = next((k for k, (cells, _) in enumerate(rows)
+                                   if any(_is_amountish(c) for c, _ in cells[1:]) or
+                                   any(re.match(r"^\d{3}", c.strip() or "x") for c, _ in cells[:3])), len(rows))
+                start = 0
+                if first_on_page and last_was_grid and prev_header:
+                    # a table continued from the previous page: drop the header rows it repeats
+                    while start < len(sq) and start < len(prev_header) and sq[start] == prev_header[start]:
+                        start += 1
+                if start == 0 or not last_was_grid:
+                    prev_header = sq[:header_len]
+                for k, (cells, bb) in enumerate(rows[start:]):
+                    entries.append(RowEntry(cells, pno, bb, table_start=(k == 0 and not (start and last_was_grid))))
+                last_was_grid = True
+                first_on_page = False
+        return entries, n_pages
+    finally:
+        pdf.close()
