@@ -98,6 +98,16 @@ NARRATIVE_MEASURES: dict[str, str] = {
     "vehicles_held": "车辆数（辆）",
     "fixed_assets_total": "固定资产（万元）",
     "project_count": "项目个数",
+    # added by the narrative extractor
+    "revenue_fiscal_current_year": "本年财政拨款收入（财政拨款收支总表说明：按资金年度）",
+    "project_funding_source": "项目支出资金来源（本年财政拨款安排 / 一般公共预算拨款安排 …，见 subject）",
+    "procurement_goods": "政府采购货物预算",
+    "procurement_works": "政府采购工程预算",
+    "procurement_services": "政府采购服务预算",
+    "fixed_assets_purchase": "本年度拟购置固定资产（万元）",
+    "performance_target_funds": "实行绩效目标管理的资金（涉及…当年财政拨款，见 subject）",
+    "vehicles_purchase_planned": "预算安排购置公务用车（辆）",
+    "other": "其他金额（未归类，见 subject）",
 }
 
 AMOUNT_UNITS = ("万元", "元")

@@ -29,7 +29,7 @@ ENUM_PREFIX_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、．.](?!\d)|[（(]\d{1,2}[）)]|- )"
 )
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-TERMINAL = "。！？；!?;"
+TERMINAL = "。！？!?"  # ends a wrapped paragraph (； does not: lists wrap across lines)
 
 
 def clean_line(line: str) -> str:
