@@ -21,7 +21,7 @@ from ..read import SourceDocument
 from ..records import BudgetEntity, DocumentMeta
 from ..settings import ExtractSettings
 from .sentences import Paragraph
-from .text import clean_line, compact, is_subsequence
+from .text import CJK_RE, clean_line, compact, is_subsequence
 
 ORG_SUFFIX = (
     "人民政府办公室", "办公室", "政府办", "委员会", "管委会", "办事处", "服务中心", "中心", "研究院", "事务所",
@@ -91,14 +91,20 @@ def gazetteer(names: list[str]) -> dict[str, tuple]:
     return dict(zip(uniq, _gazetteer(uniq)))
 
 
+_CELL_SPLIT_RE = re.compile(r"\t+|\s+")
+
+
 def _candidate_texts(doc: SourceDocument, paras: list[Paragraph]) -> list[tuple[int, str, str]]:
-    """(line_number, text, source) to look for names in: prose paragraphs and single cells."""
+    """(line_number, text, source) to look for names in: prose paragraphs and short cells.
+
+    Only short lines are split into cells: a name cell is short, and long lines are prose,
+    already read as paragraphs.
+    """
     out: list[tuple[int, str, str]] = [(p.line_number, p.text, "prose") for p in paras]
     for i, raw in enumerate(doc.lines):
-        if not raw.strip():
+        if len(raw) > 120 or not CJK_RE.search(raw):
             continue
-        for tok in re.split(r"\t+|\s{2,}| ", clean_line(raw).strip()):
-            tok = compact(tok)
+        for tok in _CELL_SPLIT_RE.split(clean_line(raw).strip()):
             if 4 <= len(tok) <= 50:
                 out.append((i + 1, tok, "cell"))
     return out
@@ -173,7 +179,7 @@ def find_entities(doc: SourceDocument, paras: list[Paragraph]) -> EntityInfo:
     full = max(full_candidates, key=lambda n: (len(n), merged[n]))
     place = geo2.get(full) or geo2.get(used) or (None,) * 5
     # prefix the city (and province) when the text prints the longer form
-    alltext = "\n".join(t for _, t, _ in texts)
+    alltext = "\n".join(doc.lines)
     for prefix in filter(None, (place[1], (place[0] or "") + (place[1] or ""))):
         if not full.startswith(prefix) and (prefix + full) in alltext:
             full = prefix + full
@@ -277,7 +283,7 @@ def fiscal_year_and_kind(paras: list[Paragraph], lines: list[str]) -> tuple[Opti
     if year is None:
         loose: Counter = Counter()
         for p in paras:
-            for m in re.finditer(r"(20\d{2})年(?:度)?预算", p.text):
+            for m in re.finditer(r"(20\d{2})年(?:度)?[\u4e00-\u9fff]{0,8}?预算", p.text):
                 loose[int(m.group(1))] += 1
         if loose:
             year = max(loose, key=lambda y: (loose[y], y))

@@ -24,6 +24,7 @@ from .text import AMOUNT_RE, HEADING_RE, TERMINAL, clean_line, compact, display_
 
 PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-—－]\s*)?\d{1,4}(?:\s*[-—－])?\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
 PERF_TABLE_TITLE_RE = re.compile(r"^项目支出绩效目标(?:申报)?表$")
+PATH_MARK_RE = re.compile(r"[（(][类款项][）)]")
 PART_RE = re.compile(r"^第[一二三四五六七八九十百]+部分")
 WRAPPED_DIALECTS = ("pdftotext", "markdown", "prose", "pdf")
 
@@ -117,8 +118,8 @@ def looks_like_heading(text: str, width: int, wrap_width: int) -> bool:
     """A numbered line with no amount that stops short of the right margin."""
     if not HEADING_RE.match(text):
         return False
-    if AMOUNT_RE.search(text):
-        return False
+    if AMOUNT_RE.search(text) or PATH_MARK_RE.search(text):
+        return False  # a figure, or a 类/款/项 name path wrapped before its amount
     if text.startswith("第") and "部分" in text[:6]:
         return True
     return wrap_width == 0 or width < 0.85 * wrap_width or (text.endswith("。") and len(text) < 40)
