@@ -181,3 +181,12 @@ def test_project_amount_variants_and_quotes():
     assert ext.projects[0].line_number == 2
     # the project block's amounts are projects, not figures; the next subsection is read again
     assert [f.measure for f in ext.narrative_figures] == ["operating_cost"]
+
+
+def test_regression_prose_directly_under_a_docx_cell_is_prose():
+    # every non-blank line under a cell used to count as the cell's continuation, so a
+    # paragraph printed right after a table (no blank line) was dropped
+    lines = ["\t434保定市莲池区人民政府办公室", "2025年我单位机关运行经费安排93.28万元，主要用于日常维修。",
+             "\t项目资金", "（万元）", "\t年度资金总额："]
+    ext = extract_narrative(make_doc(lines, "docx_text"), DEFAULT_SETTINGS)
+    assert [(f.measure, f.amount) for f in ext.narrative_figures] == [("operating_cost", Decimal("93.28"))]

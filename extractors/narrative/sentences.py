@@ -64,8 +64,10 @@ def prose_mask(lines: list[str], dialect: str) -> list[bool]:
                 in_cell = True
             elif not raw.strip():
                 in_cell = False
-            elif in_cell:  # the continuation of a cell holding a line break
+            elif in_cell and _continues_cell(raw):  # a cell holding a line break
                 mask[i] = False
+            else:
+                in_cell = False
     elif dialect == "markdown":
         in_cell = False
         for i, raw in enumerate(lines):
@@ -75,14 +77,22 @@ def prose_mask(lines: list[str], dialect: str) -> list[bool]:
                 in_cell = True
             elif not raw.strip():
                 in_cell = False
-            elif in_cell:
+            elif in_cell and _continues_cell(raw):
                 mask[i] = False
+            else:
+                in_cell = False
     for i, raw in enumerate(lines):
         if mask[i] and PAGE_NUMBER_RE.match(raw):
             mask[i] = False
     if dialect in WRAPPED_DIALECTS:
         _mask_flattened_performance_tables(lines, mask)
     return mask
+
+
+def _continues_cell(raw: str) -> bool:
+    """A short line right under a cell is the rest of that cell (（万元）, 目标, 效 / 指 / 标)."""
+    s = raw.strip()
+    return len(s) <= 12 and not s.endswith(("。", "：", ":"))
 
 
 def _mask_flattened_performance_tables(lines: list[str], mask: list[bool]) -> None:
