@@ -347,6 +347,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
                     problems.append(f"line {line_no}: code {code_raw!r} has an unexpected length")
         name_parts = [cells[c.index].text.strip() for c in cols if c.role in ("name", "text") and cells[c.index].text.strip()]
         name = " ".join(name_parts) or None
+        if code is None and name is None and code_raw and not re.sub(r"\s+", "", code_raw).isdigit():
+            name, code_raw = code_raw, None  # 合计 printed across the merged code columns
         amts = []
         for c in cols:
             if c.role != "amount":
