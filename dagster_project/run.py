@@ -37,6 +37,7 @@ def main() -> int:
     from dagster_project.defs.staging import staging_tables
 
     instance = dg.DagsterInstance.get()
+    quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("BUDGET_LOG_LEVEL", "INFO")}}}}
     existing = set(instance.get_dynamic_partitions(DOCUMENTS_PARTITION))
     new = [k for k in keys if k not in existing]
     gone = sorted(existing - set(keys))
@@ -49,10 +50,10 @@ def main() -> int:
     to_extract = len(keys)
     if wh.exists():
         from extractors.corpus import hash_file
-        from extractors.load import connect, manifest
+        from extractors.load import connect
         con = connect(wh, read_only=True)
         try:
-            known = manifest(con) if con.execute(
+            known = dict(con.execute("select source_file, content_hash from staging.file_manifest").fetchall()) if con.execute(
                 "select count(*) from information_schema.tables where table_schema='staging' "
                 "and table_name='file_manifest'").fetchone()[0] else {}
         finally:
@@ -65,7 +66,7 @@ def main() -> int:
             [staging_tables], instance=instance,
             tags={"dagster/asset_partition_range_start": ordered[0],
                   "dagster/asset_partition_range_end": ordered[-1]},
-            raise_on_error=False)
+            run_config=quiet, raise_on_error=False)
         if not res.success:
             log("pipeline error: the staging run failed (see the Dagster log above)")
             return 2
@@ -80,7 +81,7 @@ def main() -> int:
     res = dg.materialize(
         [dbt_models, gx_suites], instance=instance,
         resources={"dbt": dbt_resource()},
-        raise_on_error=False)
+        run_config=quiet, raise_on_error=False)
     if not res.success:
         log("pipeline error: dbt build failed (see the dbt output above)")
         return 3
