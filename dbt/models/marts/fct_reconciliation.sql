@@ -2,6 +2,25 @@
 -- implied by printed precision) | fail | incomplete | not_applicable.
 {% set rule_models = [
     'int_recon__row_total_basic_project',
+    'int_recon__row_personnel_public_basic',
+    'int_recon__hierarchy_parent_sum',
+    'int_recon__table_total_sum_classes',
+    'int_recon__three_public_subtotal',
+    'int_recon__three_public_grand_total',
+    'int_recon__income_equals_expenditure',
+    'int_recon__summary_vs_fiscal_summary',
+    'int_recon__expenditure_summary_vs_fund_tables',
+    'int_recon__basic_function_vs_economic',
+    'int_recon__narrative_vs_table',
+    'int_recon__narrative_share_pct',
+    'int_recon__narrative_class_sum_items',
+    'int_recon__narrative_total_sum_classes',
+    'int_recon__narrative_parts_sum',
+    'int_recon__narrative_repeated_figure',
+    'int_recon__projects_sum_project',
+    'int_recon__department_sum_units',
+    'int_recon__classification_in_catalog',
+    'int_recon__fact_additivity',
 ] %}
 with evaluated as (
 

@@ -1,0 +1,52 @@
+-- Rule expenditure_summary_vs_fund_tables: 支出总表 合计 = 一般公共预算支出表 合计 + 政府性基金
+-- 预算支出表 合计 + 国有资本经营预算支出表 合计 + funds outside appropriations (the revenue lines
+-- of the 收支总表 that are not 拨款). An empty fund table counts as 0.
+with totals as (
+
+    select * from {{ ref('int_table_rows_pivoted') }}
+    where row_kind = 'total' and code is null
+      and table_kind in ('expenditure_summary', 'general_budget_expenditure', 'gov_fund_expenditure', 'state_capital_expenditure')
+    qualify row_number() over (partition by entity_id, table_kind order by table_id, row_number) = 1
+
+),
+
+other_funds as (
+
+    select entity_id, sum(amount_wan) as other_wan, count(amount_wan) as n_other
+    from {{ ref('int_recon_table_cells_prepared') }}
+    where table_kind = 'income_expenditure_summary' and side = 'revenue' and row_kind <> 'total'
+      and column_key = 'total' and label_norm not like '%拨款%'
+    group by 1
+
+),
+
+per_entity as (
+
+    select
+        entity_id,
+        max(case when table_kind = 'expenditure_summary' then total_wan end) as summary_wan,
+        max(case when table_kind = 'general_budget_expenditure' then total_wan end) as gb_wan,
+        max(case when table_kind = 'gov_fund_expenditure' then total_wan end) as gf_wan,
+        max(case when table_kind = 'state_capital_expenditure' then total_wan end) as sc_wan,
+        max(case when table_kind = 'expenditure_summary' then source_ref end) as source_ref,
+        min(unit) as unit
+    from totals
+    group by 1
+
+)
+
+select
+    p.entity_id,
+    'expenditure_summary_vs_fund_tables' as rule_id,
+    '支出总表 合计' as subject,
+    p.summary_wan as expected_wan,
+    p.gb_wan + coalesce(p.gf_wan, 0) + coalesce(p.sc_wan, 0) + coalesce(o.other_wan, 0) as actual_wan,
+    {{ tolerance_wan('2 + (p.gf_wan is not null)::int + (p.sc_wan is not null)::int + coalesce(o.n_other, 0)', 'p.unit') }} as tolerance_wan,
+    cast(null as varchar) as forced_status,
+    '支出总表 ' || coalesce(cast(p.summary_wan as varchar), '—') || ' vs 一般公共预算 ' || coalesce(cast(p.gb_wan as varchar), '—')
+        || ' + 政府性基金 ' || coalesce(cast(p.gf_wan as varchar), '—') || ' + 国有资本经营 ' || coalesce(cast(p.sc_wan as varchar), '—')
+        || ' + other funds ' || coalesce(cast(o.other_wan as varchar), '—') as message,
+    p.source_ref
+from per_entity as p
+left join other_funds as o using (entity_id)
+where p.summary_wan is not null and p.gb_wan is not null

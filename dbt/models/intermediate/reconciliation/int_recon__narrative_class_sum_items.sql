@@ -1,0 +1,39 @@
+-- Rule narrative_class_sum_items: in the prose, each 类 amount = Σ the 项 amounts stated under
+-- it (项 grouped by the 类 their name path resolves to). Classes without stated items are not
+-- evaluated.
+with firsts as (
+
+    select * from {{ ref('int_recon_narrative_first_prepared') }}
+
+),
+
+classes as (
+
+    select * from firsts where measure = 'function_class' and functional_code is not null
+
+),
+
+items as (
+
+    select entity_id, class_code, sum(amount_wan) as items_wan, count(*) as n_items,
+           string_agg(coalesce(functional_code, '?') || '=' || amount_wan, ' + ' order by line_number) as parts
+    from firsts
+    where measure = 'function_item' and class_code is not null
+    group by 1, 2
+
+)
+
+select
+    c.entity_id,
+    'narrative_class_sum_items' as rule_id,
+    '类 ' || c.functional_code as subject,
+    c.amount_wan as expected_wan,
+    i.items_wan as actual_wan,
+    {{ tolerance_wan('1 + i.n_items', 'c.unit') }} as tolerance_wan,
+    cast(null as varchar) as forced_status,
+    '类 ' || c.functional_code || ' ' || c.amount_wan || ' vs Σ 项 ' || i.parts as message,
+    c.source_ref
+from classes as c
+inner join items as i
+    on i.entity_id = c.entity_id
+   and i.class_code = c.functional_code

@@ -1,0 +1,43 @@
+-- Rule narrative_parts_sum: in the prose, 基本支出 + 项目支出 = 支出预算 and
+-- 人员经费 + 公用经费 = 基本支出 (first statement of each).
+with firsts as (
+
+    select * from {{ ref('int_recon_narrative_first_prepared') }}
+    where measure in ('expenditure_total', 'basic', 'project', 'personnel', 'public')
+
+),
+
+pivoted as (
+
+    select
+        entity_id,
+        max(case when measure = 'expenditure_total' then amount_wan end) as total_wan,
+        max(case when measure = 'basic' then amount_wan end) as basic_wan,
+        max(case when measure = 'project' then amount_wan end) as project_wan,
+        max(case when measure = 'personnel' then amount_wan end) as personnel_wan,
+        max(case when measure = 'public' then amount_wan end) as public_wan,
+        max(case when measure = 'expenditure_total' then source_ref end) as total_ref,
+        max(case when measure = 'basic' then source_ref end) as basic_ref,
+        min(unit) as unit
+    from firsts
+    group by 1
+
+)
+
+select
+    entity_id, 'narrative_parts_sum' as rule_id, 'basic+project=expenditure_total' as subject,
+    total_wan as expected_wan, basic_wan + project_wan as actual_wan,
+    {{ tolerance_wan('3', 'unit') }} as tolerance_wan, cast(null as varchar) as forced_status,
+    '支出预算 ' || total_wan || ' vs 基本支出 ' || basic_wan || ' + 项目支出 ' || project_wan as message,
+    total_ref as source_ref
+from pivoted
+where total_wan is not null and basic_wan is not null and project_wan is not null
+union all
+select
+    entity_id, 'narrative_parts_sum', 'personnel+public=basic',
+    basic_wan, personnel_wan + public_wan,
+    {{ tolerance_wan('3', 'unit') }}, cast(null as varchar),
+    '基本支出 ' || basic_wan || ' vs 人员经费 ' || personnel_wan || ' + 公用经费 ' || public_wan,
+    basic_ref
+from pivoted
+where basic_wan is not null and personnel_wan is not null and public_wan is not null

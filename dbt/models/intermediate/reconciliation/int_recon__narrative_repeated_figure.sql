@@ -1,0 +1,44 @@
+-- Rule narrative_repeated_figure: a quantity the prose states more than once (the same measure,
+-- and for 类/款/项 the same code) is stated with the same amount each time. Every later statement
+-- is compared with the first.
+with figures as (
+
+    select
+        *,
+        {{ to_wan('amount', 'unit') }} as amount_wan,
+        {{ source_ref('source_file', 'line_number') }} as source_ref,
+        coalesce(functional_code, class_name, item_name, '') as code_key
+    from {{ ref('int_narrative_figures_resolved') }}
+    where amount is not null
+      and measure in ('total_budget', 'revenue_total', 'revenue_current_year', 'expenditure_total',
+                      'fiscal_appropriation_total', 'general_budget_expenditure', 'basic', 'project',
+                      'personnel', 'public', 'operating_cost', 'three_public_total', 'overseas_travel',
+                      'vehicle_total', 'vehicle_purchase', 'vehicle_operation', 'official_reception',
+                      'meeting', 'training', 'function_class', 'function_item')
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (partition by entity_id, measure, code_key order by line_number, figure_seq) as nth,
+        first_value(amount_wan) over (partition by entity_id, measure, code_key order by line_number, figure_seq) as first_wan,
+        first_value(line_number) over (partition by entity_id, measure, code_key order by line_number, figure_seq) as first_line
+    from figures
+
+)
+
+select
+    entity_id,
+    'narrative_repeated_figure' as rule_id,
+    measure || case when code_key <> '' then ':' || code_key else '' end || ' @ ' || line_number || '#' || figure_seq as subject,
+    first_wan as expected_wan,
+    amount_wan as actual_wan,
+    {{ tolerance_wan('2', 'unit') }} as tolerance_wan,
+    cast(null as varchar) as forced_status,
+    measure || case when code_key <> '' then ' ' || code_key else '' end || ': ' || amount_wan || ' at line ' || line_number
+        || ' vs ' || first_wan || ' first stated at line ' || first_line as message,
+    source_ref
+from ranked
+where nth > 1

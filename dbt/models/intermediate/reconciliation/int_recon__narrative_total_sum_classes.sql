@@ -1,0 +1,41 @@
+-- Rule narrative_total_sum_classes: in the prose, the expenditure the 类 breakdown describes
+-- (一般公共预算支出, else 财政拨款收支预算, else 支出预算) = Σ the 类 amounts stated.
+with firsts as (
+
+    select * from {{ ref('int_recon_narrative_first_prepared') }}
+
+),
+
+total as (
+
+    select * from firsts
+    where measure in ('general_budget_expenditure', 'fiscal_appropriation_total', 'expenditure_total')
+    qualify row_number() over (
+        partition by entity_id
+        order by case measure when 'general_budget_expenditure' then 1 when 'fiscal_appropriation_total' then 2 else 3 end
+    ) = 1
+
+),
+
+classes as (
+
+    select entity_id, sum(amount_wan) as classes_wan, count(*) as n_classes,
+           string_agg(coalesce(functional_code, code_key) || '=' || amount_wan, ' + ' order by line_number) as parts
+    from firsts
+    where measure = 'function_class'
+    group by 1
+
+)
+
+select
+    t.entity_id,
+    'narrative_total_sum_classes' as rule_id,
+    t.measure as subject,
+    t.amount_wan as expected_wan,
+    c.classes_wan as actual_wan,
+    {{ tolerance_wan('1 + c.n_classes', 't.unit') }} as tolerance_wan,
+    cast(null as varchar) as forced_status,
+    t.measure || ' ' || t.amount_wan || ' vs Σ 类 ' || c.parts as message,
+    t.source_ref
+from total as t
+inner join classes as c using (entity_id)

@@ -1,0 +1,52 @@
+-- Rule table_total_sum_classes: a functional or economic table's 合计 row = Σ its 类 rows
+-- (3-digit codes), per amount column. Tables without a printed 类 row are not evaluated.
+with rows_ as (
+
+    select * from {{ ref('int_table_rows_pivoted') }}
+    where table_kind in ('expenditure_summary', 'general_budget_expenditure', 'gov_fund_expenditure',
+                         'state_capital_expenditure', 'general_budget_basic_expenditure')
+
+),
+
+cells as (
+
+    {% for col in ['total', 'basic', 'project', 'personnel', 'public'] %}
+    select entity_id, table_id, table_kind, row_number, row_kind, code, unit, source_ref, '{{ col }}' as column_key,
+           {{ col }}_wan as amount_wan
+    from rows_
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+totals as (
+
+    select * from cells
+    where row_kind = 'total' and code is null
+
+),
+
+classes as (
+
+    select entity_id, table_id, column_key,
+           sum(amount_wan) as classes_wan, count(amount_wan) as n_printed,
+           string_agg(code || '=' || coalesce(cast(amount_wan as varchar), '—'), ' + ' order by row_number) as parts
+    from cells
+    where length(code) = 3
+    group by all
+
+)
+
+select
+    t.entity_id,
+    'table_total_sum_classes' as rule_id,
+    t.table_kind || ' t' || t.table_id || ' r' || t.row_number || ' ' || t.column_key as subject,
+    coalesce(t.amount_wan, 0) as expected_wan,
+    coalesce(c.classes_wan, 0) as actual_wan,
+    {{ tolerance_wan('(t.amount_wan is not null)::int + c.n_printed', 't.unit') }} as tolerance_wan,
+    cast(null as varchar) as forced_status,
+    '合计 ' || t.column_key || ' ' || coalesce(cast(t.amount_wan as varchar), '—') || ' vs Σ 类 ' || c.parts as message,
+    t.source_ref
+from totals as t
+inner join classes as c using (entity_id, table_id, column_key)
+where t.amount_wan is not null or c.n_printed > 0

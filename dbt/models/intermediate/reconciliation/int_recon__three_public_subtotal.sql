@@ -1,0 +1,59 @@
+-- Rule three_public_subtotal: “三公”经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费,
+-- and 公务用车购置及运行费 = 购置费 + 运行费, per entity and evidence (table, narrative), where
+-- the subtotal is printed. A part not printed counts as 0.
+with items as (
+
+    select * from {{ ref('int_recon_three_public_prepared') }}
+
+),
+
+pivoted as (
+
+    select
+        entity_id, evidence,
+        max(case when item = 'three_public_total' then amount_wan end) as three_public_total,
+        max(case when item = 'overseas_travel' then amount_wan end) as overseas_travel,
+        max(case when item = 'vehicle_total' then amount_wan end) as vehicle_total,
+        max(case when item = 'vehicle_purchase' then amount_wan end) as vehicle_purchase,
+        max(case when item = 'vehicle_operation' then amount_wan end) as vehicle_operation,
+        max(case when item = 'official_reception' then amount_wan end) as official_reception,
+        max(case when item = 'three_public_total' then source_ref end) as tp_ref,
+        max(case when item = 'vehicle_total' then source_ref end) as vt_ref,
+        min(unit) as unit
+    from items
+    group by 1, 2
+
+)
+
+select
+    entity_id,
+    'three_public_subtotal' as rule_id,
+    evidence || ' three_public_total' as subject,
+    three_public_total as expected_wan,
+    coalesce(overseas_travel, 0)
+        + coalesce(vehicle_total, coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0))
+        + coalesce(official_reception, 0) as actual_wan,
+    {{ tolerance_wan('1 + (overseas_travel is not null)::int + (official_reception is not null)::int
+        + case when vehicle_total is not null then 1
+               else (vehicle_purchase is not null)::int + (vehicle_operation is not null)::int end', 'unit') }} as tolerance_wan,
+    cast(null as varchar) as forced_status,
+    '“三公” ' || three_public_total || ' vs 出国 ' || coalesce(cast(overseas_travel as varchar), '—')
+        || ' + 公务用车 ' || coalesce(cast(vehicle_total as varchar), coalesce(cast(vehicle_purchase as varchar), '—') || '+' || coalesce(cast(vehicle_operation as varchar), '—'))
+        || ' + 接待 ' || coalesce(cast(official_reception as varchar), '—') as message,
+    tp_ref as source_ref
+from pivoted
+where three_public_total is not null
+union all
+select
+    entity_id,
+    'three_public_subtotal',
+    evidence || ' vehicle_total',
+    vehicle_total,
+    coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0),
+    {{ tolerance_wan('1 + (vehicle_purchase is not null)::int + (vehicle_operation is not null)::int', 'unit') }},
+    cast(null as varchar),
+    '公务用车购置及运行费 ' || vehicle_total || ' vs 购置 ' || coalesce(cast(vehicle_purchase as varchar), '—')
+        || ' + 运行 ' || coalesce(cast(vehicle_operation as varchar), '—'),
+    vt_ref
+from pivoted
+where vehicle_total is not null

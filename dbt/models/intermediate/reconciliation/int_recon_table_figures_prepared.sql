@@ -1,0 +1,104 @@
+-- The headline figures the tables print, one row per (entity, measure), as the reference the
+-- narrative and the department/unit rules compare against. n_terms counts the printed figures
+-- a value is made of (1 when printed, more when derived as a sum of printed figures).
+-- measure 'function:<code>' is the 合计 of a printed 类/款/项 row (一般公共预算支出表 first,
+-- else 支出总表).
+with rows_ as (
+
+    select * from {{ ref('int_table_rows_pivoted') }}
+
+),
+
+total_rows as (
+
+    select * from rows_
+    where row_kind = 'total' and code is null
+    qualify row_number() over (partition by entity_id, table_kind order by table_id, row_number) = 1
+
+),
+
+cells as (
+
+    select * from {{ ref('int_recon_table_cells_prepared') }}
+
+),
+
+basic_classes as (
+
+    select
+        entity_id,
+        sum(case when code in ('301', '303') then total_wan end) as personnel_wan,
+        count(case when code in ('301', '303') then total_wan end) as n_personnel,
+        sum(case when code not in ('301', '303') then total_wan end) as public_wan,
+        count(case when code not in ('301', '303') then total_wan end) as n_public,
+        min(unit) as unit,
+        min(source_ref) as source_ref
+    from (
+        -- a 类 is one quantity: a 类 row printed twice counts once
+        select * from rows_
+        where table_kind = 'general_budget_basic_expenditure' and length(code) = 3 and total_wan is not null
+        qualify row_number() over (partition by entity_id, code order by table_id, row_number) = 1
+    )
+    group by 1
+
+),
+
+candidates as (
+
+    {% for kind, rank in [('expenditure_summary', 1), ('general_budget_expenditure', 2)] %}
+    {% for col, measure in [('total', 'expenditure_total'), ('basic', 'basic'), ('project', 'project')] %}
+    select entity_id, '{{ measure }}' as measure, {{ col }}_wan as amount_wan, 1 as n_terms, unit, source_ref, {{ rank }} as rank_
+    from total_rows where table_kind = '{{ kind }}' and {{ col }}_wan is not null
+    union all
+    {% endfor %}
+    {% endfor %}
+    select entity_id, 'general_budget_expenditure', total_wan, 1, unit, source_ref, 1
+    from total_rows where table_kind = 'general_budget_expenditure' and total_wan is not null
+    union all
+    select entity_id, 'general_budget_basic', basic_wan, 1, unit, source_ref, 1
+    from total_rows where table_kind = 'general_budget_expenditure' and basic_wan is not null
+    union all
+    select entity_id, 'basic_economic_total', total_wan, 1, unit, source_ref, 1
+    from total_rows where table_kind = 'general_budget_basic_expenditure' and total_wan is not null
+    union all
+    select entity_id, 'personnel', personnel_wan, 1, unit, source_ref, 1
+    from total_rows where table_kind = 'general_budget_basic_expenditure' and personnel_wan is not null
+    union all
+    select entity_id, 'public', public_wan, 1, unit, source_ref, 1
+    from total_rows where table_kind = 'general_budget_basic_expenditure' and public_wan is not null
+    union all
+    -- 人员经费 = 工资福利支出 (301) + 对个人和家庭的补助 (303); 公用经费 = the other 类
+    select entity_id, 'personnel', personnel_wan, n_personnel, unit, source_ref, 2
+    from basic_classes where personnel_wan is not null
+    union all
+    select entity_id, 'public', public_wan, n_public, unit, source_ref, 2
+    from basic_classes where public_wan is not null
+    union all
+    select entity_id, 'revenue_total', total_wan, 1, unit, source_ref, 1
+    from total_rows where table_kind = 'revenue_summary' and total_wan is not null
+    union all
+    select entity_id, 'total_budget', amount_wan, 1, unit, source_ref, 1
+    from cells
+    where table_kind = 'income_expenditure_summary' and side = 'revenue' and column_key = 'total'
+      and label_norm = '收入总计' and amount_wan is not null
+    union all
+    select entity_id, 'fiscal_appropriation_total', amount_wan, 1, unit, source_ref, 1
+    from cells
+    where table_kind = 'fiscal_appropriation_summary' and coalesce(side, 'expenditure') = 'expenditure'
+      and column_key = 'total' and label_norm = '支出总计' and amount_wan is not null
+    union all
+    select entity_id, 'function:' || code, total_wan, 1, unit, source_ref,
+           case table_kind when 'general_budget_expenditure' then 1 else 2 end
+    from rows_
+    where table_kind in ('general_budget_expenditure', 'expenditure_summary')
+      and code is not null and coalesce(code_system, 'functional') = 'functional' and total_wan is not null
+    union all
+    select entity_id, item, amount_wan, 1, unit, source_ref, 1
+    from {{ ref('int_recon_three_public_prepared') }}
+    where evidence = 'table'
+
+)
+
+select entity_id, measure, amount_wan, n_terms, unit, source_ref
+from candidates
+qualify row_number() over (partition by entity_id, measure order by rank_, source_ref) = 1
