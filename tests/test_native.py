@@ -63,10 +63,9 @@ def test_pdf_shanghai_2025_golden():
     assert all(r.code or r.row_kind == "total" for r in rows)
 
 
-@pytest.mark.parametrize("stem", ["002_26df1c49268341e3", "003_638e0d246034f851"])
-def test_docx_same_golden_as_text(stem):
+def _same_golden_as_text(stem, ext):
     exp = json.loads((FIX / "expected" / stem / "tables.json").read_text(encoding="utf-8"))
-    got = tables_view(_tables(FIX / "native" / f"{stem}.docx"))
+    got = tables_view(_tables(FIX / "native" / f"{stem}.{ext}"))
     assert [t["title"] for t in got] == [t["title"] for t in exp]
     for g, e in zip(got, exp):
         for k in ("kind", "entity_code", "unit", "is_empty", "is_duplicate_copy"):
@@ -75,6 +74,36 @@ def test_docx_same_golden_as_text(stem):
         for gr, er in zip(g["rows"], e["rows"]):
             assert gr[:5] == er[:5]
             assert {k: _d(v) for k, v in gr[5].items()} == {k: _d(v) for k, v in er[5].items()}
+
+
+@pytest.mark.parametrize("stem", ["002_26df1c49268341e3", "003_638e0d246034f851"])
+def test_docx_same_golden_as_text(stem):
+    _same_golden_as_text(stem, "docx")
+
+
+@pytest.mark.parametrize("stem", ["002_26df1c49268341e3", "003_638e0d246034f851"])
+def test_xlsx_same_golden_as_text(stem):
+    _same_golden_as_text(stem, "xlsx")
+
+
+def test_xlsx_single_cell_rows_inside_a_grid():
+    # regression: a one-cell row under the title/meta lines (收 入 band) or inside the grid
+    # (a long merged 绩效目标 text) is a grid row, not prose that starts a new "table"
+    from extractors.native.render import RowEntry, TextEntry
+    from extractors.native.xlsx import _sheet_entries
+
+    grid = [["2023 年部门收支预算总表", "", ""], ["单位：万元", "", ""], ["收 入", "", ""],
+            ["收入项目", "预算数", "支出功能分类科目"], ["一、一般公共预算拨款收入", "1623.35", "（一）一般公共服务支出"],
+            ["推进国家、省、市保交房项目建设交付，组织会议、参观、检查活动", "", ""],
+            ["合计", "1623.35", ""], ["注：本表反映部门各项收入、支出预算安排情况。", "", ""]]
+    kinds = [(type(e).__name__, e.text if isinstance(e, TextEntry) else e.cells[0][0]) for e in _sheet_entries(grid, "表1")]
+    assert kinds == [("TextEntry", "2023 年部门收支预算总表"), ("TextEntry", "单位：万元"), ("RowEntry", "收 入"),
+                     ("RowEntry", "收入项目"), ("RowEntry", "一、一般公共预算拨款收入"),
+                     ("RowEntry", "推进国家、省、市保交房项目建设交付，组织会议、参观、检查活动"), ("RowEntry", "合计"),
+                     ("TextEntry", "注：本表反映部门各项收入、支出预算安排情况。")]
+    # a sheet without a multi-cell row (cover, contents, 情况说明) is prose
+    assert all(isinstance(e, TextEntry) for e in _sheet_entries([["目 录"], ["第一部分 部门概况"]], "表2"))
+    assert isinstance(_sheet_entries(grid, "表1")[2], RowEntry) and _sheet_entries(grid, "表1")[2].table_start
 
 
 def test_bad_pdfs(tmp_path):
