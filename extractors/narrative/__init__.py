@@ -18,7 +18,7 @@ from ..settings import ExtractSettings
 from .figures import SentenceContext, parse_sentence
 from .metadata import EntityInfo, build_meta, entity_code_at, find_entities, primary_entity
 from .projects import find_projects
-from .sentences import Paragraph, Sentence, paragraphs, split_sentences
+from .sentences import Paragraph, Sentence, paragraphs, split_sentences, table_lines_of
 
 __all__ = ["extract_narrative", "extract_metadata", "analyse"]
 
@@ -39,7 +39,7 @@ def analyse(doc: SourceDocument, settings: ExtractSettings) -> Analysis:
     hit = _cache.get("last")
     if hit is not None and hit[0] == key:
         return hit[1]
-    paras = paragraphs(doc.lines, doc.dialect)
+    paras = paragraphs(doc.lines, doc.dialect, table_lines=table_lines_of(doc))
     sents = split_sentences(paras)
     info = find_entities(doc, paras)
     meta = build_meta(doc, settings, paras, info)

@@ -4,7 +4,8 @@ Three steps, all pure:
 
 1. ``prose_mask``: which lines are prose. DOCX text: a line starting with a tab is a table
    cell, and so is a non-blank line directly under a cell (a cell that holds a line break).
-   PDF→markdown: a line holding a tab, or HTML, is a table row. pdftotext / prose: every
+   PDF→markdown: a line holding a tab, or HTML, is a table row. Native PDF / DOCX / XLSX:
+   the lines of the grid rows in ``doc.items`` (else a line holding a tab). pdftotext / prose: every
    line, except page numbers and the body of a flattened 绩效目标表 (handled elsewhere).
 2. ``paragraphs``: DOCX paragraphs are lines. PDF text (pdftotext, markdown) is wrapped, so
    lines are joined until a sentence end, a heading, or a short heading line; blank lines and
@@ -52,11 +53,36 @@ class Sentence:
     part: Optional[str] = None  # the 第X部分 heading above
 
 
-def prose_mask(lines: list[str], dialect: str) -> list[bool]:
-    """True for the lines that belong to prose."""
+NATIVE_DIALECTS = ("pdf", "docx", "xlsx")
+
+
+def table_lines_of(doc) -> Optional[set]:
+    """Line numbers (1-based) of the table rows a native reader built (``doc.items``), or None."""
+    items = getattr(doc, "items", None)
+    if not items:
+        return None
+    return {it.line_number for it in items if it.cells is not None}
+
+
+def prose_mask(lines: list[str], dialect: str, table_lines: Optional[set] = None) -> list[bool]:
+    """True for the lines that belong to prose.
+
+    ``table_lines``: the 1-based line numbers of grid rows a native reader built (PDF, DOCX,
+    XLSX: ``doc.items``); they are never prose. Without them, a native-dialect line holding a
+    tab is a table row (the native renderings join cells with tabs).
+    """
     n = len(lines)
     mask = [True] * n
-    if dialect == "docx_text":
+    if table_lines:
+        for ln in table_lines:
+            if 1 <= ln <= n:
+                mask[ln - 1] = False
+    if dialect in NATIVE_DIALECTS:
+        if not table_lines:
+            for i, raw in enumerate(lines):
+                if "\t" in raw:
+                    mask[i] = False
+    elif dialect == "docx_text":
         in_cell = False
         for i, raw in enumerate(lines):
             if raw.startswith("\t"):
@@ -135,9 +161,10 @@ def looks_like_heading(text: str, width: int, wrap_width: int) -> bool:
     return wrap_width == 0 or width < 0.85 * wrap_width or (text.endswith("。") and len(text) < 40)
 
 
-def paragraphs(lines: list[str], dialect: str, mask: Optional[list[bool]] = None) -> list[Paragraph]:
+def paragraphs(lines: list[str], dialect: str, mask: Optional[list[bool]] = None,
+               table_lines: Optional[set] = None) -> list[Paragraph]:
     if mask is None:
-        mask = prose_mask(lines, dialect)
+        mask = prose_mask(lines, dialect, table_lines)
     wrapped = dialect in WRAPPED_DIALECTS
     items: list[tuple[int, str, int]] = []  # (line_number, compact text, display width)
     for i, raw in enumerate(lines):
