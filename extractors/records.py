@@ -40,6 +40,9 @@ class DocumentMeta:
     adcode: Optional[str] = None
     amount_unit: Optional[str] = None  # the unit most tables / prose use
     n_pages: Optional[int] = None
+    # stable key of the disclosure the file belongs to: <canonical entity name>|<fiscal year>|<budget kind>
+    # (two files of one disclosure — 情况说明 + 公开表 — share it); see narrative.metadata.document_group
+    document_group: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,10 @@ FIELD_RE = re.compile(r"(?:实施主体|实施单位|部门名称|单位名称|�
 CODE_CELL_RE = re.compile(r"^(?:\[(\d{2,9})\]|(\d{3,9}))([\u4e00-\u9fff][\u4e00-\u9fff（）()]{3,40})$|^([\u4e00-\u9fff]{4,40})(\d{3,9})$")
 KIND_RE = re.compile(r"(部门|单位)(?:（单位）|\(单位\))?(预算|决算)")
 YEAR_KIND_RE = re.compile(r"(20\d{2})年(?:度)?(?:部门|单位)(?:（单位）|\(单位\))?(?:预算|决算)|预算年度[:：](20\d{2})")
+# a table header / cover line naming the entity: 部门:中共江苏省委办公厅, 编制单位：…
+HEADER_FIELD_RE = re.compile(r"^(?:部门|单位|编制单位|编制部门|预算部门)[:：]([\u4e00-\u9fff（）()]{4,40})$")
+# the Party prefix of a Party organ's name: 中共江苏省委办公厅 = 江苏省委办公厅
+PARTY_PREFIX_RE = re.compile(r"^(?:中国共产党|中共)(?=[\u4e00-\u9fff]{2,})")
 UNIT_PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分.{0,10}所属单位")
 AMOUNT_UNIT_RE = re.compile(r"\d(万元|元)")
 
@@ -110,6 +114,31 @@ def _candidate_texts(doc: SourceDocument, paras: list[Paragraph]) -> list[tuple[
     return out
 
 
+def canonical_entity_name(name: Optional[str]) -> Optional[str]:
+    """The canonical form of an entity name (the one ``DocumentMeta.entity_name`` carries).
+
+    Rule: a Party organ is printed with or without its Party prefix — 中共江苏省委办公厅 on a
+    table cover, 江苏省委办公厅 in the title of the same department's 情况说明 — so a leading
+    ``中共`` / ``中国共产党`` is dropped: the canonical name starts at the place or body name.
+    Whitespace is removed. No list of names is involved.
+    """
+    if not name:
+        return name
+    return PARTY_PREFIX_RE.sub("", compact(name))
+
+
+def document_group(entity_name: Optional[str], fiscal_year: Optional[int], budget_kind: Optional[str]) -> Optional[str]:
+    """Stable key of the disclosure a file belongs to: ``<canonical entity name>|<year>|<kind>``.
+
+    Two files of one disclosure (Jiangsu prints the 情况说明 and the 公开表 as two PDFs) share
+    it; None when any part is unknown (such a file is not grouped with anything).
+    """
+    name = canonical_entity_name(entity_name)
+    if not name or not fiscal_year or not budget_kind:
+        return None
+    return f"{name}|{fiscal_year}|{budget_kind}"
+
+
 def _trim(run: str, geo: dict[str, tuple]) -> str:
     g = geo.get(run)
     if g and g[4] > 0:
@@ -142,6 +171,8 @@ def find_entities(doc: SourceDocument, paras: list[Paragraph]) -> EntityInfo:
                     raw_runs.append((name, ln, text, False))
             elif re.fullmatch(r"[\u4e00-\u9fff]{4,40}", text) and ORG_END_RE.search(text):
                 raw_runs.append((text, ln, text, False))
+            elif (h := HEADER_FIELD_RE.match(text)):
+                raw_runs.append((h.group(1), ln, text, False))
     runs = [r for r in raw_runs if ORG_END_RE.search(r[0])]
     code_names = [c[1] for c in codes]
     geo = gazetteer([r[0] for r in runs] + code_names)
@@ -150,7 +181,7 @@ def find_entities(doc: SourceDocument, paras: list[Paragraph]) -> EntityInfo:
     in_prose: Counter = Counter()
     first_seen: dict[str, tuple[int, str]] = {}
     for run, ln, raw, prose in runs:
-        name = _trim(run, geo)
+        name = canonical_entity_name(_trim(run, geo))
         if len(name) < 3 or not ORG_END_RE.search(name):
             continue
         counted[name] += 1
@@ -318,6 +349,8 @@ def build_meta(doc: SourceDocument, settings: ExtractSettings, paras: list[Parag
         county=info.place.get("county"),
         adcode=info.place.get("adcode"),
         amount_unit=amount_unit(paras, settings.narrative_unit),
+        n_pages=getattr(doc, "n_pages", None),
+        document_group=document_group(info.name, year, kind),
     )
 
 

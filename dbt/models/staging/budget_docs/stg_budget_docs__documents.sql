@@ -21,7 +21,8 @@ renamed as (
         cast(county as varchar) as county,
         cast(adcode as varchar) as adcode,
         cast(amount_unit as varchar) as amount_unit,
-        cast(n_pages as integer) as n_pages
+        cast(n_pages as integer) as n_pages,
+        cast(document_group as varchar) as document_group
     from source
 
 )
