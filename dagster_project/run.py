@@ -50,15 +50,13 @@ def main() -> int:
     to_extract = len(keys)
     if wh.exists():
         from extractors.corpus import hash_file
-        from extractors.load import connect
+        from extractors.load import connect, manifest, manifest_key
         con = connect(wh, read_only=True)
         try:
-            known = dict(con.execute("select source_file, content_hash from staging.file_manifest").fetchall()) if con.execute(
-                "select count(*) from information_schema.tables where table_schema='staging' "
-                "and table_name='file_manifest'").fetchone()[0] else {}
+            known = manifest(con, ensure=False)
         finally:
             con.close()
-        to_extract = sum(1 for p, k in zip(files, keys) if known.get(k) != hash_file(p))
+        to_extract = sum(1 for p, k in zip(files, keys) if known.get(k) != manifest_key(hash_file(p)))
     log(f"[2/4] extracting documents into staging tables ({to_extract} new or changed)")
     if keys:
         ordered = instance.get_dynamic_partitions(DOCUMENTS_PARTITION)

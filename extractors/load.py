@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from .records import RECORD_TABLES, DocumentExtraction
+from .version import extractor_version
 
 SCHEMA = "staging"
 AMOUNT_TYPE = "DECIMAL(20,6)"
@@ -33,7 +34,8 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.file_manifest (
     status VARCHAR,          -- loaded | loaded_with_warnings | failed
     n_records BIGINT,
     n_errors BIGINT,
-    loaded_at TIMESTAMP
+    loaded_at TIMESTAMP,
+    extractor_version VARCHAR
 )"""
 
 
@@ -52,12 +54,33 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for table, cls in RECORD_TABLES.items():
         cols = ", ".join(f"{name} {sqltype}" for name, sqltype in columns_of(cls))
         con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{table} ({cols})")
+        # a field added to a record later becomes a new (NULL) column of a warehouse built before
+        for name, sqltype in columns_of(cls):
+            con.execute(f"ALTER TABLE {SCHEMA}.{table} ADD COLUMN IF NOT EXISTS {name} {sqltype}")
     con.execute(MANIFEST_DDL)
+    con.execute(f"ALTER TABLE {SCHEMA}.file_manifest ADD COLUMN IF NOT EXISTS extractor_version VARCHAR")
 
 
-def manifest(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    ensure_schema(con)
-    return dict(con.execute(f"SELECT source_file, content_hash FROM {SCHEMA}.file_manifest").fetchall())
+def manifest_key(content_hash: str, version: str | None = None) -> str:
+    """What must match for a file to be skipped: its bytes and the extractor code.
+    version None means the current extractor; '' (a row loaded before versions were kept)
+    matches no extractor, so such a file is re-extracted."""
+    return f"{content_hash}:{extractor_version() if version is None else version}"
+
+
+def manifest(con: duckdb.DuckDBPyConnection, ensure: bool = True) -> dict[str, str]:
+    """source_file → manifest_key of what is loaded (empty if nothing was ever loaded)."""
+    if ensure:
+        ensure_schema(con)
+    elif not con.execute("select count(*) from information_schema.tables where table_schema = ? "
+                         "and table_name = 'file_manifest'", [SCHEMA]).fetchone()[0]:
+        return {}
+    has_version = con.execute("select count(*) from information_schema.columns where table_schema = ? and "
+                              "table_name = 'file_manifest' and column_name = 'extractor_version'",
+                              [SCHEMA]).fetchone()[0]
+    version = "coalesce(extractor_version, '')" if has_version else "''"
+    return {f: manifest_key(h, v) for f, h, v in con.execute(
+        f"SELECT source_file, content_hash, {version} FROM {SCHEMA}.file_manifest").fetchall()}
 
 
 def _frame(cls: type, records: list) -> pl.DataFrame:
@@ -104,7 +127,8 @@ def write_extractions(con: duckdb.DuckDBPyConnection, extractions: list[tuple[st
             con.register("_batch", df)
             select = ", ".join(
                 f"CAST({name} AS {t}) AS {name}" if t == AMOUNT_TYPE else name for name, t in columns_of(cls))
-            con.execute(f"INSERT INTO {SCHEMA}.{table} SELECT {select} FROM _batch")
+            names = ", ".join(name for name, _ in columns_of(cls))
+            con.execute(f"INSERT INTO {SCHEMA}.{table} ({names}) SELECT {select} FROM _batch")
             con.unregister("_batch")
             written[table] = len(records)
         now = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -114,8 +138,9 @@ def write_extractions(con: duckdb.DuckDBPyConnection, extractions: list[tuple[st
             n_warn = len(ex.load_errors) - n_err
             status = "failed" if ex.document is None else ("loaded_with_warnings" if (n_err or n_warn) else "loaded")
             n_rec = sum(len(getattr(ex, t)) for t in RECORD_TABLES if t not in ("documents", "load_errors"))
-            rows.append((name, chash, status, n_rec, n_err, now))
-        con.executemany(f"INSERT INTO {SCHEMA}.file_manifest VALUES (?, ?, ?, ?, ?, ?)", rows)
+            rows.append((name, chash, status, n_rec, n_err, now, extractor_version()))
+        con.executemany(f"INSERT INTO {SCHEMA}.file_manifest (source_file, content_hash, status, n_records, "
+                        f"n_errors, loaded_at, extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -136,7 +136,8 @@ def test_reloading_unchanged_files_writes_nothing_new(tmp_path):
     # the manifest knows every file's hash, so the Dagster asset skips them next time
     con = connect(wh)
     from extractors.corpus import hash_file
-    assert manifest(con) == {name: hash_file(raw / name) for name in SAMPLES[:3]}
+    from extractors.load import manifest_key
+    assert manifest(con) == {name: manifest_key(hash_file(raw / name)) for name in SAMPLES[:3]}
     con.close()
     assert first["table_rows"] > 0
 
@@ -182,3 +183,41 @@ def test_amounts_are_exact_decimals_in_the_warehouse(wh):
                           where e.entity_code = '434' and f.table_kind = 'expenditure_summary' and f.row_kind = 'total'
                             and f.measure = 'total'""").fetchall()
     assert total and total[0][0] == Decimal("1331.05")
+
+
+def test_regression_stale_rows_are_reextracted_when_the_extractor_changes(tmp_path, monkeypatch):
+    """A file loaded by an older extractor (or before versions were recorded) is not 'unchanged'."""
+    from extractors import load
+    from extractors.corpus import hash_file
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / SAMPLES[0], raw / SAMPLES[0])
+    wh = tmp_path / "wh.duckdb"
+    _load(raw, wh)
+    con = connect(wh)
+    current = load.manifest_key(hash_file(raw / SAMPLES[0]))
+    assert manifest(con)[SAMPLES[0]] == current
+    con.execute("update staging.file_manifest set extractor_version = NULL")
+    assert manifest(con)[SAMPLES[0]] != current
+    con.execute("update staging.file_manifest set extractor_version = 'older-code'")
+    assert manifest(con)[SAMPLES[0]] != current
+    con.close()
+
+
+def test_regression_a_field_added_to_a_record_migrates_an_existing_warehouse(tmp_path):
+    """staging.documents built before DocumentMeta gained a field still loads."""
+    from extractors.load import ensure_schema
+
+    wh = tmp_path / "wh.duckdb"
+    con = connect(wh)
+    ensure_schema(con)
+    con.execute("alter table staging.documents drop column fiscal_year")
+    con.close()
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / SAMPLES[0], raw / SAMPLES[0])
+    _load(raw, wh)
+    con = duckdb.connect(str(wh), read_only=True)
+    assert con.execute("select fiscal_year from staging.documents").fetchall() == [(2025,)]
+    con.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from extractors.corpus import Progress, extract_many, hash_file, raw_dir, warehouse_path
-from extractors.load import connect, manifest, write_extractions
+from extractors.load import connect, manifest, manifest_key, write_extractions
 from extractors.records import RECORD_TABLES
 
 from .partitions import DUCKDB_POOL, documents_partitions
@@ -49,7 +49,7 @@ def staging_tables(context: dg.AssetExecutionContext):
         known = manifest(con)
         todo, unchanged = [], 0
         for key in present:
-            if known.get(key) == hash_file(root / key):
+            if known.get(key) == manifest_key(hash_file(root / key)):
                 unchanged += 1
             else:
                 todo.append(root / key)

@@ -44,7 +44,8 @@ narrative_revenue as (
         'narrative' as evidence
     from {{ ref('int_narrative_figures_resolved') }}
     where measure like 'revenue\_%' escape '\'
-      and measure not in ('revenue_total', 'revenue_current_year')
+      -- subtotals of the revenue side are evidence, not sources
+      and measure not in ('revenue_total', 'revenue_current_year', 'revenue_fiscal_current_year')
       and amount is not null
       and entity_id not in (select entity_id from table_revenue)
     qualify row_number() over (partition by entity_id, measure order by line_number, figure_seq) = 1

@@ -1,21 +1,35 @@
--- “三公”经费 (and 会议费 / 培训费 where published) by item. Items are the leaves; the
--- printed 合计 and 公务用车购置及运行费 subtotals are evidence in fct_reported_figure.
-with table_items as (
+-- “三公”经费 (and 会议费 / 培训费 where published) by item: the leaves only. The printed 合计,
+-- “三公”小计 and 公务用车购置及运行费 subtotals are evidence in fct_reported_figure. Where the
+-- table prints 公务用车购置及运行费 without its two parts, it is one 'vehicle_unsplit' row.
+with items as (
 
-    {% set items = ['overseas_travel', 'vehicle_purchase', 'vehicle_operation', 'official_reception', 'meeting', 'training'] %}
-    {% for item in items %}
-    select entity_id, '{{ item }}' as item, {{ item }}_wan as amount_wan, source_ref, 'table' as evidence
-    from {{ ref('int_table_rows_pivoted') }}
-    where table_kind = 'three_public_expenditure' and {{ item }}_wan is not null
-      and row_kind in ('total', 'detail')
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select * from {{ ref('int_three_public_items_classified') }}
+
+),
+
+vehicle_split as (
+
+    select distinct entity_id from items
+    where item in ('vehicle_purchase', 'vehicle_operation') and item_level = 'item'
+
+),
+
+table_items as (
+
+    select entity_id, item, amount_wan, source_ref, 'table' as evidence
+    from items
+    where item_level = 'item' and item is not null
+    union all
+    select entity_id, 'vehicle_unsplit', amount_wan, source_ref, 'table'
+    from items
+    where item_level = 'vehicle_total'
+      and entity_id not in (select entity_id from vehicle_split)
 
 ),
 
 table_entities as (
 
-    select distinct entity_id from table_items
+    select distinct entity_id from items
 
 ),
 
@@ -26,6 +40,8 @@ narrative_items as (
     from {{ ref('int_narrative_figures_resolved') }}
     where measure in ('overseas_travel', 'vehicle_purchase', 'vehicle_operation', 'official_reception', 'meeting', 'training')
       and amount is not null
+      -- only statements about the “三公” budget itself (not 购置公务用车0辆 in the asset section)
+      and (sentence like '%三公%' or measure in ('meeting', 'training'))
       and entity_id not in (select entity_id from table_entities)
     qualify row_number() over (partition by entity_id, measure order by line_number, figure_seq) = 1
 
