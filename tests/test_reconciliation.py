@@ -109,3 +109,10 @@ def test_002_is_consistent(con):
     assert bad == 0
     assert one(con, "002", "three_public_grand_total")[1] == "pass"
     assert one(con, "002", "department_sum_units", "expenditure_total")[1] == "pass"
+
+
+def test_regression_000_projects_named_twice_are_one_project(con):
+    """000 names 优化营商经费 in prose and 优化营商经费经费 in its 绩效目标表: one project, so the
+    9 projects sum to 项目支出 216.77 exactly."""
+    _, status, diff, _, _ = one(con, "000", "projects_sum_project")
+    assert status == "pass" and diff == 0

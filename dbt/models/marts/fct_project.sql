@@ -12,13 +12,45 @@ with projects as (
 
 ),
 
+-- A project named in the prose is the same project as the table / 绩效目标表 project whose
+-- name extends its name (“优化营商经费” → 优化营商经费经费 as misprinted in its table), when
+-- exactly one such project exists in the entity and the amounts do not disagree.
+aliases as (
+
+    select n.entity_id, n.project_key as alias_key, any_value(t.project_key) as canonical_key
+    from projects as n
+    inner join projects as t
+        on t.entity_id = n.entity_id
+       and t.source_kind in ('table', 'performance_table')
+       and t.project_key <> n.project_key
+       and starts_with(t.project_key, n.project_key)
+       and (n.amount is null or t.amount is null or {{ to_wan('n.amount', 'n.unit') }} = {{ to_wan('t.amount', 't.unit') }})
+    where n.source_kind = 'narrative'
+      and not exists (
+          select 1 from projects as same
+          where same.entity_id = n.entity_id and same.project_key = n.project_key
+            and same.source_kind in ('table', 'performance_table'))
+    group by 1, 2
+    having count(distinct t.project_key) = 1
+
+),
+
+keyed as (
+
+    select projects.* replace (coalesce(aliases.canonical_key, projects.project_key) as project_key)
+    from projects
+    left join aliases
+        on aliases.entity_id = projects.entity_id and aliases.alias_key = projects.project_key
+
+),
+
 ranked as (
 
     select
         *,
         count(*) over (partition by entity_id, project_key) as n_mentions,
         string_agg(distinct source_kind, ',') over (partition by entity_id, project_key) as mentioned_in
-    from projects
+    from keyed
     qualify row_number() over (
         partition by entity_id, project_key
         order by evidence_rank, (amount is null), line_number
