@@ -83,6 +83,7 @@ class TableRecord:
     is_duplicate_copy: bool = False  # a second printed copy of a table already read
     duplicate_of_table_id: Optional[int] = None
     bbox: Optional[str] = None  # PDF only: "x0,top,x1,bottom"
+    is_final_account: bool = False  # a 决算 table (actual figures of a closed year), same kinds as 预算 tables
 
 
 @dataclass(frozen=True)

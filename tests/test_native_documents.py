@@ -43,3 +43,74 @@ def test_jiangsu_two_files_one_disclosure():
         assert m.document_group == "江苏省委办公厅|2018|部门预算"
         assert m.n_pages in (13, 15)
     assert metas[0].source_file != metas[1].source_file
+
+
+SH_FINAL = PDF / "sh_putuo_ghzy_2024_dept_final.pdf"
+_TABLES: dict = {}
+
+
+def _tables(path: Path):
+    from extractors.tables import extract_tables
+
+    if path not in _TABLES:
+        _TABLES[path] = extract_tables(_doc(path), DEFAULT_SETTINGS)
+    return _TABLES[path]
+
+
+@pytest.mark.parametrize("title,kind,final", [
+    ("财政拨款支出预算表", "general_budget_expenditure", False),
+    ("财政拨款基本支出预算表", "general_budget_basic_expenditure", False),
+    ("财政拨款支出预算表（功能科目）", "general_budget_expenditure", False),
+    ("财政拨款政府性基金支出预算表", "gov_fund_expenditure", False),
+    ("收入支出决算总表", "income_expenditure_summary", True),
+    ("收入决算表", "revenue_summary", True),
+    ("支出决算表", "expenditure_summary", True),
+    ("财政拨款收入支出决算总表", "fiscal_appropriation_summary", True),
+    ("一般公共预算财政拨款支出决算表", "general_budget_expenditure", True),
+    ("一般公共预算财政拨款基本支出决算表", "general_budget_basic_expenditure", True),
+    ("政府性基金预算财政拨款收入支出决算表", "gov_fund_expenditure", True),
+    ("国有资本经营预算财政拨款支出决算表", "state_capital_expenditure", True),
+    ("财政拨款“三公”经费支出决算表", "three_public_expenditure", True),
+    ("一般公共预算“三公”经费支出决算表", "three_public_expenditure", True),
+    ("2023 年部门收支预算总表", "income_expenditure_summary", False),
+    ("一般公共预算支出预算表", "general_budget_expenditure", False),
+])
+def test_classify_appropriation_and_final_account_titles(title, kind, final):
+    from extractors.tables.classify import classify_title, is_final_account_title
+
+    assert (classify_title(title), is_final_account_title(title)) == (kind, final)
+
+
+def test_shanghai_final_account_tables():
+    # regressions: 决算 titles were 'unknown'; a sentence fragment (p6) and a table row
+    # (十七、援助其他地区支出, p13) became tables; the 三公 title lost to a header band (p17)
+    res = _tables(SH_FINAL)
+    got = [(t.page, t.table_kind, t.title) for t in res.tables]
+    assert got == [
+        (7, "income_expenditure_summary", "收入支出决算总表"),
+        (8, "revenue_summary", "收入决算表"),
+        (10, "expenditure_summary", "支出决算表"),
+        (12, "fiscal_appropriation_summary", "财政拨款收入支出决算总表"),
+        (14, "general_budget_expenditure", "一般公共预算财政拨款支出决算表"),
+        (16, "general_budget_basic_expenditure", "一般公共预算财政拨款基本支出决算表"),
+        (17, "three_public_expenditure", "财政拨款“三公”经费支出决算表"),
+        (18, "gov_fund_expenditure", "政府性基金预算财政拨款收入支出决算表"),
+        (19, "state_capital_expenditure", "国有资本经营预算财政拨款收入支出决算表"),
+    ]
+    assert all(t.is_final_account for t in res.tables)
+    assert not any(e.stage == "classify" for e in res.load_errors)
+    # the 财政拨款收支总表 continued on p13 is one table, its first rows there included
+    fa = res.tables[3]
+    rows = [r for r in res.table_rows if r.table_id == fa.table_id]
+    assert {r.page for r in rows} == {12, 13}
+    names = [r.name for r in rows]
+    assert "十六、金融支出" in names and "十七、援助其他地区支出" in names
+
+
+def test_jiangsu_appropriation_tables_classified():
+    res = _tables(JS_TABLES)
+    kinds = {t.title: t.table_kind for t in res.tables}
+    assert kinds["财政拨款支出预算表"] == "general_budget_expenditure"
+    assert kinds["财政拨款基本支出预算表"] == "general_budget_basic_expenditure"
+    assert "unknown" not in kinds.values()
+    assert not any(t.is_final_account for t in res.tables)

@@ -104,6 +104,14 @@ def _join(words) -> str:
     return out
 
 
+def _is_meta(t: str) -> bool:
+    """A header line printed inside a table frame: 部门：… / 单位：万元 / 编制单位 / 表 N."""
+    from ..tables import _ENTITY_HEADER, _META_RE, _UNIT_RE
+
+    parts = [squash(x) for x in t.split("\n") if x.strip()]
+    return bool(parts) and all(_META_RE.match(x) or _UNIT_RE.search(x) or _ENTITY_HEADER.match(x) for x in parts)
+
+
 def _is_amountish(t: str) -> bool:
     s = t.replace(" ", "")
     return bool(_AMOUNT.match(s)) or s in ("-", "—")
@@ -267,11 +275,14 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings):
                     continue
                 rows = [(cells, bb) for cells, bb in payload if any((c or "").strip() for c, _ in cells)]
                 # leading rows holding one text cell (a title and 部门/单位 lines printed inside
-                # the table frame) are prose lines, not grid rows
+                # the table frame) are prose lines, not grid rows; any other one-cell row (a
+                # header band such as 财政拨款“三公”经费, or the first rows of a table continued
+                # from the previous page: 十六、金融支出) is a grid row
                 while rows:
                     ne = [(c, cb) for c, cb in rows[0][0] if (c or "").strip()]
                     titled = any(looks_like_title(c.split("\n")[0]) for c, _ in ne)
-                    if not titled and (len(ne) != 1 or _is_amountish(ne[0][0]) or len(rows[0][0]) < 2):
+                    if not titled and (len(ne) != 1 or _is_amountish(ne[0][0]) or len(rows[0][0]) < 2
+                                       or not _is_meta(ne[0][0])):
                         break
                     if titled and any(_is_amountish(c) for c, _ in ne):
                         break

@@ -18,7 +18,7 @@ from ..errors import ExtractionError
 from ..read import SourceDocument
 from ..records import BudgetEntity, DocumentExtraction, LoadError, Project, TableRecord
 from ..settings import AMOUNT_UNITS, ExtractSettings
-from .classify import classify_title, looks_like_title
+from .classify import classify_title, is_final_account_title, looks_like_title
 from .parse import parse_table
 from .performance import parse_performance_grid, parse_performance_lines, split_department
 
@@ -29,6 +29,7 @@ _UNIT_RE = re.compile(r"(?:单位|金额单位)\s*[：:]\s*(万元|元)")
 _META_RE = re.compile(r"^(?:预算年度|部门名称|单位名称|截止时间|编制单位|编制部门|部门\s*[：:]|单位\s*[：:]|金额单位|[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$|表\s*\d+$|附表)")
 _HEADING_RE = re.compile(r"^\s*(?:\d+(?:[.．](?!\d)|、)|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 _MAX_TEXT_COPY_LINES = 400
+_AMOUNT_CELL = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$|^-?\d{1,3}(?:,\d{3})+$")
 
 
 @dataclass
@@ -138,6 +139,17 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
     return tables, entities
 
 
+def _is_caption(text: str) -> bool:
+    """Can this prose line caption an untitled grid (部门机构设置情况), or is it a sentence?"""
+    t = squash(text or "")
+    return bool(t) and len(t) <= 30 and not re.search(r"[。；;，,：:]", t)
+
+
+def _has_amounts(rt: RawTable) -> bool:
+    """Does any cell after a row's first one print an amount (1,623.35 / 0.39 / 615)?"""
+    return any(_AMOUNT_CELL.match(squash(c)) for it in rt.items for c in it.nonempty()[1:])
+
+
 def _signature(rt: RawTable) -> str:
     h = hashlib.sha1()
     for it in rt.items:
@@ -198,6 +210,11 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
         kind = classify_title(rt.title)
         if not rt.items and not rt.text_items and not rt.note:
             table_id -= 1  # a title-like line with no grid under it is a heading, not a table
+            continue
+        if kind == "unknown" and not rt.titled and not _is_caption(rt.title) and not _has_amounts(rt):
+            # a grid printed in the prose under no title (the line above it is a sentence:
+            # 纳入…编制范围的单位包括：) holding no amount: a list, not a budget table
+            table_id -= 1
             continue
         unit = rt.unit
         n_rows = 0
@@ -290,6 +307,6 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
             source_file=src, table_id=table_id, table_kind=kind, title=rt.title, entity_code=entity,
             unit=unit if unit in AMOUNT_UNITS else None, line_start=line_start, line_end=line_end,
             page=page, is_empty=is_empty, note=rt.note, n_rows=n_rows, is_duplicate_copy=dup_of is not None,
-            duplicate_of_table_id=dup_of, bbox=bbox))
+            duplicate_of_table_id=dup_of, bbox=bbox, is_final_account=is_final_account_title(rt.title)))
     out.entities.extend(seen_codes.values())
     return out

@@ -2,6 +2,7 @@
 
 Titles vary: 部门/单位 prefixes, 表 numbers (表 1 / 附表3 / 1、), year prefixes (2023 年),
 财政拨款 infixes (一般公共预算财政拨款支出表 vs 一般公共预算支出预算表), spaces inside words.
+A 决算 title is classified as its 预算 counterpart (``is_final_account_title`` tells them apart).
 Pure; no I/O.
 """
 from __future__ import annotations
@@ -20,16 +21,21 @@ _RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("performance_targets", ("绩效目标",), ()),
     ("three_public_comparison", ("三公", "增减"), ()),
     ("three_public_expenditure", ("三公",), ()),
-    ("fiscal_appropriation_summary", ("财政拨款收支",), ()),
-    ("fiscal_appropriation_summary", ("财政拨款", "收支总"), ()),
+    ("fiscal_appropriation_summary", ("财政拨款收支",), ("政府性基金", "国有资本经营")),
+    ("fiscal_appropriation_summary", ("财政拨款", "收支总"), ("政府性基金", "国有资本经营")),
     ("gov_fund_expenditure", ("政府性基金",), ()),
     ("state_capital_expenditure", ("国有资本经营",), ()),
+    # 财政拨款支出（预算）表 / 财政拨款基本支出（预算）表 (Jiangsu): the appropriation tables
+    # by functional / economic code, the same kinds as the 一般公共预算 ones
+    ("general_budget_basic_expenditure", ("财政拨款", "基本支出"), ("收支",)),
+    ("general_budget_expenditure", ("财政拨款", "支出"), ("收支",)),
     ("income_expenditure_summary", ("收支",), ("财政拨款",)),
     ("revenue_summary", ("收入总表",), ()),
     ("revenue_summary", ("收入预算表",), ()),
     ("revenue_summary", ("收入预算总表",), ()),
     ("expenditure_summary", ("支出总表",), ()),
     ("expenditure_summary", ("支出预算总表",), ()),
+    ("expenditure_summary", ("^支出预算表",), ()),  # 支出决算表 (决算: all funds by function)
     ("general_budget_basic_expenditure", ("一般公共预算", "基本支出"), ()),
     ("general_budget_expenditure", ("一般公共预算", "支出"), ()),
     ("gov_fund_expenditure", ("政府性基金",), ()),
@@ -66,14 +72,31 @@ def looks_like_title(text: str) -> bool:
     return bool(_TITLE_HINT.search(t))
 
 
+def _has(pattern: str, t: str) -> bool:
+    return t.startswith(pattern[1:]) if pattern.startswith("^") else pattern in t
+
+
+def _matching_form(title: str) -> str:
+    """The title as the rules read it: prefixes, years and 部门/单位 dropped; a 决算 table is
+    the same kind of table as its 预算 counterpart (收入支出决算总表 = 收支预算总表)."""
+    t = normalise_title(title)
+    t = _PREFIX.sub("", t)
+    t = _YEAR.sub("", t)
+    t = t.replace("决算", "预算").replace("收入支出", "收支")
+    return re.sub(r"^(?:部门|单位)", "", t)
+
+
+def is_final_account_title(title: Optional[str]) -> bool:
+    """A 决算 table (actual figures of a closed year) rather than a 预算 one."""
+    return bool(title) and "决算" in normalise_title(title)
+
+
 def classify_title(title: Optional[str]) -> str:
     """Return the table_kind for a printed title, 'unknown' when no rule matches."""
     if not title:
         return "unknown"
-    t = normalise_title(title)
-    t = _PREFIX.sub("", t)
-    t = _YEAR.sub("", t)
+    t = _matching_form(title)
     for kind, need, avoid in _RULES:
-        if all(p in t for p in need) and not any(p in t for p in avoid):
+        if all(_has(p, t) for p in need) and not any(_has(p, t) for p in avoid):
             return kind
     return "unknown"

@@ -21,7 +21,8 @@ renamed as (
         cast(n_rows as integer) as n_rows,
         cast(is_duplicate_copy as boolean) as is_duplicate_copy,
         cast(duplicate_of_table_id as integer) as duplicate_of_table_id,
-        cast(bbox as varchar) as bbox
+        cast(bbox as varchar) as bbox,
+        cast(is_final_account as boolean) as is_final_account
     from source
 
 )
