@@ -1,0 +1,281 @@
+"""`make bench-accuracy`: how many printed figures end up in the MARTS correctly.
+
+Builds a bench warehouse from raw/ (plus tests/fixtures/pdf/*.pdf, which have a golden too)
+with the whole pipeline, then compares the marts with every golden file under
+tests/fixtures/expected/ (format: tests/fixtures/expected/README.md):
+
+* table figures — tables.json rows (not duplicate copies, non-blank cells) against
+  marts.fct_reported_figure (source_kind 'table'), keyed by document, table kind, entity code,
+  classification code (rows without a code: pooled per table kind / column / side), column, side;
+* prose figures — narrative.json figures against fct_reported_figure (source_kind 'narrative'),
+  keyed by document, line and measure;
+* projects — narrative.json projects against marts.fct_project (name, amount);
+* indicators — performance.json indicators (less known_gaps) against
+  marts.fct_performance_indicator (level1, level2, indicator → target value);
+* facts — every row of fct_function_expenditure / fct_economic_expenditure must be a printed
+  leaf of the golden tables (same code, same amount in the basic/project/total column).
+
+Within a key, amounts are matched as multisets: equal = found, left over on both sides = wrong,
+left over expected = missing, left over in the marts = extra (extras of prose figures counted only
+for the golden's complete_measures; of subset goldens (the PDF), not at all).
+
+    python -m bench.accuracy [--min 0.95] [--warehouse PATH (skip the build)]
+Exit 1 when found / expected of the figures (tables + prose) is below --min.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+from collections import Counter, defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from .common import BENCH_DIR, ROOT, fresh_home, log, run_pipeline
+
+EXPECTED = ROOT / "tests" / "fixtures" / "expected"
+SOURCES = [ROOT / "raw", ROOT / "tests" / "fixtures" / "pdf"]
+WAN = Decimal(10000)
+
+
+def _d(s) -> Decimal:
+    return Decimal(str(s)).normalize() if s is not None else None
+
+
+def build_corpus(dest: Path) -> Path:
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for src in SOURCES:
+        for p in sorted(src.iterdir()):
+            if p.is_file() and not p.name.startswith(".") and p.name != "README.md":
+                shutil.copy(p, dest / p.name)
+    return dest
+
+
+def source_file_of(stem: str, corpus: Path) -> str | None:
+    for p in corpus.iterdir():
+        if p.stem == stem:
+            return p.name
+    return None
+
+
+class Tally:
+    FIELDS = ("expected", "found", "wrong", "missing", "extra")
+
+    def __init__(self):
+        self.c = Counter()
+
+    def match(self, expected: dict, actual: dict, count_extra: bool = True) -> None:
+        """expected / actual: key → list of amounts."""
+        for key in set(expected) | set(actual):
+            e, a = Counter(expected.get(key, [])), Counter(actual.get(key, []))
+            found = sum((e & a).values())
+            e_left, a_left = sum((e - a).values()), sum((a - e).values())
+            wrong = min(e_left, a_left)
+            self.c["expected"] += sum(e.values())
+            self.c["found"] += found
+            self.c["wrong"] += wrong
+            self.c["missing"] += e_left - wrong
+            if count_extra:
+                self.c["extra"] += a_left - wrong
+
+    def __iadd__(self, other: "Tally"):
+        self.c.update(other.c)
+        return self
+
+    def row(self) -> list:
+        return [self.c[f] for f in self.FIELDS]
+
+
+def _fetch(con, sql, *params):
+    return con.execute(sql, list(params)).fetchall()
+
+
+def compare(con, corpus: Path) -> dict:
+    """{document: {section: Tally}} over every golden directory whose document is in the corpus."""
+    out: dict[str, dict[str, Tally]] = {}
+    for gdir in sorted(p for p in EXPECTED.iterdir() if p.is_dir()):
+        sf = source_file_of(gdir.name, corpus)
+        if sf is None:
+            log(f"  (no document for golden {gdir.name}: skipped)")
+            continue
+        res = out.setdefault(sf, defaultdict(Tally))
+        figs = _fetch(con, """
+            select f.source_kind, f.table_kind, f.code, f.measure, f.side, e.entity_code, f.amount_wan,
+                   f.source_ref
+            from marts.fct_reported_figure f join marts.dim_budget_entity e using (entity_id)
+            where e.source_file = ?""", sf)
+        # ---- tables
+        tpath = gdir / "tables.json"
+        if tpath.exists():
+            data = json.loads(tpath.read_text())
+            subset = isinstance(data, dict)
+            tables = data["tables"] if subset else data
+            exp = defaultdict(list)
+            kinds = set()
+            for t in tables:
+                if t.get("is_duplicate_copy"):
+                    continue
+                kinds.add(t["kind"])
+                scale = WAN if t.get("unit") == "元" else Decimal(1)
+                if "figures" in t:  # a subset golden that lists only the printed amounts of a table
+                    exp[(t["kind"], "figures")] += [(Decimal(v) / scale).normalize() for v in t["figures"]]
+                    continue
+                for row in t["rows"]:
+                    if subset:
+                        row_kind, code, name, amounts = row
+                        side, ent = None, None
+                    else:
+                        row_kind, code, name, side, ent, amounts = row
+                    for col, v in amounts.items():
+                        if v is None or col.startswith("other:"):
+                            continue
+                        key = (t["kind"], None if subset else ent, code or "*", col.rstrip("'"), side)
+                        exp[key].append((Decimal(v) / scale).normalize())
+            act = defaultdict(list)
+            for kind, tkind, code, measure, side, ent, amt, ref in figs:
+                if kind != "table" or (subset and tkind not in kinds) or measure.startswith("other:"):
+                    continue
+                if (tkind, "figures") in exp:
+                    act[(tkind, "figures")].append(_d(amt))
+                    continue
+                if subset and not code and (tkind, None, "*", measure, side) not in exp:
+                    continue
+                act[(tkind, None if subset else ent, code or "*", measure, side)].append(_d(amt))
+            res["table figures"].match(exp, act, count_extra=not subset)
+        # ---- prose
+        npath = gdir / "narrative.json"
+        if npath.exists():
+            data = json.loads(npath.read_text())
+            complete = set(data.get("complete_measures", []))
+            exp = defaultdict(list)
+            for f in data["figures"]:
+                if f.get("amount") is not None:
+                    exp[(f["line"], f["measure"])].append(_d(f["amount"]))
+            act, extra_ok = defaultdict(list), defaultdict(list)
+            for kind, tkind, code, measure, side, ent, amt, ref in figs:
+                if kind != "narrative" or amt is None:
+                    continue
+                line = int(ref.rsplit(":", 1)[1])
+                key = (line, measure)
+                if key in exp:
+                    act[key].append(_d(amt))
+                elif measure in complete:
+                    extra_ok[key].append(_d(amt))
+            res["prose figures"].match(exp, act)
+            res["prose figures"].match({}, extra_ok)
+            # projects
+            if data.get("projects"):
+                exp = defaultdict(list)
+                for p in data["projects"]:
+                    exp[p["project_name"]].append(_d(p.get("amount")))
+                act = defaultdict(list)
+                for name, amt in _fetch(con, """
+                        select p.project_name, p.amount_wan from marts.fct_project p
+                        join marts.dim_budget_entity e using (entity_id) where e.source_file = ?""", sf):
+                    act[name].append(_d(amt))
+                res["projects"].match(exp, {k: v for k, v in act.items() if k in exp}, count_extra=False)
+        # ---- indicators
+        ppath = gdir / "performance.json"
+        if ppath.exists():
+            data = json.loads(ppath.read_text())
+            gaps = {tuple(g) for g in data.get("known_gaps", [])}
+            exp = defaultdict(list)
+            for tid, l1, l2, ind, text, comp, val, unit in data["indicators"]:
+                if (tid, ind) not in gaps:
+                    exp[(l1, l2, ind)].append((text, _d(val)))
+            act = defaultdict(list)
+            for l1, l2, ind, text, val in _fetch(con, """
+                    select i.level1, i.level2, i.indicator, i.target_text, i.target_value
+                    from marts.fct_performance_indicator i join marts.dim_budget_entity e using (entity_id)
+                    where e.source_file = ?""", sf):
+                act[(l1, l2, ind)].append((text, _d(val)))
+            res["indicators"].match(exp, act)
+        # ---- additive facts: every fact row is a printed leaf of the golden tables
+        if tpath.exists() and not isinstance(json.loads(tpath.read_text()), dict):
+            leaf = defaultdict(set)
+            for t in json.loads(tpath.read_text()):
+                for row_kind, code, name, side, ent, amounts in t["rows"]:
+                    if code and row_kind == "detail":
+                        for col, v in amounts.items():
+                            if v is not None:
+                                leaf[code].add(_d(v))
+            exp, act = defaultdict(list), defaultdict(list)
+            for code, amt in _fetch(con, """
+                    select f.functional_code, f.amount_wan from marts.fct_function_expenditure f
+                    join marts.dim_budget_entity e using (entity_id) where e.source_file = ?
+                    union all
+                    select f.economic_code, f.amount_wan from marts.fct_economic_expenditure f
+                    join marts.dim_budget_entity e using (entity_id) where e.source_file = ?""", sf, sf):
+                a = _d(amt)
+                act[code].append(a)
+                if a in leaf.get(code, ()):
+                    exp[code].append(a)
+            res["facts (fct_function/economic)"].match(exp, act)
+    return out
+
+
+SECTIONS = ("table figures", "prose figures", "projects", "indicators", "facts (fct_function/economic)")
+
+
+def report(results: dict) -> tuple[str, float]:
+    lines = ["| document | section | expected | found | wrong | missing | extra |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    totals = defaultdict(Tally)
+    for doc, secs in results.items():
+        for s in SECTIONS:
+            if s in secs:
+                lines.append(f"| {doc} | {s} | " + " | ".join(str(x) for x in secs[s].row()) + " |")
+                totals[s] += secs[s]
+    lines.append("")
+    lines.append("| overall | expected | found | wrong | missing | extra | found / expected |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
+    fig = Tally()
+    for s in SECTIONS:
+        if s in totals:
+            r = totals[s].row()
+            lines.append(f"| {s} | " + " | ".join(str(x) for x in r) + f" | {r[1] / max(r[0], 1):.1%} |")
+            if s in ("table figures", "prose figures"):
+                fig += totals[s]
+    r = fig.row()
+    acc = r[1] / max(r[0], 1)
+    lines.append(f"| **figures (tables + prose)** | " + " | ".join(str(x) for x in r) + f" | **{acc:.1%}** |")
+    return "\n".join(lines), acc
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.accuracy")
+    ap.add_argument("--min", type=float, default=0.95, help="minimum found/expected of the figures")
+    ap.add_argument("--warehouse", type=Path, help="compare this warehouse (skip the build)")
+    a = ap.parse_args(argv)
+    import duckdb
+
+    corpus = build_corpus(BENCH_DIR / "accuracy_raw")
+    if a.warehouse:
+        wh = a.warehouse
+    else:
+        wh, home = fresh_home("accuracy")
+        log(f"bench-accuracy: pipeline on {corpus} → {wh}")
+        r = run_pipeline(corpus, wh, home, BENCH_DIR / "accuracy" / "pipeline.log")
+        if r.returncode != 0:
+            log(f"pipeline failed (exit {r.returncode}); see {r.log_file}")
+            return 2
+        log(f"  built in {r.seconds:.1f} s")
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        text, acc = report(compare(con, corpus))
+    finally:
+        con.close()
+    out = f"## Accuracy (marts vs golden files)\n\n{text}\n\nthreshold {a.min:.0%}: " \
+          f"{'met' if acc >= a.min else 'MISSED'} ({acc:.1%})\n"
+    print(out)
+    (BENCH_DIR).mkdir(parents=True, exist_ok=True)
+    (BENCH_DIR / "accuracy.md").write_text(out)
+    return 0 if acc >= a.min else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
