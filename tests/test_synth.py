@@ -20,15 +20,15 @@ def _key(f: dict) -> str:
 def corpus(tmp_path_factory):
     out = tmp_path_factory.mktemp("synth")
     truths = synth.generate(out, 10, seed=7, rate=0.5)
-    return out, {t["file"]: t for t in truths}
+    return out / "raw", {t["file"]: t for t in truths}
 
 
 def test_deterministic(corpus, tmp_path):
     out, truths = corpus
     again = synth.generate(tmp_path, 10, seed=7, rate=0.5)
-    assert (tmp_path / "truth.jsonl").read_bytes() == (out / "truth.jsonl").read_bytes()
+    assert (tmp_path / "truth.jsonl").read_bytes() == (out.parent / "truth.jsonl").read_bytes()
     for t in again:
-        assert (tmp_path / t["file"]).read_bytes() == (out / t["file"]).read_bytes()
+        assert (tmp_path / "raw" / t["file"]).read_bytes() == (out / t["file"]).read_bytes()
     # document i does not depend on N, and another seed gives other documents
     name, text, _ = synth.generate_document(7, 3, 0.5)
     assert (out / name).read_text(encoding="utf-8") == text

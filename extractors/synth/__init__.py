@@ -24,7 +24,8 @@ the figures the extractor reads in the template, so it lands on a printed figure
 * ``narrative_figure``: a prose figure + 1.00 万元 — a 类 figure where the document has tables
   (``narrative_vs_table``), a 项 figure in prose-only documents (``narrative_class_sum_items``).
 
-Ground truth goes to ``DIR/truth.jsonl``, one JSON object per document: file, template,
+The documents go to ``DIR/raw/`` (point ``BUDGET_RAW_DIR`` there), the ground truth to
+``DIR/truth.jsonl``, one JSON object per document: file, template,
 dialect, entity (name, province, city, county, adcode), fiscal_year, scale, the leaf figures
 (every detail table cell with a classification code and every prose 项/类 figure: kind, code
 or name, column, amount as printed) and the planted discrepancies (kind, line, printed before /
@@ -329,11 +330,12 @@ def generate_document(seed: int, i: int, rate: float = 0.0) -> tuple[str, str, d
 def generate(out: Path, n: int, seed: int, rate: float = 0.0, templates: bool = False,
              progress: bool = False) -> list[dict]:
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    raw = out / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
     truths = []
     for i in range(n):
         name, text, truth = generate_document(seed, i, rate)
-        (out / name).write_bytes(text.encode("utf-8"))
+        (raw / name).write_bytes(text.encode("utf-8"))
         truths.append(truth)
         if progress and (i + 1) % 200 == 0:
             print(f"  synth {i + 1}/{n}", file=sys.stderr, flush=True)
@@ -342,7 +344,7 @@ def generate(out: Path, n: int, seed: int, rate: float = 0.0, templates: bool = 
         # reconciliation findings on generated documents are compared against
         for t in TEMPLATES:
             name = f"template_{t.stem}.txt"
-            (out / name).write_bytes((TEMPLATE_DIR / f"{t.stem}.txt").read_bytes())
+            (raw / name).write_bytes((TEMPLATE_DIR / f"{t.stem}.txt").read_bytes())
             truths.append({"file": name, "template": t.stem, "dialect": t.dialect, "scale": 1,
                            "fiscal_year": t.year, "is_template": True, "planted": [],
                            "entity": {"province": t.province, "city": t.city, "county": t.county}})
@@ -362,5 +364,6 @@ def main(argv: Optional[list[str]] = None) -> int:
     a = ap.parse_args(argv)
     truths = generate(a.out, a.n, a.seed, a.discrepancy_rate, a.templates, progress=True)
     n_planted = sum(len(t["planted"]) for t in truths)
-    print(f"wrote {a.n} documents ({n_planted} with a planted discrepancy) and truth.jsonl to {a.out}")
+    print(f"wrote {a.n} documents ({n_planted} with a planted discrepancy) to {a.out / 'raw'}, "
+          f"ground truth to {a.out / 'truth.jsonl'}")
     return 0
