@@ -12,7 +12,7 @@ Each document is one of the real sample documents in ``raw/`` (the templates: 00
 * every printed year moves by the same offset (fiscal year 2021–2025; the prior year with it);
 * every printed amount is multiplied by the same integer factor k (2–9). Amounts are the
   numbers with a decimal part (≤ 2 decimals, not followed by % ‰ or 个百分点) and integers
-  followed by 万元/元. Integer scaling is exact, so every total still adds up at every level,
+  followed by 万元/元 (or by 万 at a line end: the unit wrapped). Integer scaling is exact, so every total still adds up at every level,
   shares (占比 %) and growth rates stay true, and the prose still restates the tables.
 
 A fraction ``--discrepancy-rate`` of the documents carry one planted discrepancy (chosen from
@@ -93,7 +93,7 @@ def counties() -> dict[str, list[tuple[str, str, str, str]]]:
 # a number not glued to other digits; thousands separators allowed
 _NUM_RE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])")
 _PCT_AFTER_RE = re.compile(r"\s*(?:%|％|‰|个百分点)")
-_WAN_AFTER_RE = re.compile(r"\s*(?:万元|元)")
+_WAN_AFTER_RE = re.compile(r"\s*(?:万元|元|万\s*$)")  # 万 at a line end: 万 / 元 wrapped
 
 
 def _fmt(value: Decimal, decimals: int, grouped: bool) -> str:
