@@ -55,6 +55,14 @@ test: dbt-parse
 	@echo "== pytest"
 	BUDGET_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m pytest -q -p no:cacheprovider
 
+# benchmarks (never part of `make test`): results in build/bench/ (BENCH_DIR), each run in its own
+# warehouse and DAGSTER_HOME there. bench: 100 and 1,000 generated documents, ~10 min.
+bench: dbt-parse
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+bench-accuracy: dbt-parse
+	$(PY) -m bench.accuracy --min $(ACCURACY_MIN)
+
 ui: dbt-parse
 	@mkdir -p $(DAGSTER_HOME)
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
