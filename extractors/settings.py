@@ -19,6 +19,7 @@ TABLE_KINDS: dict[str, str] = {
     "government_purchase_services": "政府购买服务支出表",
     "fixed_assets": "固定资产占用情况表",
     "performance_targets": "项目支出绩效目标表",
+    "operating_cost": "机关运行经费（支出）表",
     "unit_composition": "单位构成表",
     "three_public_comparison": "“三公”经费预算情况及增减变化（两年对比）表",
     "unknown": "未识别表格",

@@ -20,7 +20,9 @@ _RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     # (kind, all-of patterns, none-of patterns)
     ("performance_targets", ("绩效目标",), ()),
     ("three_public_comparison", ("三公", "增减"), ()),
-    ("three_public_expenditure", ("三公",), ()),
+    ("three_public_expenditure", ("三公",), ()),  # 三公经费和机关运行经费表 (Shanghai) is a 三公 table
+    # 一般公共预算机关运行经费支出表: economic codes of the operating cost, not a function table
+    ("operating_cost", ("机关运行经费",), ()),
     ("fiscal_appropriation_summary", ("财政拨款收支",), ("政府性基金", "国有资本经营")),
     ("fiscal_appropriation_summary", ("财政拨款", "收支总"), ("政府性基金", "国有资本经营")),
     ("gov_fund_expenditure", ("政府性基金",), ()),

@@ -7,6 +7,7 @@ with table_rows as (
     select *
     from {{ ref('int_table_rows_pivoted') }}
     where code is not null
+      and table_rank = 1
       and table_kind = 'general_budget_basic_expenditure'
       and coalesce(code_system, 'economic') = 'economic'
       and row_kind = 'detail'

@@ -13,6 +13,7 @@ with table_rows as (
         end as evidence_rank
     from {{ ref('int_table_rows_pivoted') }}
     where code is not null
+      and table_rank = 1
       and coalesce(code_system, 'functional') = 'functional'
       and table_kind in ('expenditure_summary', 'general_budget_expenditure', 'gov_fund_expenditure', 'state_capital_expenditure')
 

@@ -5,7 +5,10 @@
 with figures as (
 
     select
-        md5(f.source_file || '|' || f.line_number || '|' || f.sentence || '|' || f.figure_seq || '|' || f.measure) as figure_id,
+        md5(f.source_file || '|' || f.line_number || '|' || f.sentence || '|' || f.figure_seq || '|' || f.measure
+            || '#' || row_number() over (
+                partition by f.source_file, f.line_number, f.sentence, f.figure_seq, f.measure
+                order by f.amount, f.subject, f.entity_code)) as figure_id,
         {{ entity_id_of('f') }} as entity_id,
         coalesce(f_ent_code.fiscal_year, f_ent_primary.fiscal_year) as fiscal_year,
         f.*

@@ -55,6 +55,13 @@ select
     r.label,
     r.raw_text,
     {{ source_ref('r.source_file', 'r.line_number', 'r.page') }} as source_ref,
+    -- one table per (entity, kind) is evidence for facts: a document may print the same kind
+    -- twice (财政拨款支出表 = all appropriations, 一般公共预算支出表 = its general-budget part);
+    -- the 一般公共预算 one is disjoint from the fund tables, so it is preferred, else the first.
+    dense_rank() over (
+        partition by {{ entity_id_of('r') }}, t.table_kind
+        order by (t.title like '%一般公共预算%') desc, r.table_id
+    ) as table_rank,
     p.* exclude (source_file, table_id, row_number)
 from table_rows as r
 inner join tables as t

@@ -33,7 +33,10 @@ with evaluated as (
 )
 
 select
-    md5(e.entity_id || '|' || e.rule_id || '|' || e.subject) as finding_id,
+    -- a rule may evaluate one subject against several printed figures: unique by construction
+    md5(e.entity_id || '|' || e.rule_id || '|' || e.subject || '#' || row_number() over (
+        partition by e.entity_id, e.rule_id, e.subject
+        order by e.source_ref, e.expected_wan, e.actual_wan, e.message)) as finding_id,
     e.entity_id,
     e.rule_id,
     e.subject,

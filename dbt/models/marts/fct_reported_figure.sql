@@ -50,8 +50,11 @@ narrative_figures as (
 
 )
 
+-- figure_key is the printed position; two columns of one row may share a meaning (预算数 and
+-- 决算数 both 'total', several 'other' columns), so the key is made unique by construction.
 select
-    md5(figure_key) as figure_id,
+    md5(figure_key || '#' || row_number() over (
+        partition by figure_key order by source_kind, coalesce(amount_printed, 0), subject)) as figure_id,
     * exclude (figure_key)
 from (
     select * from table_figures

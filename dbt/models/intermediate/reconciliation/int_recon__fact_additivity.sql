@@ -18,6 +18,7 @@ with leaves as (
         min(source_ref) as source_ref
     from {{ ref('int_table_rows_pivoted') }}
     where row_kind = 'detail' and code is not null
+      and table_rank = 1  -- the table the facts are selected from (see int_table_rows_pivoted)
     group by 1, 2
 
 ),
