@@ -1,4 +1,7 @@
--- One row per budget entity, with its surrogate key and its document's metadata.
+-- One row per (source file, budget entity), with the entity's surrogate key and its document's
+-- metadata. A disclosure published as several files (情况说明 + 公开表) shares one
+-- document_group (canonical entity name | year | kind): its files' entities get the same
+-- entity_id, so tables in one file and prose in the other are evidence for one entity.
 with entities as (
 
     select * from {{ ref('stg_budget_docs__entities') }}
@@ -14,7 +17,12 @@ documents as (
 keyed as (
 
     select
-        md5(entities.source_file || '|' || coalesce(entities.entity_code, '#' || entities.entity_name)) as entity_id,
+        md5(
+            coalesce(documents.document_group, entities.source_file) || '|'
+            || case when entities.is_primary then '#primary'
+                    else coalesce(entities.entity_code, '#' || entities.entity_name) end
+        ) as entity_id,
+        coalesce(documents.document_group, entities.source_file) as document_key,
         entities.source_file,
         entities.entity_code,
         coalesce(
@@ -32,7 +40,8 @@ keyed as (
         documents.budget_kind,
         documents.amount_unit,
         documents.content_hash,
-        documents.dialect
+        documents.dialect,
+        documents.document_group
     from entities
     inner join documents using (source_file)
 

@@ -60,7 +60,7 @@ select
     -- the 一般公共预算 one is disjoint from the fund tables, so it is preferred, else the first.
     dense_rank() over (
         partition by {{ entity_id_of('r') }}, t.table_kind
-        order by (t.title like '%一般公共预算%') desc, r.table_id
+        order by (t.title like '%一般公共预算%') desc, r.source_file, r.table_id
     ) as table_rank,
     p.* exclude (source_file, table_id, row_number)
 from table_rows as r

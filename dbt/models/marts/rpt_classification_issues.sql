@@ -7,7 +7,7 @@ with printed_codes as (
         r.entity_id, e.fiscal_year, r.code, r.name, r.source_ref,
         case when r.table_kind = 'general_budget_basic_expenditure' then 'economic' else 'functional' end as code_system
     from {{ ref('int_table_rows_pivoted') }} as r
-    inner join {{ ref('int_entities_keyed') }} as e using (entity_id)
+    inner join (select distinct entity_id, fiscal_year from {{ ref('int_entities_keyed') }}) as e using (entity_id)
     where r.code is not null
 
 ),

@@ -34,7 +34,7 @@ select
     max(case when b.measure = 'expenditure_total' then b.evidence end) as total_evidence,
     cast(coalesce(max(f.n_function_facts), 0) as integer) as n_function_facts,
     cast(max(f.function_facts_wan) as decimal(18, 6)) as function_facts_wan
-from {{ ref('int_entities_keyed') }} as e
+from (select distinct entity_id, entity_name, fiscal_year from {{ ref('dim_budget_entity') }}) as e
 left join best as b using (entity_id)
 left join facts as f using (entity_id)
 group by all

@@ -8,7 +8,8 @@ with printed as (
         r.entity_id, e.fiscal_year, r.code, r.name, r.source_ref, r.table_kind, r.row_number, r.table_id,
         case when r.table_kind = 'general_budget_basic_expenditure' then 'economic' else 'functional' end as code_system
     from {{ ref('int_table_rows_pivoted') }} as r
-    inner join {{ ref('int_entities_keyed') }} as e using (entity_id)
+    -- one row per entity (an entity published in two files has two rows in int_entities_keyed)
+    inner join (select distinct entity_id, fiscal_year from {{ ref('int_entities_keyed') }}) as e using (entity_id)
     where r.code is not null
 
 ),

@@ -17,7 +17,7 @@ figures as (
 
 units as (
 
-    select parent_entity_id as department_id, entity_id as unit_id
+    select distinct parent_entity_id as department_id, entity_id as unit_id
     from entities
     where parent_entity_id is not null
 
