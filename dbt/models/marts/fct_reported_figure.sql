@@ -3,28 +3,22 @@
 with table_figures as (
 
     select
-        {{ entity_id_of('a') }} as entity_id,
+        entity_id,
         'table' as source_kind,
-        t.table_kind,
-        coalesce(r.code, r.label, r.name) as subject,
-        r.code,
-        r.row_kind,
-        a.column_key as measure,
-        a.side,
-        {{ to_wan('a.amount', 'a.unit') }} as amount_wan,
-        a.amount as amount_printed,
-        a.unit as unit_printed,
+        table_kind,
+        coalesce(code, label, name) as subject,
+        code,
+        row_kind,
+        column_key as measure,
+        side,
+        amount_wan,
+        amount_printed,
+        unit_printed,
         cast(null as decimal(9, 4)) as share_pct,
-        {{ source_ref('a.source_file', 'coalesce(a.line_number, r.line_number)', 'coalesce(a.page, r.page)') }} as source_ref,
-        a.source_file || '|t' || a.table_id || '|r' || a.row_number || '|' || a.column_key || '|' || coalesce(a.side, '') as figure_key
-    from {{ ref('stg_budget_docs__table_amounts') }} as a
-    inner join {{ ref('stg_budget_docs__tables') }} as t
-        on t.source_file = a.source_file and t.table_id = a.table_id
-    inner join {{ ref('stg_budget_docs__table_rows') }} as r
-        on r.source_file = a.source_file and r.table_id = a.table_id and r.row_number = a.row_number
-    {{ join_entity('a') }}
-    where a.amount is not null
-      and not t.is_duplicate_copy
+        source_ref,
+        cell_key as figure_key
+    from {{ ref('int_table_cells_joined') }}
+    where amount_printed is not null
 
 ),
 

@@ -2,17 +2,11 @@
 -- the revenue side: from the 收入总表 total row, else the prose.
 with revenue_total_rows as (
 
-    select a.*, {{ entity_id_of('a') }} as entity_id, t.table_kind, r.row_kind
-    from {{ ref('stg_budget_docs__table_amounts') }} as a
-    inner join {{ ref('stg_budget_docs__tables') }} as t
-        on t.source_file = a.source_file and t.table_id = a.table_id
-    inner join {{ ref('stg_budget_docs__table_rows') }} as r
-        on r.source_file = a.source_file and r.table_id = a.table_id and r.row_number = a.row_number
-    {{ join_entity('a') }}
-    where t.table_kind = 'revenue_summary'
-      and not t.is_duplicate_copy
-      and r.row_kind = 'total'
-      and a.amount is not null
+    select *, amount_printed as amount, unit_printed as unit
+    from {{ ref('int_table_cells_joined') }}
+    where table_kind = 'revenue_summary'
+      and row_kind = 'total'
+      and amount_printed is not null
 
 ),
 
@@ -25,8 +19,7 @@ fund_split_printed as (
 
 table_revenue as (
 
-    select entity_id, column_key as revenue_source, {{ to_wan('amount', 'unit') }} as amount_wan,
-           {{ source_ref('source_file', 'line_number', 'page') }} as source_ref, 'table' as evidence
+    select entity_id, column_key as revenue_source, amount_wan, source_ref, 'table' as evidence
     from revenue_total_rows
     where column_key not in ('total', 'current_year_revenue', 'other')
       and not (column_key = 'fiscal_appropriation' and entity_id in (select entity_id from fund_split_printed))
