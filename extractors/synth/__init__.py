@@ -22,7 +22,9 @@ the figures the extractor reads in the template, so it lands on a printed figure
   (templates with tables); reconciliation should fail ``hierarchy_parent_sum`` /
   ``table_total_sum_classes``;
 * ``narrative_figure``: a prose figure + 1.00 万元 — a 类 figure where the document has tables
-  (``narrative_vs_table``), a 项 figure in prose-only documents (``narrative_class_sum_items``).
+  (``narrative_vs_table``, or ``narrative_repeated_figure`` / ``narrative_share_pct`` where the
+  tables are not read by code, as in pdftotext 004), a 项 figure in prose-only documents
+  (``narrative_class_sum_items``).
 
 The documents go to ``DIR/raw/`` (point ``BUDGET_RAW_DIR`` there), the ground truth to
 ``DIR/truth.jsonl``, one JSON object per document: file, template,
@@ -243,10 +245,13 @@ def plant(lines: list[str], t: Template, facts: dict, k: int, rng: random.Random
     if kind == "class_subtotal":
         cands, rules, need_wan = facts["class_cells"], ["hierarchy_parent_sum", "table_total_sum_classes"], False
     elif t.has_tables and facts["prose_classes"]:
-        cands, rules, need_wan = facts["prose_classes"], ["narrative_vs_table"], True
+        cands, need_wan = facts["prose_classes"], True
+        # a 类 figure restated elsewhere in the prose or printed with a share is caught there too
+        rules = ["narrative_vs_table", "narrative_repeated_figure", "narrative_share_pct"]
     else:
         cands = facts["prose_items"] or facts["prose_classes"]
-        rules, need_wan = ["narrative_class_sum_items", "narrative_total_sum_classes", "narrative_vs_table"], True
+        rules, need_wan = ["narrative_class_sum_items", "narrative_total_sum_classes", "narrative_vs_table",
+                           "narrative_repeated_figure", "narrative_share_pct"], True
     cands = list(cands)
     rng.shuffle(cands)
     for c in cands:
