@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,73 @@ def test_native_narrative_same_as_text_002(ext):
     assert Counter(map(_key, nat.narrative_figures)) == Counter(map(_key, text.narrative_figures))
     assert Counter((y.subject, y.change_amount) for y in nat.yoy_changes) == \
         Counter((y.subject, y.change_amount) for y in text.yoy_changes)
+
+
+# --- development PDFs (tests/fixtures/pdf): misreads of the prose, one test per bug --------------
+
+from extractors.narrative.figures import SentenceContext, parse_sentence  # noqa: E402
+from extractors.narrative.sentences import Sentence  # noqa: E402
+
+
+def _figs(text, year=2025, class_heading=None):
+    ctx = SentenceContext("t.pdf", year, None, "万元", None, [], class_heading)
+    return parse_sentence(Sentence(text, 1, "说明"), ctx)
+
+
+def test_fund_appropriation_expenditures_are_not_the_total():
+    # sh_putuo_czj_2025 p7 line 70 (and p8 line 98): 政府性基金拨款支出预算0万元 / 国有资本经营预算
+    # 拨款支出预算0万元 were read as expenditure_total 0.00 (8 fails), 一般公共预算拨款支出预算 too
+    figs, _ = _figs("财政拨款支出预算中，一般公共预算拨款支出预算3,121.42万元，比2024年预算增加107.62万元；"
+                    "政府性基金拨款支出预算0万元，与2024年预算持平；国有资本经营预算拨款支出预算0万元，与2024年预算持平。")
+    assert [(f.measure, str(f.amount)) for f in figs] == [
+        ("general_budget_expenditure", "3121.42"), ("gov_fund_expenditure", "0"),
+        ("state_capital_expenditure", "0")]
+
+
+def test_change_after_compared_with_clause_is_a_yoy_change():
+    # sh_putuo_ghzy_2024 p20 line 345/357, p21 line 364: 与2023年度相比，收入支出总计增加1062.85万元
+    # was read as expenditure_total 1062.85 and 1193.20 as expenditure_total / general budget
+    figs, yoys = _figs("与2023年度相比，收入支出总计增加1062.85万元，增长12.08%。", 2024)
+    assert figs == [] and [(y.change_amount, y.prior_year) for y in yoys] == [(Decimal("1062.85"), 2023)]
+    figs, yoys = _figs("与2023年度相比，一般公共预算财政拨款支出增加1193.20万元，增长13.95。", 2024)
+    assert figs == [] and yoys[0].change_amount == Decimal("1193.20")
+
+
+def test_initial_budget_is_not_the_final_figure():
+    # sh_putuo_ghzy_2024 p25 line 453: “三公”经费财政拨款支出年初预算为2.85万元，支出决算为0.39万元 —
+    # the budget 2.85 was read as the 三公 total (three_public_subtotal fail 2.85 vs 0.39)
+    figs, _ = _figs("“三公”经费财政拨款支出年初预算为2.85万元，支出决算为0.39万元，完成预算的13.68%。", 2024)
+    assert [(f.measure, str(f.amount)) for f in figs] == [("initial_budget", "2.85"), ("three_public_total", "0.39")]
+    figs, _ = _figs("一般公共预算财政拨款支出年初预算为10210.34万元，支出决算为9746.50万元。", 2024)
+    assert [f.measure for f in figs] == ["initial_budget", "general_budget_expenditure"]
+
+
+def test_reserve_part_and_total_labels():
+    # Jiangsu 2018 文件 p7 line 112/122: 单位预留机动经费1973.86万元 is the third part of 支出预算
+    # (基本 + 项目 + 预留机动 = 24458.43); sh_putuo_ghzy p20 line 344/356: 收入支出总计 /
+    # 财政拨款收入支出总计 are the 收支 totals
+    figs, _ = _figs("单位预留机动经费1973.86万元，占8.07%。", 2018)
+    assert figs[0].measure == "reserve"
+    figs, _ = _figs("上海市普陀区规划和自然资源局2024年度收入支出总计9859.38万元。", 2024)
+    assert figs[0].measure == "total_budget"
+    figs, _ = _figs("上海市普陀区规划和自然资源局2024年度财政拨款收入支出总计9746.50万元。", 2024)
+    assert figs[0].measure == "fiscal_appropriation_total"
+
+
+def test_class_printed_on_heading_line_above_items():
+    # Jiangsu 2018 文件 p8 line 134-135: （一）一般公共服务（类） then 1．党委办公厅（室）及相关机构事务（款）
+    # 行政运行（项）支出8072.29万元 — the 类 was missing (7 name_path_unresolved issues)
+    figs, yoys = _figs("1．党委办公厅（室）及相关机构事务（款）行政运行（项）支出8072.29万元，与上年相比增加1965.30万元，"
+                       "增长32.18%。", 2018, class_heading="一般公共服务")
+    assert (figs[0].class_name, figs[0].section_name, figs[0].item_name) == (
+        "一般公共服务", "党委办公厅（室）及相关机构事务", "行政运行")
+    # …and the change after 与上年相比 belongs to that figure
+    assert yoys[0].measure == "function_item" and yoys[0].change_amount == Decimal("1965.30")
+
+
+def test_class_heading_read_from_document():
+    path = ROOT / "tests" / "fixtures" / "pdf" / "江苏省委办公厅2018年度部门预算公开文件.pdf"
+    doc = read_native(path, path.parent)
+    figs = {f.line_number: f for f in extract_narrative(doc, DEFAULT_SETTINGS).narrative_figures
+            if f.measure == "function_item"}
+    assert figs[135].class_name == "一般公共服务" and figs[154].class_name == "住房保障支出"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..read import SourceDocument
 from ..records import DocumentExtraction, DocumentMeta, NarrativeFigure
 from ..settings import ExtractSettings
-from .figures import SentenceContext, parse_sentence
+from .figures import SentenceContext, class_only_path, parse_sentence
 from .metadata import EntityInfo, build_meta, entity_code_at, find_entities, primary_entity
 from .projects import find_projects
 from .sentences import Paragraph, Sentence, paragraphs, split_sentences, table_lines_of
@@ -65,16 +65,21 @@ def extract_narrative(doc: SourceDocument, settings: ExtractSettings) -> Documen
     recent: list[NarrativeFigure] = []
     prev_head = None
     prev_para = -1
+    class_heading = None  # （一）一般公共服务（类）: the 类 of the 款/项 lines under it
+    class_section = None
     for s in a.sentences:
         if s.paragraph_index != prev_para:
             prev_head = None
             prev_para = s.paragraph_index
+        heading_class = class_only_path(s.text)
+        if heading_class or s.is_heading or (class_heading and s.section != class_section):
+            class_heading, class_section = heading_class, s.section
         if s.is_heading or s.paragraph_index in project_paras:
             continue
         if (s.part and "名词解释" in s.part) or (s.section and "名词解释" in s.section):
             continue
         ctx = SentenceContext(doc.source_file, meta.fiscal_year, code_at(s.line_number), settings.narrative_unit,
-                              prev_head, recent)
+                              prev_head, recent, class_heading)
         figs, ys = parse_sentence(s, ctx)
         figures.extend(figs)
         yoys.extend(ys)

@@ -32,6 +32,9 @@ FUNCTION_CLASSES = (
 
 # (pattern on the cleaned label, measure); first match wins. ``None`` pattern: see classify().
 MEASURE_RULES: list[tuple[str, str]] = [
+    # 年初预算为10210.34万元，支出决算为9746.50万元: the budget a 决算 is compared with is not
+    # the figure itself (the amount after it, 支出决算, takes the measure of the subject)
+    (r"年初预算|调整预算|全年预算数", "initial_budget"),
     (r"三公", "three_public_total"),
     (r"因公出国", "overseas_travel"),
     (r"公务用车购置(?:及|和|与)(?:运|维)", "vehicle_total"),
@@ -48,13 +51,17 @@ MEASURE_RULES: list[tuple[str, str]] = [
     (r"政府购买服务", "purchase_services_total"),
     (r"购置.*固定资产|固定资产.*购置", "fixed_assets_purchase"),
     (r"固定资产", "fixed_assets_total"),
-    (r"财政拨款收支", "fiscal_appropriation_total"),
-    (r"收支", "total_budget"),
+    (r"财政拨款收支|财政拨款收入?[、和及与]?支出?总", "fiscal_appropriation_total"),
+    (r"收支|收入[、和及与]?支出总", "total_budget"),
     (r"人员经费", "personnel"),
     (r"公用经费", "public"),
     (r"基本支出", "basic"),
     (r"项目支出", "project"),
-    (r"一般公共预算(?:财政拨款)?支出", "general_budget_expenditure"),
+    (r"预留机动经费", "reserve"),
+    (r"一般公共预算(?:财政)?(?:拨款)?支出", "general_budget_expenditure"),
+    (r"政府性基金(?:预算)?(?:财政)?(?:拨款)?支出", "gov_fund_expenditure"),
+    (r"国有资本经营预算(?:财政)?(?:拨款)?支出", "state_capital_expenditure"),
+    (r"^财政拨款(?:预算)?支出预算", "fiscal_appropriation_total"),
     (r"支出预算|支出总预算|本年支出|支出合计|支出总计|预算支出|总支出", "expenditure_total"),
     (r"本年财政拨款收入", "revenue_fiscal_current_year"),
 ]
@@ -85,6 +92,10 @@ FUNC_CODE_RE = re.compile(r"(?<![\d.])(2\d{2}(?:\d{2}){0,2})(?![\d.%％])")
 PATH_PART_RE = re.compile(
     r"((?:[^，,。；;：:、（(）)\s]|[（(][^类款项（(）)，,。；;][^（(）)，,。；;]{0,5}[）)]){1,60}?)[（(]([类款项])[）)]"
 )
+COMPARED_WITH_RE = re.compile(
+    r"^(?:与|同|和)?(?:20\d{2}年(?:度)?|上年(?:度)?|上一年(?:度)?|去年)?(?:预算|决算)?(?:数)?相比$")
+DECIDED_RE = re.compile(r"(?:支出)?决算(?:数)?")
+INITIAL_RE = re.compile(r"年初预算|调整预算|全年预算数")
 COUNT_RULES: list[tuple[re.Pattern, str, str]] = [
     (re.compile(r"共有(?:公务用?)?车辆?(\d+)辆"), "vehicles_held", "辆"),
     (re.compile(r"购置公务用车(\d+)辆"), "vehicles_purchase_planned", "辆"),
@@ -111,6 +122,7 @@ class SentenceContext:
     default_unit: str = "万元"
     prev_head: Optional[NarrativeFigure] = None  # first figure of the previous sentence (same paragraph)
     recent: list = field(default_factory=list)  # figures of the last sentences (same entity)
+    class_heading: Optional[str] = None  # the 类 a heading line names (（一）一般公共服务（类）)
 
 
 def clean_label(label: str) -> str:
@@ -145,6 +157,17 @@ def classify(label: str, share: bool, in_project_section: bool, performance: boo
     if label in FUNCTION_CLASSES:
         return "function_class"
     return "other"
+
+
+def class_only_path(text: str) -> Optional[str]:
+    """The 类 name of a heading that is nothing but a 类 (（一）一般公共服务（类）), else None."""
+    paths = find_paths(text)
+    if len(paths) != 1 or set(paths[0].names) != {"类"}:
+        return None
+    rest = (text[:paths[0].start] + text[paths[0].end:]).strip()
+    if strip_enum(rest).strip("：: "):
+        return None
+    return strip_enum(paths[0].names["类"]) or None
 
 
 def find_paths(text: str) -> list[Path]:
@@ -255,6 +278,11 @@ def parse_sentence(sent: Sentence, ctx: SentenceContext) -> tuple[list[Narrative
             bare = bare_change(s, m.start() - 2, ctx.fiscal_year, compare_year)
             if bare is not None:
                 subject = clean_label(raw_label[:-2])
+                if last_fig is not None and not COMPARED_WITH_RE.sub("", subject):
+                    # …支出8072.29万元，与上年相比增加1965.30万元: the change of the figure before it
+                    yoy_out.append(_yoy_record(sent, ctx, bare, last_fig, None))
+                    cursor = bare.end
+                    continue
                 measure = classify(subject, False, in_project_section, performance)
                 current = _recent(ctx, measure, subject)
                 yoy_out.append(_yoy_record(sent, ctx, bare, current, subject, measure_if_none=measure))
@@ -274,6 +302,10 @@ def parse_sentence(sent: Sentence, ctx: SentenceContext) -> tuple[list[Narrative
             lowest = max(path.names, key="类款项".index)
             measure = _LEVEL_MEASURE[lowest]
             names = {_LEVEL_FIELD[lv]: n for lv, n in path.names.items()}
+            if "类" not in path.names and "款" in path.names and ctx.class_heading:
+                # 1．党委办公厅（室）及相关机构事务（款）行政运行（项）支出… under the heading
+                # （一）一般公共服务（类）: the 类 is printed once, on the heading line
+                names["class_name"] = ctx.class_heading
             subject = path.names[lowest] if path.clean else path.raw
             code = _code_in(s[path.start:m.start()])
             fig = NarrativeFigure(ctx.source_file, sent.line_number, s, measure, amount, unit, ctx.entity_code,
@@ -285,6 +317,13 @@ def parse_sentence(sent: Sentence, ctx: SentenceContext) -> tuple[list[Narrative
                 prev_start = _last_delim(s, start - 1, 0) + 1
                 label = clean_label(s[prev_start:start - 1]) + label if start > 0 else label
             measure = classify(label, share is not None, in_project_section, performance)
+            if (measure == "other" and last_fig is not None and last_fig.measure == "initial_budget"
+                    and DECIDED_RE.fullmatch(label)):
+                # 年初预算为2.85万元，支出决算为0.39万元: the 决算 is the subject's own figure
+                base = INITIAL_RE.split(last_fig.subject or "", maxsplit=1)[0]
+                if base:
+                    measure = classify(base, share is not None, in_project_section, performance)
+                    label = base + label
             if measure == "other" and share is not None and label.endswith("支出") and (
                     "功能分类" in s or "支出结构" in section):
                 measure = "function_class"
@@ -345,4 +384,5 @@ def _yoy_record(sent: Sentence, ctx: SentenceContext, y: YoyMatch, target: Optio
     )
 
 
-__all__ = ["parse_sentence", "SentenceContext", "classify", "find_paths", "clean_label", "FUNCTION_CLASSES"]
+__all__ = ["parse_sentence", "SentenceContext", "classify", "find_paths", "class_only_path", "clean_label",
+           "FUNCTION_CLASSES"]

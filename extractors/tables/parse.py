@@ -99,7 +99,7 @@ def column_key(label: str, parent: str = "") -> str:
     par = squash(parent)
     if lab in ("小计", "合计") and "本年收入" in par:
         return "current_year_revenue"
-    if lab in ("合计", "小计", "预算数", "金额", "总计"):
+    if lab in ("合计", "小计", "预算数", "决算数", "金额", "总计"):
         return "total"
     for text in (lab, par) if lab else (par,):
         if not text:
@@ -203,6 +203,7 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
         for c in cols:
             if c.index in years:
                 c.key = "total" if years[c.index] == latest else "prior_year"
+    _pair_budget_final(cols)
     if kind in TWO_SIDED_KINDS:
         name_cols = [c.index for c in cols if c.role == "name"]
         split = name_cols[1] if len(name_cols) >= 2 else None
@@ -213,6 +214,58 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
             if c.role == "amount" and c.key in ("other",):
                 c.key = "total"
     return cols
+
+
+_BUDGET_LEAVES = ("预算数", "年初预算数", "全年预算数", "预算")
+_FINAL_LEAVES = ("决算数", "执行数", "实际支出数")
+
+
+def _pair_key(parents: list[str]) -> str:
+    """The meaning of a 决算数 column from the headers above it (合计 under “三公”经费 → the
+    三公 total; 小计 under 公务用车购置及运行维护费 → vehicle_total)."""
+    parent = parents[-1] if parents else ""
+    grand = parents[-2] if len(parents) >= 2 else ""
+    if parent in ("合计", "小计", "总计") and grand:
+        if "三公" in grand:
+            return "three_public_total"
+        key = column_key(grand)
+        return key if key != "other" else "total"
+    if "三公" in parent and not grand:
+        return "three_public_total"
+    key = column_key(parent, grand) if parent else "total"
+    return key if key != "other" else "total"
+
+
+def _pair_budget_final(cols: list["Column"]) -> None:
+    """预算数 | 决算数 column pairs (a 决算 table printing the budget beside the outcome,
+    e.g. 财政拨款“三公”经费支出决算表): the merged header above the pair is printed once, over
+    the 预算数 column; the 决算数 column is the item's figure, the 预算数 column is ``budget``."""
+    for j in range(1, len(cols)):
+        c, b = cols[j], cols[j - 1]
+        if not (c.role == "amount" and b.role == "amount" and c.leaf in _FINAL_LEAVES
+                and b.leaf in _BUDGET_LEAVES):
+            continue
+        parents = b.label.split("/")[:-1]
+        c.label = "/".join(parents + [c.leaf])
+        c.key = _pair_key(parents)
+        b.key = "budget"
+
+
+def _split_groups(cols: list["Column"], width: int) -> Optional[list[tuple[int, int]]]:
+    """Column groups of a table printed as two (or more) tables side by side, each with its
+    own code, name and amount columns (经济分类科目编码 | 科目名称 | 决算数 | 经济分类科目编码 |
+    科目名称 | 决算数: 人员经费 on the left, 公用经费 on the right) → [(start, end), …]."""
+    codes = [c.index for c in cols if c.role == "code" and not c.code_part]
+    if len(codes) < 2 or any(c.code_part for c in cols):
+        return None
+    if any(c.role not in ("seq",) for c in cols[:codes[0]]):
+        return None
+    bounds = [(codes[k], codes[k + 1] if k + 1 < len(codes) else width) for k in range(len(codes))]
+    for a, b in bounds:
+        roles = [c.role for c in cols[a:b]]
+        if "name" not in roles or "amount" not in roles:
+            return None
+    return bounds
 
 
 def _row_kind_label(text: str) -> Optional[str]:
@@ -287,6 +340,10 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         bad = sum(1 for v in vals if not parse_amount(v)[1])
         if vals and bad * 2 > len(vals):
             c.role = "text"
+    groups = _split_groups(cols, width)
+    if groups:
+        return _parse_groups(rows, groups, first_data, source_file=source_file, table_id=table_id, kind=kind,
+                             unit=unit, entity_code=entity_code, settings=settings)
     economic = kind in ECONOMIC_KINDS or any("经济分类" in c.label for c in cols)
     functional = any("功能分类" in c.label for c in cols)
     two_sided = kind in TWO_SIDED_KINDS and any(c.side == "expenditure" for c in cols)
@@ -401,4 +458,40 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         if kind_ != row.row_kind:
             from dataclasses import replace
             out_rows[idx] = replace(row, row_kind=kind_)
+    return out_rows, out_amounts, problems
+
+
+def _parse_groups(rows: list[list[Cell]], groups: list[tuple[int, int]], first_data: int, *, source_file: str,
+                  table_id: int, kind: str, unit: Optional[str], entity_code: Optional[str],
+                  settings: ExtractSettings) -> tuple[list[TableRow], list[TableAmount], list[str]]:
+    """Parse each side-by-side column group as its own table (left group's rows first), one
+    row numbering. A group's own printed total (人员经费合计 / 公用经费合计) is that group's
+    part of the table: its amount is keyed personnel / public, not the table's 合计."""
+    from dataclasses import replace
+
+    out_rows: list[TableRow] = []
+    out_amounts: list[TableAmount] = []
+    problems: list[str] = []
+    for a, b in groups:
+        sub = [list(r[a:b]) for r in rows]
+        sub = [r for k, r in enumerate(sub) if k < first_data or any(c.text.strip() for c in r)]
+        g_rows, g_amounts, g_problems = parse_table(sub, source_file=source_file, table_id=table_id, kind=kind,
+                                                    unit=unit, entity_code=entity_code, settings=settings)
+        offset = len(out_rows)
+        part_key = {}
+        for r in g_rows:
+            if r.row_kind == "total" and r.code is None and r.name:
+                n = squash(r.name)
+                if "人员经费" in n:
+                    part_key[r.row_number] = "personnel"
+                elif "公用经费" in n:
+                    part_key[r.row_number] = "public"
+        out_rows.extend(replace(r, row_number=r.row_number + offset) for r in g_rows)
+        for am in g_amounts:
+            key = part_key.get(am.row_number)
+            am = replace(am, row_number=am.row_number + offset)
+            if key and am.column_key == "total":
+                am = replace(am, column_key=key)
+            out_amounts.append(am)
+        problems.extend(g_problems)
     return out_rows, out_amounts, problems

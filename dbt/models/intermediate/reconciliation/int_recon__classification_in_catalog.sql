@@ -6,7 +6,10 @@ with printed as (
 
     select
         r.entity_id, e.fiscal_year, r.code, r.name, r.source_ref, r.table_kind, r.row_number, r.table_id,
-        case when r.table_kind = 'general_budget_basic_expenditure' then 'economic' else 'functional' end as code_system
+        -- the system the table row states (an economic table of another kind: 机关运行经费支出表)
+        coalesce(r.code_system,
+                 case when r.table_kind = 'general_budget_basic_expenditure' then 'economic' else 'functional' end)
+            as code_system
     from {{ ref('int_table_rows_pivoted') }} as r
     -- one row per entity (an entity published in two files has two rows in int_entities_keyed)
     inner join (select distinct entity_id, fiscal_year from {{ ref('int_entities_keyed') }}) as e using (entity_id)

@@ -1,21 +1,38 @@
 -- Rule expenditure_summary_vs_fund_tables: 支出总表 合计 = 一般公共预算支出表 合计 + 政府性基金
 -- 预算支出表 合计 + 国有资本经营预算支出表 合计 + funds outside appropriations (the revenue lines
--- of the 收支总表 that are not 拨款). An empty fund table counts as 0.
+-- of the 收支总表 that are not 拨款 and not a subtotal, e.g. 事业收入, 年初结转和结余, less the
+-- 年末结转和结余 / 结转下年 the 收支总表 prints on its expenditure side). An empty fund table
+-- counts as 0. One table per (entity, kind): the one the facts use (table_rank 1).
 with totals as (
 
     select * from {{ ref('int_table_rows_pivoted') }}
-    where row_kind = 'total' and code is null
+    where row_kind = 'total' and code is null and table_rank = 1
       and table_kind in ('expenditure_summary', 'general_budget_expenditure', 'gov_fund_expenditure', 'state_capital_expenditure')
     qualify row_number() over (partition by entity_id, table_kind order by table_id, row_number) = 1
 
 ),
 
+other_lines as (
+
+    select
+        entity_id,
+        case when side = 'revenue' then amount_wan else -amount_wan end as signed_wan,
+        amount_wan
+    from {{ ref('int_recon_table_cells_prepared') }}
+    where table_kind = 'income_expenditure_summary' and row_kind <> 'total' and column_key = 'total'
+      and amount_wan is not null
+      and label_norm not like '%拨款%' and label_norm not like '%一般公共预算%'
+      and label_norm not like '%政府性基金%' and label_norm not like '%国有资本经营%'
+      and label_norm not like '%小计%' and label_norm not like '%合计%' and label_norm not like '%总计%'
+      and (side = 'revenue'
+           or (side = 'expenditure' and (label_norm like '%年末结转%' or label_norm like '%结转下年%')))
+
+),
+
 other_funds as (
 
-    select entity_id, sum(amount_wan) as other_wan, count(amount_wan) as n_other
-    from {{ ref('int_recon_table_cells_prepared') }}
-    where table_kind = 'income_expenditure_summary' and side = 'revenue' and row_kind <> 'total'
-      and column_key = 'total' and label_norm not like '%拨款%'
+    select entity_id, sum(signed_wan) as other_wan, count(amount_wan) as n_other
+    from other_lines
     group by 1
 
 ),

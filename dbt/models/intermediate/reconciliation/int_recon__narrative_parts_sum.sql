@@ -1,9 +1,10 @@
 -- Rule narrative_parts_sum: in the prose, 基本支出 + 项目支出 = 支出预算 and
--- 人员经费 + 公用经费 = 基本支出 (first statement of each).
+-- 人员经费 + 公用经费 = 基本支出 (first statement of each). A third part the prose states
+-- (单位预留机动经费, Jiangsu) is part of 支出预算 too.
 with firsts as (
 
     select * from {{ ref('int_recon_narrative_first_prepared') }}
-    where measure in ('expenditure_total', 'basic', 'project', 'personnel', 'public')
+    where measure in ('expenditure_total', 'basic', 'project', 'reserve', 'personnel', 'public')
 
 ),
 
@@ -14,6 +15,7 @@ pivoted as (
         max(case when measure = 'expenditure_total' then amount_wan end) as total_wan,
         max(case when measure = 'basic' then amount_wan end) as basic_wan,
         max(case when measure = 'project' then amount_wan end) as project_wan,
+        max(case when measure = 'reserve' then amount_wan end) as reserve_wan,
         max(case when measure = 'personnel' then amount_wan end) as personnel_wan,
         max(case when measure = 'public' then amount_wan end) as public_wan,
         max(case when measure = 'expenditure_total' then source_ref end) as total_ref,
@@ -26,9 +28,10 @@ pivoted as (
 
 select
     entity_id, 'narrative_parts_sum' as rule_id, 'basic+project=expenditure_total' as subject,
-    total_wan as expected_wan, basic_wan + project_wan as actual_wan,
-    {{ tolerance_wan('3', 'unit') }} as tolerance_wan, cast(null as varchar) as forced_status,
-    '支出预算 ' || total_wan || ' vs 基本支出 ' || basic_wan || ' + 项目支出 ' || project_wan as message,
+    total_wan as expected_wan, basic_wan + project_wan + coalesce(reserve_wan, 0) as actual_wan,
+    {{ tolerance_wan('3 + (reserve_wan is not null)::int', 'unit') }} as tolerance_wan, cast(null as varchar) as forced_status,
+    '支出预算 ' || total_wan || ' vs 基本支出 ' || basic_wan || ' + 项目支出 ' || project_wan
+        || coalesce(' + 预留机动经费 ' || reserve_wan, '') as message,
     total_ref as source_ref
 from pivoted
 where total_wan is not null and basic_wan is not null and project_wan is not null

@@ -1,6 +1,7 @@
 -- Rule narrative_vs_table: every figure the prose states (totals, basic/project, personnel/
 -- public, 类/款/项 amounts, “三公” items, 机关运行经费) equals the figure the tables print for
--- the same entity. 机关运行经费 is compared with 公用经费 of the basic-expenditure table.
+-- the same entity. 机关运行经费 is compared with the table figure so labelled, else (budgets
+-- only) with 公用经费 of the basic-expenditure table (see int_recon_table_figures_prepared).
 -- A prose figure whose table figure is not printed is not evaluated.
 with narrative as (
 
@@ -9,7 +10,6 @@ with narrative as (
         case
             when measure in ('function_class', 'function_section', 'function_item') and functional_code is not null
                 then 'function:' || functional_code
-            when measure = 'operating_cost' then 'public'
             else measure
         end as table_measure,
         {{ to_wan('amount', 'unit') }} as amount_wan
@@ -35,7 +35,9 @@ select
     n.measure || coalesce(':' || n.functional_code, '') || ' @ ' || n.line_number || '#' || n.figure_seq as subject,
     t.amount_wan as expected_wan,
     n.amount_wan as actual_wan,
-    {{ tolerance_wan('1 + t.n_terms', 'n.unit') }} as tolerance_wan,
+    -- each side at its own printed precision: a prose figure in 万元 against a table in 元
+    -- allows 0.005 万元 + 0.000 000 5 万元 per table figure
+    cast({{ tolerance_wan('1', 'n.unit') }} + {{ tolerance_wan('t.n_terms', 't.unit') }} as decimal(18, 7)) as tolerance_wan,
     cast(null as varchar) as forced_status,
     'prose ' || n.measure || coalesce(' ' || n.functional_code, '') || ' ' || n.amount_wan || ' (' || n.source_file || ':' || n.line_number
         || ') vs table ' || t.measure || ' ' || t.amount_wan || ' (' || t.source_ref || ')' as message,

@@ -1,7 +1,7 @@
 -- Narrative figures in 万元 with, for each figure printed with a share (占…%), the total the
 -- share is of: the nearest total-type figure (支出预算, 一般公共预算支出, 财政拨款收支预算,
 -- 收支总预算, 收入预算, 本年收入) stated without a share in the same sentence line or up to 15
--- lines above it, same entity.
+-- lines above it, same entity; the total the sentence names (占本年支出合计的…) when it names one.
 with figures as (
 
     select
@@ -34,5 +34,8 @@ left join totals as t
 where f.share_pct is not null and f.amount is not null
 qualify row_number() over (
     partition by f.figure_id
-    order by t.line_number desc nulls last, t.figure_seq
+    -- a share that names its base (占本年支出合计的99.86%) is of that total
+    order by (f.sentence like '%占本年支出合计%' and t.measure = 'expenditure_total'
+              or f.sentence like '%占本年收入合计%' and t.measure = 'revenue_current_year') desc,
+             t.line_number desc nulls last, t.figure_seq
 ) = 1

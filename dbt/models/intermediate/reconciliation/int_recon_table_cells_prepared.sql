@@ -11,6 +11,8 @@ select
     r.code,
     regexp_replace(coalesce(r.label, r.name, ''), '\s+', '', 'g') as label_norm,
     a.column_key,
+    a.column_label,
+    t.is_final_account,
     a.side,
     {{ to_wan('a.amount', 'a.unit') }} as amount_wan,
     a.unit,

@@ -96,6 +96,28 @@ candidates as (
     select entity_id, item, amount_wan, 1, unit, source_ref, 1
     from {{ ref('int_recon_three_public_prepared') }}
     where evidence = 'table'
+    union all
+    -- 机关运行经费 as a table prints it: the 合计 of a 机关运行经费支出表, or a column so labelled
+    -- (Shanghai's “三公”经费和机关运行经费预算表) …
+    select entity_id, 'operating_cost', total_wan, 1, unit, source_ref, 1
+    from total_rows where table_kind = 'operating_cost' and total_wan is not null
+    union all
+    select entity_id, 'operating_cost', amount_wan, 1, unit, source_ref, 1
+    from cells
+    where column_label like '%机关运行经费%' and amount_wan is not null
+      and coalesce(side, 'expenditure') = 'expenditure'
+    union all
+    -- … else the 公用经费 of the basic-expenditure table, which is the same money in a budget; a
+    -- 决算 covers the department's 事业单位 too, whose 公用经费 is not 机关运行经费
+    select p.entity_id, 'operating_cost', p.amount_wan, p.n_terms, p.unit, p.source_ref, 3 + p.rank_
+    from (
+        select entity_id, public_wan as amount_wan, 1 as n_terms, unit, source_ref, 1 as rank_
+        from total_rows where table_kind = 'general_budget_basic_expenditure' and public_wan is not null
+        union all
+        select entity_id, public_wan, n_public, unit, source_ref, 2
+        from basic_classes where public_wan is not null
+    ) as p
+    where p.entity_id not in (select entity_id from cells where is_final_account)
 
 )
 

@@ -1,0 +1,140 @@
+"""The four development PDFs (tests/fixtures/pdf) through the whole pipeline, checked against
+what their pages print (docs/reconciliation.md, section "Development PDFs").
+
+A module-scoped fixture runs ``python -m dagster_project.run`` over tests/fixtures/pdf into a
+temporary warehouse; the assertions are transcribed from the pages (page numbers in comments).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PDFS = ROOT / "tests" / "fixtures" / "pdf"
+CZJ = "sh_putuo_czj_2025_dept_budget.pdf"
+GHZY = "sh_putuo_ghzy_2024_dept_final.pdf"
+JS_TEXT = "江苏省委办公厅2018年度部门预算公开文件.pdf"
+JS_TABLES = "江苏省委办公厅2018年度部门预算公开表.pdf"
+
+# (file, entity, year, Σ function facts = printed 支出 合计, n function facts, n economic facts,
+#  Σ economic facts = printed basic-expenditure 合计)
+DOCUMENTS = [
+    # p15-16 一般公共预算支出功能分类预算表 合计 31,214,205.80 元; 11 项 (2010601 basic + project);
+    # p19-20 基本支出经济分类表 合计 25,121,091.00 元, 25 款 × 人员经费/公用经费 columns
+    (CZJ, "上海市普陀区财政局", 2025, Decimal("3121.420580"), 12, 50, Decimal("2512.109100")),
+    # p10-11 支出决算表 合计 9759.38 (13 项 × basic/project); p16 基本支出决算表 61 款
+    # (人员经费合计 4884.09 + 公用经费合计 480.66 = 5364.75, Σ 款 = 5364.74)
+    (GHZY, "上海市普陀区规划和自然资源局", 2024, Decimal("9759.38"), 26, 61, Decimal("5364.74")),
+    # 公开表 p7 财政拨款支出预算表 合计 24,458.43 (7 项); p8 财政拨款基本支出预算表 合计 10,403.11 (27 款)
+    (JS_TEXT, "江苏省委办公厅", 2018, Decimal("24458.43"), 7, 27, Decimal("10403.11")),
+]
+
+# the real discrepancies (docs/reconciliation.md): (file, rule, subject, expected, actual)
+REAL_FAILS = {
+    # p7 and p8 (the 编制说明 is printed twice): 职业年金缴费支出 887.36 万元 vs table p15 873,617 元
+    (CZJ, "narrative_vs_table", "function_item:2080506 @ 87#0", "87.361700", "887.360000"),
+    (CZJ, "narrative_vs_table", "function_item:2080506 @ 115#0", "87.361700", "887.360000"),
+    # the prose truncates 元 to 0.01 万元 instead of rounding (877,080 元 → 87.70, not 87.71)
+    (CZJ, "narrative_vs_table", "function_item:2080501 @ 83#0", "87.708000", "87.700000"),
+    (CZJ, "narrative_vs_table", "function_item:2080501 @ 111#0", "87.708000", "87.700000"),
+    (CZJ, "narrative_vs_table", "function_item:2101101 @ 91#0", "78.216400", "78.210000"),
+    (CZJ, "narrative_vs_table", "function_item:2101101 @ 119#0", "78.216400", "78.210000"),
+    (CZJ, "narrative_vs_table", "function_item:2210201 @ 93#0", "204.919700", "204.910000"),
+    (CZJ, "narrative_vs_table", "function_item:2210201 @ 121#0", "204.919700", "204.910000"),
+    (CZJ, "narrative_vs_table", "function_item:2210203 @ 95#0", "268.776000", "268.770000"),
+    (CZJ, "narrative_vs_table", "function_item:2210203 @ 123#0", "268.776000", "268.770000"),
+    # p24: 人员经费 4896.98 (all funds) vs p16 人员经费合计 4884.09 (一般公共预算财政拨款)
+    (GHZY, "narrative_vs_table", "personnel @ 441#0", "4884.090000", "4896.980000"),
+    # p21: 9746.50 “占本年支出合计的99.86%” — 9746.50 / 9759.38 = 99.868 %
+    (GHZY, "narrative_share_pct", "general_budget_expenditure share @ 363#0", "9745.716868", "9746.500000"),
+}
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    if not (ROOT / "dbt" / "target" / "manifest.json").exists():
+        pytest.skip("dbt/target/manifest.json is missing (run `make dbt-parse` first)")
+    duckdb = pytest.importorskip("duckdb")
+    tmp = tmp_path_factory.mktemp("dev_pdfs")
+    home = tmp / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    warehouse = tmp / "budget.duckdb"
+    env = dict(os.environ, BUDGET_RAW_DIR=str(PDFS), BUDGET_WAREHOUSE=str(warehouse), DAGSTER_HOME=str(home),
+               DBT_PROFILES_DIR=str(ROOT / "dbt"), DO_NOT_TRACK="1", DAGSTER_DISABLE_TELEMETRY="1",
+               GX_ANALYTICS_ENABLED="False", PYTHONDONTWRITEBYTECODE="1")
+    proc = subprocess.run([sys.executable, "-m", "dagster_project.run"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    c = duckdb.connect(str(warehouse), read_only=True)
+    yield c
+    c.close()
+
+
+def _entity(con, source_file):
+    return con.execute("select entity_id, entity_name, fiscal_year from marts.dim_budget_entity "
+                       "where source_file = ?", [source_file]).fetchone()
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=[d[0][:14] for d in DOCUMENTS])
+def test_entity_year_totals_and_fact_counts(con, doc):
+    source_file, name, year, total, n_function, n_economic, economic_total = doc
+    entity_id, entity_name, fiscal_year = _entity(con, source_file)
+    assert (entity_name, fiscal_year) == (name, year)
+    n_f, sum_f = con.execute("select count(*), sum(amount_wan) from marts.fct_function_expenditure "
+                             "where entity_id = ?", [entity_id]).fetchone()
+    n_e, sum_e = con.execute("select count(*), sum(amount_wan) from marts.fct_economic_expenditure "
+                             "where entity_id = ?", [entity_id]).fetchone()
+    assert (n_f, n_e) == (n_function, n_economic)
+    # the facts add up to the printed totals
+    assert sum_f == total and sum_e == economic_total
+    stated = con.execute("select total_wan from marts.rpt_entity_summary where entity_id = ?", [entity_id]).fetchone()
+    assert stated[0] == total
+
+
+def test_jiangsu_two_files_are_one_entity(con):
+    assert _entity(con, JS_TEXT)[0] == con.execute(
+        "select distinct entity_id from marts.fct_function_expenditure where source_ref like ?",
+        [JS_TABLES + "%"]).fetchone()[0]
+
+
+def test_printed_units(con):
+    # Shanghai 2025: the fund and classification tables print 单位：元, the “三公” table 单位:万元 (p21)
+    units = dict(con.execute("select table_kind, unit from staging.tables where source_file = ?", [CZJ]).fetchall())
+    assert units["general_budget_expenditure"] == "元" and units["general_budget_basic_expenditure"] == "元"
+    assert units["three_public_expenditure"] == "万元"
+    for f in (GHZY, JS_TABLES):
+        assert {u for (u,) in con.execute("select distinct unit from staging.tables where source_file = ?",
+                                          [f]).fetchall()} == {"万元"}
+
+
+def test_three_public_final_account_is_the_outcome(con):
+    # ghzy p17: 预算数 2.85 / 决算数 0.39 (公务接待费); the fact is the 决算数
+    entity_id = _entity(con, GHZY)[0]
+    items = dict(con.execute("select item, amount_wan from marts.fct_three_public_expense where entity_id = ?",
+                             [entity_id]).fetchall())
+    assert items["official_reception"] == Decimal("0.39")
+
+
+def test_real_discrepancies_fail_with_their_differences(con):
+    rows = con.execute("""
+        select e.source_file, r.rule_id, r.subject, cast(r.expected_wan as varchar), cast(r.actual_wan as varchar)
+        from marts.fct_reconciliation r join marts.dim_budget_entity e using (entity_id)
+        where r.status = 'fail'""").fetchall()
+    # every fail is a documented real discrepancy, and every documented one fails
+    assert set(rows) == REAL_FAILS
+
+
+def test_no_classification_fail(con):
+    assert con.execute("select count(*) from marts.fct_reconciliation "
+                       "where rule_id = 'classification_in_catalog' and status = 'fail'").fetchone()[0] == 0
+
+
+def test_no_load_errors(con):
+    assert con.execute("select count(*) from staging.load_errors").fetchone()[0] == 0
