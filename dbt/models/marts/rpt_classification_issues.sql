@@ -1,35 +1,9 @@
 -- Classification problems, never silently fixed: a printed code absent from the catalog, a
 -- printed name that disagrees with the catalog for that year, a narrative name path the
 -- catalog cannot resolve.
-with printed_codes as (
+with checked as (
 
-    select distinct
-        r.entity_id, e.fiscal_year, r.code, r.name, r.source_ref,
-        case when r.table_kind = 'general_budget_basic_expenditure' then 'economic' else 'functional' end as code_system
-    from {{ ref('int_table_rows_pivoted') }} as r
-    inner join (select distinct entity_id, fiscal_year from {{ ref('int_entities_keyed') }}) as e using (entity_id)
-    where r.code is not null
-
-),
-
-names as (
-
-    select * from {{ ref('int_catalog_names_unioned') }}
-
-),
-
-checked as (
-
-    select
-        p.*,
-        exists (select 1 from names as n where n.code_system = p.code_system and n.code = p.code) as code_known,
-        exists (
-            select 1 from names as n
-            where n.code_system = p.code_system and n.code = p.code
-              and n.name_norm = {{ normalize_name('p.name') }}
-              and coalesce(p.fiscal_year, 2100) between n.valid_from_year and n.valid_to_year
-        ) as name_matches
-    from printed_codes as p
+    select * from {{ ref('int_printed_codes_checked') }}
 
 )
 

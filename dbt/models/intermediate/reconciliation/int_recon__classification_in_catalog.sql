@@ -1,41 +1,10 @@
 -- Rule classification_in_catalog: every classification code a table prints exists in the catalog
 -- edition of the document's year, under the printed name (canonical or alias); every 类/款/项
--- name path the prose states resolves to a code. Same logic as marts.rpt_classification_issues,
--- one row per printed code (pass) or problem (fail).
-with printed as (
+-- name path the prose states resolves to a code (the check itself: int_printed_codes_checked,
+-- shared with marts.rpt_classification_issues); one row per printed code (pass) or problem (fail).
+with checked as (
 
-    select
-        r.entity_id, e.fiscal_year, r.code, r.name, r.source_ref, r.table_kind, r.row_number, r.table_id,
-        -- the system the table row states (an economic table of another kind: 机关运行经费支出表)
-        coalesce(r.code_system,
-                 case when r.table_kind = 'general_budget_basic_expenditure' then 'economic' else 'functional' end)
-            as code_system
-    from {{ ref('int_table_rows_pivoted') }} as r
-    -- one row per entity (an entity published in two files has two rows in int_entities_keyed)
-    inner join (select distinct entity_id, fiscal_year from {{ ref('int_entities_keyed') }}) as e using (entity_id)
-    where r.code is not null
-
-),
-
-names as (
-
-    select * from {{ ref('int_catalog_names_unioned') }}
-
-),
-
-checked as (
-
-    select
-        p.*,
-        exists (select 1 from names as n where n.code_system = p.code_system and n.code = p.code
-                and coalesce(p.fiscal_year, 2100) between n.valid_from_year and n.valid_to_year) as code_known,
-        exists (
-            select 1 from names as n
-            where n.code_system = p.code_system and n.code = p.code
-              and n.name_norm = {{ normalize_name('p.name') }}
-              and coalesce(p.fiscal_year, 2100) between n.valid_from_year and n.valid_to_year
-        ) as name_matches
-    from printed as p
+    select * from {{ ref('int_printed_codes_checked') }}
 
 )
 
