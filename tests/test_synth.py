@@ -40,6 +40,8 @@ def test_every_dialect_and_distinct_entities(corpus):
     assert {t["dialect"] for t in truths.values()} == {"prose", "docx_text", "pdf_markdown", "pdftotext"}
     places = [(t["entity"]["adcode"], t["fiscal_year"]) for t in truths.values()]
     assert len(set(places)) == len(places)
+    # never the county of a real sample: a generated document is never the same disclosure
+    assert not {t["entity"]["county"] for t in truths.values()} & {t.county for t in synth.TEMPLATES}
     assert any(t["planted"] for t in truths.values())
     assert any(not t["planted"] for t in truths.values())
 
@@ -73,6 +75,7 @@ def test_documents_extract_to_ground_truth(corpus):
         assert doc.fiscal_year == truth["fiscal_year"], name
         for key in ("province", "city", "county", "adcode"):
             assert getattr(doc, key) == truth["entity"][key], (name, key)
+        assert doc.entity_name == truth["entity"]["name"], name
         got = Counter(_key(f) for f in synth.leaf_figures(ex)[0])
         want = Counter(_key({**f, "amount": Decimal(f["amount"])}) for f in truth["figures"])
         if truth["planted"]:

@@ -69,25 +69,29 @@ class Template:
     county: str
     year: int
     has_tables: bool
+    entity_name: str
 
 
 # the five sample documents (metadata as in tests/fixtures/expected/<stem>/narrative.json)
 TEMPLATES = (
-    Template("000_94a51bfa8bc2096e", "prose", "安徽省", "淮北市", "杜集区", 2025, False),
-    Template("001_13025beda4217a55", "prose", "安徽省", "淮北市", "相山区", 2024, False),
-    Template("002_26df1c49268341e3", "docx_text", "河北省", "保定市", "莲池区", 2025, True),
-    Template("003_638e0d246034f851", "pdf_markdown", "安徽省", "宿州市", "埇桥区", 2023, True),
-    Template("004_648995029452fd0f", "pdftotext", "安徽省", "淮北市", "濉溪县", 2024, True),
+    Template("000_94a51bfa8bc2096e", "prose", "安徽省", "淮北市", "杜集区", 2025, False, "淮北市杜集区人民政府办公室"),
+    Template("001_13025beda4217a55", "prose", "安徽省", "淮北市", "相山区", 2024, False, "淮北市相山区人民政府办公室"),
+    Template("002_26df1c49268341e3", "docx_text", "河北省", "保定市", "莲池区", 2025, True, "保定市莲池区人民政府办公室"),
+    Template("003_638e0d246034f851", "pdf_markdown", "安徽省", "宿州市", "埇桥区", 2023, True, "宿州市埇桥区人民政府办公室"),
+    Template("004_648995029452fd0f", "pdftotext", "安徽省", "淮北市", "濉溪县", 2024, True, "濉溪县人民政府办公室"),
 )
 
 
 @lru_cache(maxsize=None)
 def counties() -> dict[str, list[tuple[str, str, str, str]]]:
-    """suffix (区/县) → [(adcode, province, city, county)], in file order."""
+    """suffix (区/县) → [(adcode, province, city, county)], in file order; never a template's own
+    county (a generated document must not be the same disclosure as a real sample)."""
     out: dict[str, list] = {"区": [], "县": []}
+    own = {t.county for t in TEMPLATES}
     with open(HERE / "counties.csv", encoding="utf-8") as f:
         for r in csv.DictReader(f):
-            out[r["county"][-1]].append((r["adcode"], r["province"], r["city"], r["county"]))
+            if r["county"] not in own:
+                out[r["county"][-1]].append((r["adcode"], r["province"], r["city"], r["county"]))
     return out
 
 
@@ -285,7 +289,10 @@ def document_plan(seed: int, i: int, rate: float) -> dict:
         if i < 50 else _count_suffix_before(i, suffix)
     perm = _permutation(seed, suffix)
     place = pool[perm[same_suffix_before % len(pool)]]
-    year = YEARS[(rng.randrange(len(YEARS)) + same_suffix_before // len(pool)) % len(YEARS)]
+    # the year: a seeded offset per county plus the round through the list, so a county used
+    # twice (N larger than the list) gets another year: (entity, year) stays unique up to 5 rounds
+    base = random.Random(f"{seed}:year:{place[0]}").randrange(len(YEARS))
+    year = YEARS[(base + same_suffix_before // len(pool)) % len(YEARS)]
     return {"template": t, "rng": rng, "place": place, "year": year, "k": rng.choice(SCALES),
             "dirty": rng.random() < rate}
 
@@ -318,7 +325,9 @@ def generate_document(seed: int, i: int, rate: float = 0.0) -> tuple[str, str, d
     text = "\n".join(lines)
     adcode, prov, city, county = place
     name = f"{i:05d}_{t.dialect}_{adcode}_{year}.txt"
-    entity_name = None
+    entity_name = t.entity_name
+    for a, b in _name_map(t, place):
+        entity_name = entity_name.replace(a, b)
     truth = {
         "file": name, "template": t.stem, "dialect": t.dialect, "scale": k, "fiscal_year": year,
         "entity": {"province": prov, "city": city, "county": county, "adcode": adcode, "name": entity_name},
