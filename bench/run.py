@@ -172,10 +172,16 @@ def main(argv=None) -> int:
         r["recall"] = recall(wh, corpus / "truth.jsonl") if run1.returncode == 0 else None
         results[n] = r
     pdf = None if a.no_pdf else pdf_bench()
-    (BENCH_DIR / "results.json").write_text(json.dumps(
-        {n: {k: (v.__dict__ if hasattr(v, "__dict__") else v) for k, v in r.items()} for n, r in results.items()},
-        default=str, indent=1))
     text = render(results, pdf, a)
+    (BENCH_DIR / "report.md").write_text(text)
+
+    def plain(v):
+        if hasattr(v, "__dict__"):
+            return plain(v.__dict__)
+        if isinstance(v, dict):
+            return {(k if isinstance(k, (str, int)) else "/".join(map(str, k))): plain(x) for k, x in v.items()}
+        return v
+    (BENCH_DIR / "results.json").write_text(json.dumps(plain(results), default=str, indent=1))
     (BENCH_DIR / "report.md").write_text(text)
     print(text)
     log(f"report: {BENCH_DIR / 'report.md'}")
