@@ -59,6 +59,7 @@ def generate(n: int, seed: int, rate: float) -> tuple[Path, float]:
 
 def recall(wh: Path, truth_file: Path) -> dict:
     import duckdb
+    from decimal import Decimal
 
     truths = {}
     for line in truth_file.read_text(encoding="utf-8").splitlines():
@@ -66,28 +67,39 @@ def recall(wh: Path, truth_file: Path) -> dict:
         truths[t["file"]] = t
     con = duckdb.connect(str(wh), read_only=True)
     try:
-        fails = con.execute("""
-            select e.source_file, r.rule_id, r.subject, r.status from marts.fct_reconciliation r
+        rows = con.execute("""
+            select e.source_file, r.rule_id, r.subject, r.status, r.difference_wan from marts.fct_reconciliation r
             join marts.dim_budget_entity e using (entity_id)
             where r.status <> 'pass' or coalesce(r.difference_wan, 0) <> 0""").fetchall()
         loaded = {r[0] for r in con.execute("select source_file from staging.file_manifest").fetchall()}
     finally:
         con.close()
-    by_doc, noted = defaultdict(set), defaultdict(set)
-    for sf, rule, subject, status in fails:
-        (by_doc if status == "fail" else noted)[sf].add((rule, subject))
-    # a finding the real sample itself has (a fail, or any printed difference — a rounding
-    # difference of 0.01 becomes k × 0.01 in a document scaled by k, beyond tolerance) is
-    # inherited, not found
-    baseline = {t["template"]: by_doc.get(name, set()) | noted.get(name, set())
-                for name, t in truths.items() if t.get("is_template")}
-    real_fails = sum(len(by_doc.get(name, ())) for name, t in truths.items() if t.get("is_template"))
+    fails, found_diff = defaultdict(dict), defaultdict(dict)
+    for sf, rule, subject, status, diff in rows:
+        found_diff[sf][(rule, subject)] = diff
+        if status == "fail":
+            fails[sf][(rule, subject)] = diff
+    # the real sample's own differences (fails, and rounding differences that × k go beyond the
+    # tolerance) are inherited: a fail is new unless its sample has the same finding with the
+    # same difference / k (a planted error on an inherited finding shifts its difference by 1.00)
+    base = {t["template"]: found_diff.get(name, {}) for name, t in truths.items() if t.get("is_template")}
+    real_fails = sum(len(fails.get(name, {})) for name, t in truths.items() if t.get("is_template"))
+
+    def new_fails(name: str, t: dict) -> set:
+        k, b = Decimal(t["scale"]), base.get(t["template"], {})
+        out = set()
+        for key, diff in fails.get(name, {}).items():
+            if key in b and b[key] is not None and diff is not None and abs(diff - b[key] * k) <= Decimal("0.001") * k:
+                continue
+            out.add(key)
+        return out
+
     res = Counter()
     fp_rules, missed = Counter(), Counter()
     for name, t in truths.items():
         if t.get("is_template") or name not in loaded:
             continue
-        new = by_doc.get(name, set()) - baseline.get(t["template"], set())
+        new = new_fails(name, t)
         if t["planted"]:
             p = t["planted"][0]
             res["planted"] += 1
