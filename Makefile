@@ -44,11 +44,11 @@ run: dbt-parse
 
 test: dbt-parse
 	@rm -rf $(dir $(TEST_WAREHOUSE)) && mkdir -p $(TEST_DAGSTER_HOME) && cp dagster_home/dagster.yaml $(TEST_DAGSTER_HOME)/
-	@echo "== pipeline on raw/ into $(TEST_WAREHOUSE) (first run)"
-	BUDGET_RAW_DIR=$(CURDIR)/raw BUDGET_WAREHOUSE=$(TEST_WAREHOUSE) DAGSTER_HOME=$(TEST_DAGSTER_HOME) \
+	@echo "== pipeline on raw/ into $(TEST_WAREHOUSE) (first run; dbt unit tests included)"
+	BUDGET_RAW_DIR=$(CURDIR)/raw BUDGET_WAREHOUSE=$(TEST_WAREHOUSE) DAGSTER_HOME=$(TEST_DAGSTER_HOME) BUDGET_DBT_UNIT_TESTS=1 \
 		BUDGET_COUNTS_FILE=$(dir $(TEST_WAREHOUSE))counts_run1.json $(PY) -m dagster_project.run
 	@echo "== second run, nothing new: mart row counts must not change"
-	BUDGET_RAW_DIR=$(CURDIR)/raw BUDGET_WAREHOUSE=$(TEST_WAREHOUSE) DAGSTER_HOME=$(TEST_DAGSTER_HOME) \
+	BUDGET_RAW_DIR=$(CURDIR)/raw BUDGET_WAREHOUSE=$(TEST_WAREHOUSE) DAGSTER_HOME=$(TEST_DAGSTER_HOME) BUDGET_DBT_UNIT_TESTS=1 \
 		BUDGET_COUNTS_FILE=$(dir $(TEST_WAREHOUSE))counts_run2.json $(PY) -m dagster_project.run
 	@echo "== Great Expectations suites"
 	BUDGET_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m expectations.suites

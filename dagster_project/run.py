@@ -9,6 +9,7 @@ Exit 0 when the pipeline ran, whatever the documents say; non-zero with the reas
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -31,6 +32,30 @@ def main() -> int:
     keys = [partition_key(p, root) for p in files]
     log(f"[1/4] {len(keys)} files in the raw dir")
 
+    # what changed since the last load: new or changed files (bytes or extractor code), removed files
+    known: dict[str, str] = {}
+    if wh.exists():
+        from extractors.load import connect, manifest
+        con = connect(wh, read_only=True)
+        try:
+            known = manifest(con, ensure=False)
+        finally:
+            con.close()
+    from extractors.corpus import hash_file
+    from extractors.load import manifest_key
+    to_extract = sum(1 for p, k in zip(files, keys) if known.get(k) != manifest_key(hash_file(p)))
+    removed = sorted(set(known) - set(keys))
+
+    # nothing new and the marts were built from exactly this: done, without starting Dagster
+    state_file = wh.with_name(wh.name + ".built")
+    state = read_state(state_file)
+    if to_extract == 0 and not removed and known and state.get("fingerprint") == build_fingerprint(wh) \
+            and os.environ.get("BUDGET_FORCE_BUILD") != "1":
+        log("[2/4] nothing new or changed, nothing removed")
+        log("[3/4] the marts were built from exactly these files and this dbt project: kept as they are "
+            "(BUDGET_FORCE_BUILD=1 rebuilds)")
+        return finish(wh, state.get("failed_checks", []), t0, to_extract, checks_from_last_build=True)
+
     from dagster_project.defs.checks import gx_suites
     from dagster_project.defs.dbt import dbt_models, dbt_resource
     from dagster_project.defs.partitions import DOCUMENTS_PARTITION
@@ -47,17 +72,7 @@ def main() -> int:
         instance.delete_dynamic_partition(DOCUMENTS_PARTITION, k)
     log(f"      partitions: {len(new)} added, {len(gone)} removed")
 
-    to_extract = len(keys)
-    if wh.exists():
-        from extractors.corpus import hash_file
-        from extractors.load import connect, manifest, manifest_key
-        con = connect(wh, read_only=True)
-        try:
-            known = manifest(con, ensure=False)
-        finally:
-            con.close()
-        to_extract = sum(1 for p, k in zip(files, keys) if known.get(k) != manifest_key(hash_file(p)))
-    log(f"[2/4] extracting documents into staging tables ({to_extract} new or changed)")
+    log(f"[2/4] extracting documents into staging tables ({to_extract} new or changed, {len(removed)} removed)")
     if keys:
         ordered = instance.get_dynamic_partitions(DOCUMENTS_PARTITION)
         res = dg.materialize(
@@ -75,7 +90,8 @@ def main() -> int:
         prune_missing(con, [])
         con.close()
 
-    log("[3/4] dbt build (seeds, models, tests) and Great Expectations checks")
+    log("[3/4] dbt build (seeds, models, data tests) and Great Expectations checks")
+    state_file.unlink(missing_ok=True)
     res = dg.materialize(
         [dbt_models, gx_suites], instance=instance,
         resources={"dbt": dbt_resource()},
@@ -83,14 +99,53 @@ def main() -> int:
     if not res.success:
         log("pipeline error: dbt build failed (see the dbt output above)")
         return 3
-    failed_checks = [e for e in res.get_asset_check_evaluations() if not e.passed]
+    failed_checks = [f"{e.asset_key.to_user_string()}:{e.check_name} ({e.severity.value})"
+                     for e in res.get_asset_check_evaluations() if not e.passed]
+    state_file.write_text(json.dumps({"fingerprint": build_fingerprint(wh), "failed_checks": failed_checks}))
+    return finish(wh, failed_checks, t0, to_extract)
 
+
+def read_state(path) -> dict:
+    """The last build's fingerprint and failed checks; anything unreadable means 'rebuild'."""
+    try:
+        state = json.loads(path.read_text())
+        return state if isinstance(state, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def build_fingerprint(wh) -> str:
+    """What the marts are built from: the loaded files (names, hashes, extractor version) and
+    the dbt project (models, seeds, macros). Equal fingerprints mean a rebuild changes nothing."""
+    import hashlib
+
+    from extractors.corpus import PROJECT_ROOT
+    from extractors.load import connect, manifest
+
+    h = hashlib.sha256()
+    con = connect(wh, read_only=True)
+    try:
+        for name, key in sorted(manifest(con, ensure=False).items()):
+            h.update(f"{name}\0{key}\n".encode())
+    finally:
+        con.close()
+    dbt_dir = PROJECT_ROOT / "dbt"
+    for sub in ("models", "seeds", "macros", "tests"):
+        for p in sorted((dbt_dir / sub).rglob("*")):
+            if p.is_file():
+                h.update(p.relative_to(dbt_dir).as_posix().encode())
+                h.update(p.read_bytes())
+    h.update((dbt_dir / "dbt_project.yml").read_bytes())
+    h.update(os.environ.get("BUDGET_DBT_UNIT_TESTS", "0").encode())
+    return h.hexdigest()
+
+
+def finish(wh, failed_checks: list[str], t0: float, to_extract: int, checks_from_last_build: bool = False) -> int:
     log("[4/4] summary")
     from dagster_project.summary import mart_counts, summary
-    print(summary(wh, failed_checks, time.perf_counter() - t0))
+    print(summary(wh, failed_checks, time.perf_counter() - t0, checks_from_last_build))
     counts_file = os.environ.get("BUDGET_COUNTS_FILE")
     if counts_file:
-        import json
         from pathlib import Path
         Path(counts_file).write_text(json.dumps(
             {"marts": mart_counts(wh), "documents_extracted": to_extract}, indent=1, sort_keys=True))

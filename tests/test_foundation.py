@@ -221,3 +221,34 @@ def test_regression_a_field_added_to_a_record_migrates_an_existing_warehouse(tmp
     con = duckdb.connect(str(wh), read_only=True)
     assert con.execute("select fiscal_year from staging.documents").fetchall() == [(2025,)]
     con.close()
+
+
+def test_regression_a_file_removed_from_the_raw_dir_loses_its_rows(tmp_path, monkeypatch):
+    """The runner deletes a removed file's partition before the staging run, so the asset must
+    prune by the raw dir, not by the partitions of the run."""
+    import dagster as dg
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in SAMPLES[:2]:
+        shutil.copy(RAW / name, raw / name)
+    monkeypatch.setenv("BUDGET_RAW_DIR", str(raw))
+    monkeypatch.setenv("BUDGET_WAREHOUSE", str(tmp_path / "wh.duckdb"))
+    monkeypatch.setenv("BUDGET_WORKERS", "1")
+    from dagster_project.defs.staging import staging_tables
+
+    def run(keys):
+        with dg.instance_for_test() as instance:
+            instance.add_dynamic_partitions("documents", keys)
+            assert dg.materialize([staging_tables], instance=instance, tags={
+                "dagster/asset_partition_range_start": keys[0],
+                "dagster/asset_partition_range_end": keys[-1]}).success
+        con = duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True)
+        try:
+            return sorted(r[0] for r in con.execute("select distinct source_file from staging.documents").fetchall())
+        finally:
+            con.close()
+
+    assert run(SAMPLES[:2]) == SAMPLES[:2]
+    (raw / SAMPLES[1]).unlink()
+    assert run(SAMPLES[:1]) == SAMPLES[:1]

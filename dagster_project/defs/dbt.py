@@ -24,6 +24,15 @@ if not MANIFEST.exists():
         "before loading the Dagster definitions")
 
 
+def dbt_build_args() -> list[str]:
+    """dbt build: models, seeds and data tests. Unit tests check the SQL, not the data: they run
+    in `make test` (BUDGET_DBT_UNIT_TESTS=1), not in every production run."""
+    args = ["build"]
+    if os.environ.get("BUDGET_DBT_UNIT_TESTS", "0") != "1":
+        args += ["--exclude-resource-type", "unit_test"]
+    return args
+
+
 class Translator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props):
         fqn = dbt_resource_props.get("fqn", [])
@@ -44,7 +53,7 @@ class Translator(DagsterDbtTranslator):
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     os.environ.setdefault("BUDGET_WAREHOUSE", str(warehouse_path()))
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(dbt_build_args(), context=context).stream()
 
 
 def dbt_resource() -> DbtCliResource:

@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from extractors.corpus import Progress, extract_many, hash_file, raw_dir, warehouse_path
-from extractors.load import connect, manifest, manifest_key, write_extractions
+from extractors.load import connect, manifest, manifest_key, prune_missing, write_extractions
 from extractors.records import RECORD_TABLES
 
 from .partitions import DUCKDB_POOL, documents_partitions
@@ -54,12 +54,14 @@ def staging_tables(context: dg.AssetExecutionContext):
             else:
                 todo.append(root / key)
         context.log.info(f"{len(keys)} documents: {len(todo)} new or changed, {unchanged} unchanged, "
-                         f"{len(missing)} no longer in {root}")
+                         f"{len(missing)} of this run's partitions no longer in {root}")
         results = extract_many(todo, root, processes=workers(), progress=Progress("extract"))
         written = write_extractions(con, results)
-        if missing:
-            from extractors.load import delete_files
-            delete_files(con, missing)
+        # the raw dir is the truth: a loaded file that is gone from it (its partition may already
+        # be deleted, so it is not among this run's keys) loses its rows
+        pruned = prune_missing(con, [k for k in known if (root / k).is_file()] + [n for n, _, _ in results])
+        if pruned:
+            context.log.info(f"removed the rows of {len(pruned)} files no longer in {root}: {', '.join(pruned[:5])}")
         errors = [(name, e.stage, e.error) for name, _, ex in results for e in ex.load_errors if e.severity == "error"]
     finally:
         con.close()
