@@ -107,7 +107,7 @@ def compare(con, corpus: Path) -> dict:
             select f.source_kind, f.table_kind, f.code, f.measure, f.side, e.entity_code, f.amount_wan,
                    f.source_ref
             from marts.fct_reported_figure f join marts.dim_budget_entity e using (entity_id)
-            where e.source_file = ?""", sf)
+            where split_part(f.source_ref, ':', 1) = ?""", sf)  # the figures printed in this file
         # ---- tables
         tpath = gdir / "tables.json"
         if tpath.exists():
@@ -175,7 +175,7 @@ def compare(con, corpus: Path) -> dict:
                 act = defaultdict(list)
                 for name, amt in _fetch(con, """
                         select p.project_name, p.amount_wan from marts.fct_project p
-                        join marts.dim_budget_entity e using (entity_id) where e.source_file = ?""", sf):
+                        join marts.dim_budget_entity e using (entity_id) where list_contains(string_split(e.source_files, ';'), ?)""", sf):
                     if name not in exp:  # fct_project keeps the table's name where it extends the prose one
                         name = next((g for g in exp if name.startswith(g)), name)
                     act[name].append(_d(amt))
@@ -193,7 +193,7 @@ def compare(con, corpus: Path) -> dict:
             for l1, l2, ind, text, val in _fetch(con, """
                     select i.level1, i.level2, i.indicator, i.target_text, i.target_value
                     from marts.fct_performance_indicator i join marts.dim_budget_entity e using (entity_id)
-                    where e.source_file = ?""", sf):
+                    where list_contains(string_split(e.source_files, ';'), ?)""", sf):
                 act[(l1, l2, ind)].append((text, _d(val)))
             res["indicators"].match(exp, act)
         # ---- additive facts: every fact row is a printed leaf of the golden tables
@@ -208,10 +208,10 @@ def compare(con, corpus: Path) -> dict:
             exp, act = defaultdict(list), defaultdict(list)
             for code, amt in _fetch(con, """
                     select f.functional_code, f.amount_wan from marts.fct_function_expenditure f
-                    join marts.dim_budget_entity e using (entity_id) where e.source_file = ?
+                    join marts.dim_budget_entity e using (entity_id) where list_contains(string_split(e.source_files, ';'), ?)
                     union all
                     select f.economic_code, f.amount_wan from marts.fct_economic_expenditure f
-                    join marts.dim_budget_entity e using (entity_id) where e.source_file = ?""", sf, sf):
+                    join marts.dim_budget_entity e using (entity_id) where list_contains(string_split(e.source_files, ';'), ?)""", sf, sf):
                 a = _d(amt)
                 act[code].append(a)
                 if a in leaf.get(code, ()):
