@@ -43,7 +43,8 @@ def main() -> int:
             con.close()
     from extractors.corpus import hash_file
     from extractors.load import manifest_key
-    to_extract = sum(1 for p, k in zip(files, keys) if known.get(k) != manifest_key(hash_file(p)))
+    changed = [k for p, k in zip(files, keys) if known.get(k) != manifest_key(hash_file(p))]
+    to_extract = len(changed)
     removed = sorted(set(known) - set(keys))
 
     # nothing new and the marts were built from exactly this: done, without starting Dagster
@@ -74,11 +75,16 @@ def main() -> int:
 
     log(f"[2/4] extracting documents into staging tables ({to_extract} new or changed, {len(removed)} removed)")
     if keys:
+        # one run over the span of partitions that changed (new files are appended, so usually
+        # just those): Dagster records events per partition and asset, unchanged documents need none.
+        # A run with only removals spans one partition: the asset prunes by the raw dir.
         ordered = instance.get_dynamic_partitions(DOCUMENTS_PARTITION)
+        position = {k: i for i, k in enumerate(ordered)}
+        span = sorted(position[k] for k in changed) or [0]
         res = dg.materialize(
             [staging_tables], instance=instance,
-            tags={"dagster/asset_partition_range_start": ordered[0],
-                  "dagster/asset_partition_range_end": ordered[-1]},
+            tags={"dagster/asset_partition_range_start": ordered[span[0]],
+                  "dagster/asset_partition_range_end": ordered[span[-1]]},
             run_config=quiet, raise_on_error=False)
         if not res.success:
             log("pipeline error: the staging run failed (see the Dagster log above)")
