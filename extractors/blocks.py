@@ -97,21 +97,27 @@ def _join_wrapped(parts: list[str]) -> str:
     return "".join(p.strip() for p in parts)
 
 
-def docx_text_items(lines: list[str]) -> list[Item]:
-    items: list[Item] = []
+def _blank_separated_runs(lines: list[str]):
+    """Yield (start, end, blank_before) for every run of non-blank lines, lines[start:end]."""
     blank = False
     i, n = 0, len(lines)
     while i < n:
-        line = lines[i]
-        if is_blank(line):
+        if is_blank(lines[i]):
             blank = True
             i += 1
             continue
-        # one blank-separated group of lines
         j = i
         while j < n and not is_blank(lines[j]):
             j += 1
-        group = list(range(i, j))
+        yield i, j, blank
+        blank = False
+        i = j
+
+
+def docx_text_items(lines: list[str]) -> list[Item]:
+    items: list[Item] = []
+    for i, j, blank in _blank_separated_runs(lines):
+        group = range(i, j)
         cells: list[list] = []  # [parts, line_number]
         for k in group:
             ln = lines[k]
@@ -132,24 +138,12 @@ def docx_text_items(lines: list[str]) -> list[Item]:
         if cells:
             row = [Cell(clean_cell(_join_wrapped(parts)), ln_no) for parts, ln_no in cells]
             items.append(Item(cells[0][1], cells=row, blank_before=blank))
-        blank = False
-        i = j
     return items
 
 
 def markdown_items(lines: list[str]) -> list[Item]:
     items: list[Item] = []
-    blank = False
-    i, n = 0, len(lines)
-    while i < n:
-        line = lines[i]
-        if is_blank(line):
-            blank = True
-            i += 1
-            continue
-        j = i
-        while j < n and not is_blank(lines[j]):
-            j += 1
+    for i, j, blank in _blank_separated_runs(lines):
         run = lines[i:j]
         tabbed = ["\t" in ln for ln in run]
         if all(tabbed):
@@ -187,8 +181,6 @@ def markdown_items(lines: list[str]) -> list[Item]:
             if parts:
                 row = [Cell(clean_cell(_join_wrapped(p)), i + 1) for p in parts]
                 items.append(Item(i + 1, cells=row, blank_before=blank))
-        blank = False
-        i = j
     return items
 
 
