@@ -46,6 +46,7 @@ class Item:
     text: Optional[str] = None
     blank_before: bool = False  # a blank line separates this item from the previous one
     page: Optional[int] = None
+    indented: bool = False  # pdftotext: the printed line starts with whitespace
 
     @property
     def is_row(self) -> bool:
@@ -196,7 +197,8 @@ def pdftotext_items(lines: list[str]) -> list[Item]:
         if not text:
             blank = True
             continue
-        items.append(Item(k + 1, text=text, blank_before=blank, page=page))
+        items.append(Item(k + 1, text=text, blank_before=blank, page=page,
+                          indented=line[:1].isspace()))
         blank = False
     return items
 

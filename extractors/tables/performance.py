@@ -246,7 +246,74 @@ def _split_name_value(lines: list[str]) -> tuple[str, Optional[str]]:
             name = " ".join(t for li, t in toks[:start] if li == 0) + "".join(t for li, t in toks[:start] if li > 0)
             value = "".join(rest[:k])
             return name, value
+    # the second copy of the value clipped by its cell: '影响程度显著' + '影响程度显'
+    for start in range(1, len(toks)):
+        rest = [t for _, t in toks[start:]]
+        k = _clipped_split(rest)
+        if k:
+            name = " ".join(t for li, t in toks[:start] if li == 0) + "".join(t for li, t in toks[:start] if li > 0)
+            return name, "".join(rest[:k])
     return " ".join(t for li, t in toks if li == 0) + "".join(t for li, t in toks if li > 0), None
+
+
+def _clipped_split(tokens: list[str]) -> Optional[int]:
+    """Index k such that ''.join(tokens[k:]) is ''.join(tokens[:k]) missing its last 1-2 characters."""
+    for k in range(1, len(tokens)):
+        a, b = "".join(tokens[:k]), "".join(tokens[k:])
+        if len(b) >= 2 and 1 <= len(a) - len(b) <= 2 and a.startswith(b):
+            return k
+    return None
+
+
+def _resolve_overflow(mid_lines: list[str], ann_lines: list[str], overflow: list[str]
+                      ) -> Optional[tuple[str, str]]:
+    """The mid-term copy of an indicator whose cells continue below the annual copy's first lines.
+
+    pdftotext prints the rest of the mid-term cells (indicator text, then the two value cells)
+    on lines starting with a space, followed by the rest of the annual cells.  The tokens are
+    split so that both copies read the same indicator text (and the same value when the value
+    cells continue too); returns the mid-term (indicator, value), or None when no split fits.
+    """
+    mname, mval = _split_name_value(mid_lines)
+    aname, aval = _split_name_value(ann_lines)
+    if mval is None or aval is None:
+        return None
+    toks = [t for ln in overflow for t in ln.split()]
+    n = len(toks)
+    for a in range(1, n + 1):
+        mn = mname + "".join(toks[:a])
+        variants = [(a, "")]
+        if a + 1 < n and toks[a] == toks[a + 1]:
+            variants.insert(0, (a + 2, toks[a]))
+        for b, mcont in variants:
+            for c in range(b + 1, n + 1):
+                if squash(mn) != squash(aname + "".join(toks[b:c])):
+                    continue
+                tail = toks[c:]
+                if tail:
+                    k = _square_split(tail)
+                    if not k:
+                        continue
+                    acont = "".join(tail[:k])
+                else:
+                    acont = ""
+                if squash(mval + mcont) == squash(aval + acont):
+                    return mn, mval + mcont
+    return None
+
+
+def _split_combined(groups: list[list]) -> list[list]:
+    """'指标 3：对促进 较高 较高 指标 3：对促 较高 较高': both copies start on one printed line."""
+    out: list[list] = []
+    for g in groups:
+        first = g[2][0]
+        m = re.compile(r"\s指标\s*" + re.escape(g[1]) + r"\s*[：:]").search(first)
+        if m and len(g[2]) > 1:
+            out.append([g[0], g[1], [first[:m.start()].strip()], g[3], None])
+            out.append([g[0], g[1], [first[m.start():].strip()] + g[2][1:], g[3], g[4]])
+        else:
+            out.append(g)
+    return out
 
 
 def parse_performance_lines(items, *, source_file: str, table_id: int, unit: Optional[str],
@@ -258,8 +325,9 @@ def parse_performance_lines(items, *, source_file: str, table_id: int, unit: Opt
     name_line = None
     amount = None
     amount_unit = unit or "万元"
-    texts = [(it.line_number, it.text or " ".join(it.nonempty())) for it in items]
-    for ln, t in texts:
+    texts = [(it.line_number, it.text or " ".join(it.nonempty()), getattr(it, "indented", False))
+             for it in items]
+    for ln, t, _ in texts:
         s = t.strip()
         if s.startswith("项目名称") and name is None:
             name = s[len("项目名称"):].strip() or None
@@ -276,13 +344,14 @@ def parse_performance_lines(items, *, source_file: str, table_id: int, unit: Opt
     level2 = None
     buf = ""
     cur: Optional[list] = None
-    for ln, t in texts:
+    for ln, t, indented in texts:
         s = t.strip()
         m = _IND_START.match(s)
         if m:
             if buf and cur is not None:
                 cur[2].append(buf)
-            cur = [ln, m.group(1), [s], level2]
+            # [line, number, lines, level2, index of the first indented (overflow) line]
+            cur = [ln, m.group(1), [s], level2, None]
             groups.append(cur)
             buf = ""
             continue
@@ -309,7 +378,16 @@ def parse_performance_lines(items, *, source_file: str, table_id: int, unit: Opt
             cur[2].append(buf)
         buf = ""
         if cur is not None:
+            if indented and cur[4] is None:
+                cur[4] = len(cur[2])
             cur[2].append(s)
+    groups = _split_combined(groups)
+    resolved: dict[int, tuple[str, str]] = {}
+    for g, h in zip(groups, groups[1:]):
+        if g[1] == h[1] and g[3] == h[3] and g[4] is None and h[4]:
+            r = _resolve_overflow(g[2], h[2][:h[4]], h[2][h[4]:])
+            if r is not None:
+                resolved[id(g)] = r
     indicators: list[PerformanceIndicator] = []
     # the mid-term and the annual copy of each indicator alternate inside a level-2 section:
     # read pairs (the first copy), or match by number when a section has an odd count
@@ -328,8 +406,9 @@ def parse_performance_lines(items, *, source_file: str, table_id: int, unit: Opt
             while k < len(sec):
                 chosen.append(sec[k])
                 k += 2 if k + 1 < len(sec) and sec[k + 1][1] == sec[k][1] else 1
-    for ln, num, glines, l2 in chosen:
-        text, value = _split_name_value(glines)
+    for g in chosen:
+        ln, num, glines, l2 = g[:4]
+        text, value = resolved.get(id(g)) or _split_name_value(glines)
         if value is None:
             problems.append(f"line {ln}: cannot separate the indicator from its target in {text!r}")
             value = ""
