@@ -59,9 +59,13 @@ def _inside(obj, box) -> bool:
 
 def _text_lines(page, boxes) -> list[dict]:
     """Words outside the table boxes grouped into printed lines; each line keeps its words."""
+    from pdfplumber.utils import extract_words
+
+    # same words as page.filter(…).extract_words(…), without filtering every non-char object
+    chars = page.chars
     if boxes:
-        page = page.filter(lambda o: o.get("object_type") != "char" or not any(_inside(o, b) for b in boxes))
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5, y_tolerance=3)
+        chars = [c for c in chars if not any(_inside(c, b) for b in boxes)]
+    words = extract_words(chars, keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5, y_tolerance=3)
     words.sort(key=lambda w: (round(w["top"]), w["x0"]))
     lines: list[dict] = []
     for w in words:
@@ -86,6 +90,36 @@ def _text_lines(page, boxes) -> list[dict]:
                        for c in cells]
         ln["text"] = _join(ws)
     return lines
+
+
+def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
+    """Cell texts of a table, exactly as ``Table.extract()`` gives them (a char belongs to the
+    cell holding its midpoint, half-open boxes), but each row scans only the chars inside the
+    table (a row lies within the table's bbox) instead of every char of the page, and the
+    midpoints are computed once."""
+    from pdfplumber.utils import extract_text
+
+    tx0, ttop, tx1, tbottom = table_bbox
+    mids = []
+    for ch in page_chars:
+        v_mid = (ch["top"] + ch["bottom"]) / 2
+        h_mid = (ch["x0"] + ch["x1"]) / 2
+        if tx0 <= h_mid < tx1 and ttop <= v_mid < tbottom:
+            mids.append((h_mid, v_mid, ch))
+    out: list[list[Optional[str]]] = []
+    for row in rows:
+        x0, top, x1, bottom = row.bbox
+        row_mids = [m for m in mids if x0 <= m[0] < x1 and top <= m[1] < bottom]
+        arr: list[Optional[str]] = []
+        for cell in row.cells:
+            if cell is None:
+                arr.append(None)
+                continue
+            cx0, ctop, cx1, cbottom = cell
+            cell_chars = [m[2] for m in row_mids if cx0 <= m[0] < cx1 and ctop <= m[1] < cbottom]
+            arr.append(extract_text(cell_chars) if cell_chars else "")
+        out.append(arr)
+    return out
 
 
 def _join(words) -> str:
@@ -258,8 +292,9 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings):
                     blocks = [(ln["top"], "line", ln) for k, ln in enumerate(plain) if k not in used] + keep
             for t in tables:
                 rows = []
-                texts = t.extract()
-                for r, row in zip(texts, t.rows):
+                t_rows = t.rows
+                texts = _table_texts(t_rows, t.bbox, page.chars)
+                for r, row in zip(texts, t_rows):
                     cells = [(c or "", bb) for c, bb in zip(r, row.cells)]
                     rbb = row.bbox
                     rows.append((cells, tuple(rbb)))
