@@ -6,6 +6,7 @@ select
     a.table_id,
     t.table_kind,
     t.title as table_title,
+    t.is_final_account,
     a.row_number,
     r.row_kind,
     r.code,
