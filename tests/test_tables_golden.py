@@ -92,11 +92,7 @@ def test_tables_golden(stem):
 
 
 @pytest.mark.parametrize("stem", ["000_94a51bfa8bc2096e", "001_13025beda4217a55", "002_26df1c49268341e3",
-                                  "004_648995029452fd0f",
-                                  # golden written from the document; the grid parser does not yet read
-                                  # its split 三级指标 cells and shifted 指标值 columns
-                                  pytest.param("003_638e0d246034f851", marks=pytest.mark.xfail(
-                                      strict=True, reason="003 performance grid columns misread"))])
+                                  "003_638e0d246034f851", "004_648995029452fd0f"])
 def test_performance_golden(stem):
     exp = json.loads((EXPECTED / stem / "performance.json").read_text(encoding="utf-8"))
     got = performance_view(_extract(stem))

@@ -173,3 +173,22 @@ def test_property_blocks_and_segment_never_crash(lines):
             parse_performance_lines(items, source_file="x", table_id=1, unit=None, entity_code=None, title="t")
         except ExtractionError:
             pass
+
+
+_perf_cell = st.one_of(_cell_text, st.sampled_from(["指标 1", "指标 2：甲", "时效", "指标", "质量 指标", "产出指标",
+                                                   "满意度指标", "≥95%", "2023 年底前", "可持续", "影响指标"]))
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_perf_cell, max_size=11), max_size=10), st.lists(st.booleans(), max_size=10))
+def test_property_two_copy_performance_grid_never_crashes(rows, breaks):
+    # a 绩效指标 header printing the 三级指标 group twice (mid-term + annual, raw/003) over random rows
+    header = ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"]
+    grid, line = [[Cell(t, 1) for t in header]], 1
+    for k, r in enumerate(rows):
+        line += 2 if k < len(breaks) and breaks[k] else 1  # a skipped line = a page break
+        grid.append([Cell(t, line) for t in r])
+    project, inds, problems = parse_performance_grid(grid, source_file="x", table_id=1, unit="万元",
+                                                     entity_code=None, title_line=1, title="t")
+    assert all(i.indicator and isinstance(i.target_text, str) for i in inds)
+    assert all(i.target_value is None or isinstance(i.target_value, Decimal) for i in inds)

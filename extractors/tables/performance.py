@@ -17,6 +17,7 @@ _TARGET_RE = re.compile(
     r"^(?P<cmp>≥|>=|≧|≤|<=|≦|＝|=|>|<|＞|＜)?\s*(?P<num>[-]?\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s]{0,8})$")
 _CMP = {"≥": ">=", ">=": ">=", "≧": ">=", "≤": "<=", "<=": "<=", "≦": "<=", "＝": "=", "=": "=",
         ">": ">", "<": "<", "＞": ">", "＜": "<"}
+_YEAR_NUM_RE = re.compile(r"^(?:19|20)\d{2}$")
 _UNIT_MAP = {"百分比": "%", "％": "%", "万": "万元"}
 _MONEY_RE = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元|万)?")
 _LEVEL2_TO_1 = {
@@ -27,10 +28,12 @@ _LEVEL2_TO_1 = {
 
 
 def parse_target(text: str) -> tuple[Optional[str], Optional[Decimal], Optional[str]]:
-    """'≥50次' → ('>=', Decimal('50'), '次'); '较好' → (None, None, None)."""
+    """'≥50次' → ('>=', Decimal('50'), '次'); '较好' → (None, None, None).
+
+    A calendar year is a date, not a quantity: '2023 年底前' → (None, None, None)."""
     t = squash(text or "")
     m = _TARGET_RE.match(t)
-    if not m:
+    if not m or _is_date_target(m.group("num"), m.group("unit")):
         return None, None, None
     try:
         value = Decimal(m.group("num"))
@@ -41,6 +44,10 @@ def parse_target(text: str) -> tuple[Optional[str], Optional[Decimal], Optional[
     if unit:
         unit = _UNIT_MAP.get(unit, unit)
     return cmp_, value, unit
+
+
+def _is_date_target(num: str, unit: Optional[str]) -> bool:
+    return bool(unit) and unit.startswith("年") and bool(_YEAR_NUM_RE.match(num))
 
 
 def parse_money(text: str, default_unit: Optional[str]) -> tuple[Optional[Decimal], Optional[str]]:
@@ -77,6 +84,143 @@ def _next_value(cells: list[str], i: int) -> Optional[str]:
         if t.strip():
             return t.strip()
     return None
+
+
+# ---------------------------------------------------------------------------------------
+# a grid printing a mid-term copy and an annual copy of every indicator side by side
+# (一级指标 | 二级指标 | 三级指标 | 指标值 | 二级指标 | 三级指标 | 指标值, raw/003 lines 465–513).
+# PDF→markdown drops empty cells, so a row's cells do not line up with the header: the two
+# copies are told apart by their content, not by their column positions.
+_LEVEL1_WORDS = ("产出指标", "效益指标", "满意度指标")
+_IND_NUM_RE = re.compile(r"^指标\s*(\d+)")
+_BARE_NUM_RE = re.compile(r"^指标\s*\d+\s*[：:]?$")
+_SAME_TEXT_RATIO = 0.6  # two cells this alike are the two copies of one printed cell
+
+
+def has_two_copies(header: list[str]) -> bool:
+    """Does a 绩效指标 header row print the 三级指标 group twice (mid-term, then annual)?"""
+    return sum(1 for k in header if squash(k) == "三级指标") >= 2
+
+
+def is_level2_piece(text: str) -> bool:
+    """A 二级指标 heading or a piece of one wrapped over two rows ('时效' / '指标', '可持续' / '影响指标')."""
+    s = squash(text or "")
+    if not s or len(s) > 9 or any(ch.isdigit() for ch in s):
+        return False
+    return any(k == s or k.startswith(s) or k.endswith(s) for k in _LEVEL2_TO_1)
+
+
+def resolve_level2(text: str, current: Optional[str]) -> Optional[str]:
+    """The 二级指标 a printed heading cell names: itself, the one it begins ('时效' → 时效指标), or
+    the current one when it is the end of the current heading ('指标' after 时效)."""
+    s = squash(text or "")
+    if not s:
+        return current
+    if s in _LEVEL2_TO_1:
+        return s
+    if current and current.endswith(s) and current != s:
+        return current
+    starts = [k for k in _LEVEL2_TO_1 if k.startswith(s)]
+    if len(starts) == 1:
+        return starts[0]
+    return s
+
+
+def _alike(a: str, b: str) -> bool:
+    from difflib import SequenceMatcher
+    a, b = squash(a), squash(b)
+    return a == b or SequenceMatcher(None, a, b, autojunk=False).ratio() >= _SAME_TEXT_RATIO
+
+
+def split_copies(cells: list[str]) -> tuple[Optional[str], list[str], list[str]]:
+    """A row of a two-copy grid → (一级指标 printed in it, mid-term cells, annual cells).
+
+    The annual copy starts at the second '指标 N' cell of the row's number (or at the
+    二级指标 piece printed right before it); a row without two numbers (a sub-row, a text
+    wrapped onto the next page) is split where its first cell is printed again, else in half.
+    """
+    ne = [c.strip() for c in cells if c and c.strip()]
+    level1 = None
+    if ne and squash(ne[0]) in _LEVEL1_WORDS and (
+            squash(ne[0]) not in _LEVEL2_TO_1 or (len(ne) > 1 and is_level2_piece(ne[1]))):
+        level1, ne = squash(ne[0]), ne[1:]
+    if not ne:
+        return level1, [], []
+    nums = [(i, m.group(1)) for i, c in enumerate(ne) if (m := _IND_NUM_RE.match(squash(c)))]
+    if len(nums) >= 2:
+        first_i, first_n = nums[0]
+        k = next((i for i, n in nums[1:] if n == first_n), nums[1][0])
+        if k - 1 > first_i and is_level2_piece(ne[k - 1]):
+            k -= 1
+        return level1, ne[:k], ne[k:]
+    k = next((j for j in range(1, len(ne)) if _alike(ne[j], ne[0])), len(ne) // 2)
+    return level1, ne[:k], ne[k:]
+
+
+def read_copy(cells: list[str]) -> tuple[Optional[str], Optional[str], Optional[str], bool]:
+    """One copy's cells → (二级指标 piece, 三级指标 text, 指标值, numbered).
+
+    A number printed in its own cell ('指标 1' | '网站全面测评') is joined to its text with a
+    space; the cell after the indicator is its value (None when not printed)."""
+    rest = list(cells)
+    level2 = None
+    if rest and is_level2_piece(rest[0]):
+        level2, rest = rest[0], rest[1:]
+    if not rest:
+        return level2, None, None, False
+    numbered = bool(_IND_NUM_RE.match(squash(rest[0])))
+    if numbered and _BARE_NUM_RE.match(rest[0]) and len(rest) >= 2 and \
+            (len(rest) >= 3 or parse_target(rest[1])[1] is None):
+        indicator, tail = f"{rest[0]} {rest[1]}", rest[2:]
+    else:
+        indicator, tail = rest[0], rest[1:]
+    value = " ".join(tail) if tail else None
+    return level2, indicator, value, numbered
+
+
+def continues_previous(level2: Optional[str], indicator: Optional[str], value: Optional[str],
+                       numbered: bool, after_page_break: bool) -> bool:
+    """A row after a page break holding only unnumbered text, no value and no heading is the
+    rest of the indicator text above it (raw/003 lines 497/499)."""
+    return after_page_break and bool(indicator) and not numbered and value is None and level2 is None
+
+
+def _two_copy_indicators(rows: list[list[Cell]], *, source_file: str, project_name: str,
+                         table_id: int, entity_code: Optional[str]) -> list[PerformanceIndicator]:
+    """The annual copy of every indicator of a two-copy grid (rows below the header)."""
+    from dataclasses import replace
+    out: list[PerformanceIndicator] = []
+    level1 = level2 = None
+    prev_line: Optional[int] = None
+    for r in rows:
+        line_no = next((c.line_number for c in r if c.line_number), None)
+        gap = prev_line is not None and line_no is not None and line_no - prev_line > 1
+        prev_line = line_no if line_no is not None else prev_line
+        printed_l1, _mid, annual = split_copies([c.text for c in r])
+        l2, indicator, value, numbered = read_copy(annual)
+        raw = " | ".join(c.text.strip() for c in r)
+        if out and continues_previous(l2, indicator, value, numbered, gap):
+            last = out[-1]
+            out[-1] = replace(last, indicator=last.indicator + indicator.strip(),
+                              raw_text=f"{last.raw_text} / {raw}")
+            continue
+        if printed_l1:
+            level1 = printed_l1
+        if l2 is not None:
+            new_l2 = resolve_level2(l2, level2)
+            if new_l2 != level2 and not printed_l1:
+                level1 = _LEVEL2_TO_1.get(new_l2 or "", level1)
+            level2 = new_l2
+        if not indicator:
+            continue
+        target = value or ""
+        cmp_, tv, tu = parse_target(target)
+        out.append(PerformanceIndicator(
+            source_file=source_file, project_name=project_name, level1=level1, level2=level2,
+            indicator=indicator.strip(), target_text=target, comparator=cmp_, target_value=tv,
+            target_unit=tu, line_number=line_no, table_id=table_id, entity_code=entity_code,
+            raw_text=raw))
+    return out
 
 
 def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id: int,
@@ -119,6 +263,11 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
                     amount, amount_unit = parse_money(v or "", unit)
                 elif k == "预算数" and amount is None and v:
                     amount, amount_unit = parse_money(v, unit)
+            if "三级指标" in keys and has_two_copies(keys):
+                indicators = _two_copy_indicators(
+                    rows[ri + 1:], source_file=source_file, project_name=fields.get("name") or title,
+                    table_id=table_id, entity_code=entity_code)
+                break
             if "三级指标" in keys:
                 # the last 一级/二级/三级/指标值 group is the annual one (mid-term is printed first)
                 header_idx = {}
