@@ -90,3 +90,16 @@ def test_regression_calendar_year_target_is_a_date_not_a_quantity():
     assert parse_target("2023 年底前") == (None, None, None)
     assert parse_target("≥1年") == (">=", Decimal("1"), "年")
     assert parse_target("≦87 万元") == ("<=", Decimal("87"), "万元")
+
+
+def test_regression_cut_indicator_text_continues_without_a_page_break():
+    # the DOCX/XLSX copies of raw/003 (tests/fixtures/native) print lines 497/499 as consecutive
+    # rows: the cut sentence ('…改善了机关会议') still continues on the next row
+    got = _parse([
+        "\t\t社会效益指标\t指标 3：建设节约型机关工作，改\t\t\t社会效益指标\t指标 3：建设节约型机关工作，改善了机关会议\t\t显著提高",
+        "\t\t\t善了机关会议环境。\t\t\t环境。\t",
+        "\t\t\t指标 4：乙。\t显著提高\t\t指标 4：乙。\t显著提高",
+        "\t\t\t丙\t\t\t丙\t"])
+    assert got == [("效益指标", "社会效益指标", "指标 3：建设节约型机关工作，改善了机关会议环境。", "显著提高"),
+                   ("效益指标", "社会效益指标", "指标 4：乙。", "显著提高"),
+                   ("效益指标", "社会效益指标", "丙", "")]

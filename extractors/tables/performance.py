@@ -178,11 +178,22 @@ def read_copy(cells: list[str]) -> tuple[Optional[str], Optional[str], Optional[
     return level2, indicator, value, numbered
 
 
-def continues_previous(level2: Optional[str], indicator: Optional[str], value: Optional[str],
-                       numbered: bool, after_page_break: bool) -> bool:
-    """A row after a page break holding only unnumbered text, no value and no heading is the
-    rest of the indicator text above it (raw/003 lines 497/499)."""
-    return after_page_break and bool(indicator) and not numbered and value is None and level2 is None
+_COMBINED_NUM_RE = re.compile(r"^指标\s*\d+\s*[：:]")
+_SENTENCE_END = ("。", "；", ";", "！", "？", ".")
+
+
+def continues_previous(previous: Optional[str], level2: Optional[str], indicator: Optional[str],
+                       value: Optional[str], numbered: bool, after_page_break: bool) -> bool:
+    """Is this row's text the rest of the indicator above it (raw/003 lines 497/499)?
+
+    Only unnumbered text with no value and no heading continues, and only an indicator printed
+    as one '指标 N：…' cell whose sentence is cut (or which stands right before a page break);
+    an unnumbered row under '指标 N' | text is a sub-indicator of its own (line 512)."""
+    if not previous or not indicator or numbered or value is not None or level2 is not None:
+        return False
+    if not _COMBINED_NUM_RE.match(previous):
+        return False
+    return after_page_break or not previous.rstrip().endswith(_SENTENCE_END)
 
 
 def _two_copy_indicators(rows: list[list[Cell]], *, source_file: str, project_name: str,
@@ -199,7 +210,7 @@ def _two_copy_indicators(rows: list[list[Cell]], *, source_file: str, project_na
         printed_l1, _mid, annual = split_copies([c.text for c in r])
         l2, indicator, value, numbered = read_copy(annual)
         raw = " | ".join(c.text.strip() for c in r)
-        if out and continues_previous(l2, indicator, value, numbered, gap):
+        if out and continues_previous(out[-1].indicator, l2, indicator, value, numbered, gap):
             last = out[-1]
             out[-1] = replace(last, indicator=last.indicator + indicator.strip(),
                               raw_text=f"{last.raw_text} / {raw}")
