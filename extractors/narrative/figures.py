@@ -61,7 +61,7 @@ MEASURE_RULES: list[tuple[str, str]] = [
     (r"一般公共预算(?:财政)?(?:拨款)?支出", "general_budget_expenditure"),
     (r"政府性基金(?:预算)?(?:财政)?(?:拨款)?支出", "gov_fund_expenditure"),
     (r"国有资本经营预算(?:财政)?(?:拨款)?支出", "state_capital_expenditure"),
-    (r"^财政拨款(?:预算)?支出预算", "fiscal_appropriation_total"),
+    (r"^财政拨款(?:预算)?支出预算|^财政拨款预算支出$", "fiscal_appropriation_total"),
     (r"支出预算|支出总预算|本年支出|支出合计|支出总计|预算支出|总支出", "expenditure_total"),
     (r"本年财政拨款收入", "revenue_fiscal_current_year"),
 ]
@@ -72,6 +72,7 @@ REVENUE_RULES: list[tuple[str, str]] = [
     (r"国有资本经营", "revenue_state_capital"),
     (r"财政专户", "revenue_fiscal_special_account"),
     (r"单位资金", "revenue_unit_funds"),
+    (r"^其他资金", "revenue_other_funds"),  # 其他资金收入预算总计0万元 (Jiangsu: 事业/经营/其他收入)
     (r"上年结转|结转结余|结余结转", "revenue_carryover"),
     (r"本年收入", "revenue_current_year"),
     (r"收入预算|预算收入|收入合计|收入总计|总收入|收入总预算", "revenue_total"),
@@ -306,6 +307,12 @@ def parse_sentence(sent: Sentence, ctx: SentenceContext) -> tuple[list[Narrative
                 # 1．党委办公厅（室）及相关机构事务（款）行政运行（项）支出… under the heading
                 # （一）一般公共服务（类）: the 类 is printed once, on the heading line
                 names["class_name"] = ctx.class_heading
+            elif set(path.names) == {"类", "项"} and ctx.class_heading and _mislabelled_section(
+                    path.names["类"], ctx.class_heading):
+                # 1．行政事业单位离退休（类）未归口管理的行政单位离退休支出（项） under the heading
+                # （二）社会保障和就业（类）: the 款 is printed with the label （类）
+                names = {"class_name": ctx.class_heading, "section_name": path.names["类"],
+                         "item_name": path.names["项"]}
             subject = path.names[lowest] if path.clean else path.raw
             code = _code_in(s[path.start:m.start()])
             fig = NarrativeFigure(ctx.source_file, sent.line_number, s, measure, amount, unit, ctx.entity_code,
@@ -339,6 +346,16 @@ def parse_sentence(sent: Sentence, ctx: SentenceContext) -> tuple[list[Narrative
     for seq, (_, fig) in enumerate(placed):
         figures.append(_with_seq(fig, seq))
     return figures, yoy_out
+
+
+def _class_key(name: str) -> str:
+    name = strip_enum(name).strip()
+    return name if name.endswith("支出") else name + "支出"
+
+
+def _mislabelled_section(name: str, heading: str) -> bool:
+    """A name labelled （类） under a 类 heading that is not that 类 and names no 类 at all."""
+    return _class_key(name) != _class_key(heading) and _class_key(name) not in FUNCTION_CLASSES
 
 
 def _with_seq(fig: NarrativeFigure, seq: int) -> NarrativeFigure:

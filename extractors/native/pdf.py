@@ -146,6 +146,32 @@ def _is_meta(t: str) -> bool:
     return bool(parts) and all(_META_RE.match(x) or _UNIT_RE.search(x) or _ENTITY_HEADER.match(x) for x in parts)
 
 
+_ENTITY_META = re.compile(r"^(?:部门名称|单位名称|编制单位|编制部门|部门)\s*[：:]")
+
+
+def _join_wrapped_meta(blocks: list) -> list:
+    """A 部门名称 line wrapped inside a narrow text box (部门名称：江苏省人大 / 常委会办公厅,
+    with 单位:万元 printed between the two at the right edge) is one line: the continuation
+    starts at the label's x0 right under it and is a short single run of text."""
+    out: list = []
+    for top, kind, ln in blocks:
+        host = None
+        for _, k2, prev in out[-2:]:
+            if k2 == "line" and _ENTITY_META.match(squash(prev["text"])):
+                host = prev
+        if host is not None and len(ln["cells"]) == 1 and len(ln["text"]) <= 20 \
+                and abs(ln["x0"] - host["x0"]) <= 2 \
+                and 0 <= ln["top"] - host["bottom"] <= 0.8 * (host["bottom"] - host["top"]) \
+                and not looks_like_title(ln["text"]) and not _ENTITY_META.match(squash(ln["text"])) \
+                and not re.search(r"[。；;，,：:]$", host["text"]):
+            host["text"] += ln["text"]
+            host["x1"] = max(host["x1"], ln["x1"])
+            host["bottom"] = ln["bottom"]
+            continue
+        out.append((top, kind, ln))
+    return out
+
+
 def _is_amountish(t: str) -> bool:
     s = t.replace(" ", "")
     return bool(_AMOUNT.match(s)) or s in ("-", "—")
@@ -278,6 +304,7 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings):
                 if key in running or _PAGE_NO.match(ln["text"]):
                     continue
                 blocks.append((ln["top"], "line", ln))
+            blocks = _join_wrapped_meta(blocks)
             # text-aligned grids among the prose lines of a page without ruled tables
             if not tables:
                 plain = [b[2] for b in blocks]
@@ -315,7 +342,7 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings):
                 # from the previous page: 十六、金融支出) is a grid row
                 while rows:
                     ne = [(c, cb) for c, cb in rows[0][0] if (c or "").strip()]
-                    titled = any(looks_like_title(c.split("\n")[0]) for c, _ in ne)
+                    titled = any(looks_like_title(part) for c, _ in ne for part in c.split("\n"))
                     if not titled and (len(ne) != 1 or _is_amountish(ne[0][0]) or len(rows[0][0]) < 2
                                        or not _is_meta(ne[0][0])):
                         break

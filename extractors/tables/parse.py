@@ -56,6 +56,7 @@ _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("official_reception", ("公务接待",)),
     ("meeting", ("会议费",)),
     ("training", ("培训费",)),
+    ("operating_cost", ("机关运行经费",)),  # 机关运行经费预算数 beside the “三公” columns (Shanghai)
     ("change", ("增减",)),
     ("asset_value", ("价值",)),
     ("unit_price", ("单价",)),
@@ -99,6 +100,10 @@ def column_key(label: str, parent: str = "") -> str:
     par = squash(parent)
     if lab in ("小计", "合计") and "本年收入" in par:
         return "current_year_revenue"
+    if lab in ("合计", "小计") and "三公" in par:  # “三公”经费 / 小计 beside the table's 合计
+        return "three_public_total"
+    if lab in ("合计", "小计") and "公务用车" in par:  # 公务用车购置及运行维护费 / 小计
+        return "vehicle_total"
     if lab in ("合计", "小计", "预算数", "决算数", "金额", "总计"):
         return "total"
     for text in (lab, par) if lab else (par,):
@@ -204,6 +209,10 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
             if c.index in years:
                 c.key = "total" if years[c.index] == latest else "prior_year"
     _pair_budget_final(cols)
+    if kind == "operating_cost":  # a 机关运行经费支出表's amount column is the table's own total
+        for c in cols:
+            if c.key == "operating_cost":
+                c.key = "total"
     if kind in TWO_SIDED_KINDS:
         name_cols = [c.index for c in cols if c.role == "name"]
         split = name_cols[1] if len(name_cols) >= 2 else None
