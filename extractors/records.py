@@ -108,6 +108,9 @@ class TableRow:
     code_system: Optional[str] = None  # functional | economic | None
     page: Optional[int] = None
     label: Optional[str] = None  # row label for non-classification rows (收支总表 lines)
+    # the row's other text cells (not its name), as a JSON object {printed column label: text} in
+    # print order, blank cells left out: 采购物品名称, 计量单位, 变化原因 …; None when there are none
+    text_cells: Optional[str] = None
 
 
 @dataclass(frozen=True)

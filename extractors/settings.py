@@ -131,6 +131,9 @@ class ExtractSettings:
     # parse
     functional_code_lengths: tuple[int, ...] = (3, 5, 7)
     economic_code_lengths: tuple[int, ...] = (3, 5)
+    # a column whose printed label names one of these holds text, not amounts, even when all its
+    # cells are blank (政府采购目录序号, 计量单位, 采购方式 …): its cells go to TableRow.text_cells
+    text_column_labels: tuple[str, ...] = ("计量单位", "目录序号", "变化原因", "采购方式", "组织形式", "采购品目")
     # narrative
     narrative_unit: str = "万元"
     # pdf

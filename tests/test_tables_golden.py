@@ -2,7 +2,8 @@
 
 tables.json  — every table of the document (kind, title, entity, unit, empty/duplicate flags)
                and every parsed row: [row_kind, code, name, side, {column_key: amount}] (amounts
-               as printed strings, compared as Decimal; null = blank cell).
+               as printed strings, compared as Decimal; null = blank cell); ``row_texts`` (only
+               for a table with text columns): per row, its other text cells {column label: text}.
 performance.json — every project from a 绩效目标表 and every indicator line.
 """
 from __future__ import annotations
@@ -36,7 +37,9 @@ def tables_view(res) -> list[dict]:
     for a in res.table_amounts:
         amounts.setdefault((a.table_id, a.row_number), []).append(a)
     rows: dict[int, list] = {}
+    texts: dict[int, list] = {}
     for r in res.table_rows:
+        texts.setdefault(r.table_id, []).append(json.loads(r.text_cells) if r.text_cells else {})
         amts = {}
         side = None
         for a in amounts.get((r.table_id, r.row_number), []):
@@ -54,6 +57,8 @@ def tables_view(res) -> list[dict]:
                     "entity_code": t.entity_code, "unit": t.unit, "is_empty": t.is_empty,
                     "note": t.note, "is_duplicate_copy": t.is_duplicate_copy,
                     "duplicate_of_table_id": t.duplicate_of_table_id, "rows": rows.get(t.table_id, [])})
+        if any(texts.get(t.table_id, [])):
+            out[-1]["row_texts"] = texts[t.table_id]
     return out
 
 
@@ -89,6 +94,7 @@ def test_tables_golden(stem):
         for gr, er in zip(g["rows"], e["rows"]):
             assert gr[:5] == er[:5], (e["title"], er)
             _compare_amounts(gr[5], er[5])
+        assert g.get("row_texts") == e.get("row_texts"), e["title"]
 
 
 @pytest.mark.parametrize("stem", ["000_94a51bfa8bc2096e", "001_13025beda4217a55", "002_26df1c49268341e3",

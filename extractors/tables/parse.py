@@ -302,6 +302,52 @@ def is_data_row(texts: list[str]) -> bool:
     return False
 
 
+def mark_text_columns(cols: list["Column"], settings: ExtractSettings) -> None:
+    """An amount column whose printed label names a text attribute (政府采购目录序号, 计量单位 …,
+    settings.text_column_labels) is a text column even when every cell of it is blank."""
+    for c in cols:
+        if c.role == "amount" and c.leaf and any(p in c.leaf for p in settings.text_column_labels):
+            c.role, c.key = "text", "other"
+
+
+def primary_name_column(cols: list["Column"], data_texts: list[list[str]]) -> Optional[int]:
+    """The column that names a row: of the name columns (else the text columns), the one printed
+    in most data rows, the leftmost on a tie (项目名称 of a 政府采购 table, not 采购物品名称)."""
+    for role in ("name", "text"):
+        cands = [c.index for c in cols if c.role == role]
+        if cands:
+            def filled(i: int) -> int:
+                return sum(1 for r in data_texts if i < len(r) and r[i].strip())
+            return max(cands, key=lambda i: (filled(i), -i))
+    return None
+
+
+def row_name_and_texts(cells: list[Cell], cols: list["Column"], primary: Optional[int]
+                       ) -> tuple[Optional[str], Optional[str]]:
+    """A row's name and its other text cells.
+
+    The name is the primary name cell, with the cells of unlabelled word columns (a second label
+    column: 一般公共预算资金 | 小计) joined to it; when the row prints none of them, its first
+    printed attribute cell. The attributes are the other name columns and the labelled text
+    columns (采购物品名称, 计量单位, 变化原因 …): a JSON object {column label: text} in print
+    order, blank cells left out (None when the row prints none)."""
+    import json
+    name_cols = [c for c in cols if c.index == primary or (c.role == "text" and not c.label and not c.leaf)]
+    attr_cols = [c for c in cols if c.role == "name" and c.index != primary] + \
+        [c for c in cols if c.role == "text" and c not in name_cols]
+    name_parts = [cells[c.index].text.strip() for c in name_cols if cells[c.index].text.strip()]
+    attrs = [(c, cells[c.index].text.strip()) for c in attr_cols if cells[c.index].text.strip()]
+    if not name_parts and attrs:
+        name_parts = [attrs.pop(0)[1]]
+    others: dict[str, str] = {}
+    for c, t in sorted(attrs, key=lambda ct: ct[0].index):
+        key = c.label or c.leaf
+        while key in others:
+            key += "'"
+        others[key] = t
+    return " ".join(name_parts) or None, (json.dumps(others, ensure_ascii=False) if others else None)
+
+
 def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind: str,
                 unit: Optional[str], entity_code: Optional[str],
                 settings: ExtractSettings) -> tuple[list[TableRow], list[TableAmount], list[str]]:
@@ -349,6 +395,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         bad = sum(1 for v in vals if not parse_amount(v)[1])
         if vals and bad * 2 > len(vals):
             c.role = "text"
+    mark_text_columns(cols, settings)
+    primary = primary_name_column(cols, [[t for t in texts[first_data + k]] for k in range(len(data))])
     groups = _split_groups(cols, width)
     if groups:
         return _parse_groups(rows, groups, first_data, source_file=source_file, table_id=table_id, kind=kind,
@@ -361,11 +409,11 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     out_amounts: list[TableAmount] = []
     row_no = 0
 
-    def emit(line_no, row_kind, code, code_raw, name, label, raw, code_system, amounts, page=None):
+    def emit(line_no, row_kind, code, code_raw, name, label, raw, code_system, amounts, page=None, text_cells=None):
         nonlocal row_no
         row_no += 1
         out_rows.append(TableRow(source_file, table_id, row_no, line_no, row_kind, code, code_raw, name, raw,
-                                 entity_code, code_system, page, label))
+                                 entity_code, code_system, page, label, text_cells))
         for col, amt, amt_raw, side, ln in amounts:
             out_amounts.append(TableAmount(source_file, table_id, row_no, col.key, col.label or col.leaf,
                                            amt, amt_raw, unit, entity_code, ln, page, side))
@@ -411,8 +459,7 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
                 if digits.isdigit():
                     code = digits
                     problems.append(f"line {line_no}: code {code_raw!r} has an unexpected length")
-        name_parts = [cells[c.index].text.strip() for c in cols if c.role in ("name", "text") and cells[c.index].text.strip()]
-        name = " ".join(name_parts) or None
+        name, text_cells = row_name_and_texts(cells, cols, primary)
         if code is None and name is None and code_raw and not re.sub(r"\s+", "", code_raw).isdigit():
             name, code_raw = code_raw, None  # 合计 printed across the merged code columns
         amts = []
@@ -447,7 +494,7 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         else:
             rk = _row_kind_label(name or "") or "detail"
         label = None if code else name
-        emit(line_no, rk, code, code_raw, name, label, raw, code_system, amts, page)
+        emit(line_no, rk, code, code_raw, name, label, raw, code_system, amts, page, text_cells)
         if code:
             pending.append((len(out_rows) - 1, code))
     # row kinds of code rows: subtotal when its children follow, repeated_subtotal when a

@@ -19,7 +19,8 @@ renamed as (
         cast(entity_code as varchar) as entity_code,
         cast(code_system as varchar) as code_system,
         cast(page as integer) as page,
-        cast(label as varchar) as label
+        cast(label as varchar) as label,
+        cast(text_cells as varchar) as text_cells
     from source
 
 )
