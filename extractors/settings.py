@@ -134,6 +134,8 @@ class ExtractSettings:
     # a column whose printed label names one of these holds text, not amounts, even when all its
     # cells are blank (政府采购目录序号, 计量单位, 采购方式 …): its cells go to TableRow.text_cells
     text_column_labels: tuple[str, ...] = ("计量单位", "目录序号", "变化原因", "采购方式", "组织形式", "采购品目")
+    # table kinds printing words only (no amount, no code): every row under the header is a data row
+    text_table_kinds: tuple[str, ...] = ("unit_composition",)
     # narrative
     narrative_unit: str = "万元"
     # pdf

@@ -67,3 +67,17 @@ def test_unlabelled_word_column_stays_part_of_the_row_label():
                                           entity_code=None, settings=DEFAULT_SETTINGS)
     assert [(r.row_kind, r.name, r.text_cells) for r in rows] == [
         ("subtotal", "一般公共预算资金 小计", None), ("detail", "公共财政拨款(补助)资金", None)]
+
+
+def test_regression_words_only_table_rows_are_read_not_empty():
+    # raw/002 lines 1702-1717 (部门机构设置情况): no number or code in any row, so the table was
+    # recorded as empty although it prints two units
+    lines = (_cells("单位名称", "单位性质", "单位规格", "经费保障形式")
+             + _cells("保定市莲池区人民政府办公室本级", "行政", "正科级", "财政拨款")
+             + _cells("[bookmark: _Toc_3_3_0000000011]保定市莲池区机关会计结算中心", "事业", "副科级", "财政拨款"))
+    got = _parse_docx(lines, "unit_composition")
+    assert got == [
+        ("detail", "保定市莲池区人民政府办公室本级", {"单位性质": "行政", "单位规格": "正科级", "经费保障形式": "财政拨款"}, {}),
+        ("detail", "保定市莲池区机关会计结算中心", {"单位性质": "事业", "单位规格": "副科级", "经费保障形式": "财政拨款"}, {})]
+    # only the kinds of words-only tables read this way: a budget table without numbers stays empty
+    assert _parse_docx(lines, "government_procurement") == []

@@ -293,7 +293,7 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
                                                         "table", r.line_number, r.raw_text, entity, r.code,
                                                         table_id=table_id))
             n_rows = len(rows)
-            is_empty = not rows or all(a.amount is None for a in amounts)
+            is_empty = not rows or (kind not in settings.text_table_kinds and all(a.amount is None for a in amounts))
         else:
             is_empty = True
         if rt.note and any(m in rt.note for m in settings.empty_table_markers) and n_rows and not is_empty:

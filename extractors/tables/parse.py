@@ -302,6 +302,13 @@ def is_data_row(texts: list[str]) -> bool:
     return False
 
 
+def text_table_first_row(texts: list[list[str]]) -> Optional[int]:
+    """A table of words only (部门机构设置情况: 单位名称 | 单位性质 | 单位规格 | 经费保障形式) has no
+    row printing a number or a code: its first printed row is the header, the rows below it data."""
+    printed = [i for i, r in enumerate(texts) if any(c.strip() for c in r)]
+    return printed[1] if len(printed) >= 2 else None
+
+
 def mark_text_columns(cols: list["Column"], settings: ExtractSettings) -> None:
     """An amount column whose printed label names a text attribute (政府采购目录序号, 计量单位 …,
     settings.text_column_labels) is a text column even when every cell of it is blank."""
@@ -360,6 +367,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     problems: list[str] = []
     texts = [[c.text if isinstance(c, Cell) else str(c) for c in r] for r in rows]
     first_data = next((i for i, r in enumerate(texts) if is_data_row(r)), None)
+    if first_data is None and kind in settings.text_table_kinds:
+        first_data = text_table_first_row(texts)
     if first_data is None:
         return [], [], problems
     header = texts[:first_data]
