@@ -1,6 +1,7 @@
 """Unit, regression and property tests for the table extractor stages."""
 from __future__ import annotations
 
+import json
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -142,12 +143,14 @@ def test_speed_whole_sample_corpus():
     assert time.perf_counter() - t0 < 2.0  # 5 documents; 1,000 must take well under a minute
 
 
-_cell_text = st.text(alphabet=st.sampled_from(list("0123456789.,- \t合计小计科目编码名称项目一二三≥≤%万元表注：单位")), max_size=12)
+_cell_text = st.text(alphabet=st.sampled_from(list("0123456789.,- \t合计小计科目编码名称项目一二三≥≤%万元表注：单位计量原因")),
+                     max_size=12)
 
 
 @hsettings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(_cell_text, max_size=7), max_size=8),
-       st.sampled_from(["income_expenditure_summary", "general_budget_expenditure", "unknown", "three_public_expenditure"]))
+       st.sampled_from(["income_expenditure_summary", "general_budget_expenditure", "unknown", "three_public_expenditure",
+                        "government_procurement", "unit_composition"]))
 def test_property_parse_table_never_crashes(rows, kind):
     grid = [[Cell(t, i + 1) for t in r] for i, r in enumerate(rows)]
     try:
@@ -156,6 +159,7 @@ def test_property_parse_table_never_crashes(rows, kind):
     except ExtractionError:
         return
     assert all(a.amount is None or isinstance(a.amount, Decimal) for a in amounts)
+    assert all(r.text_cells is None or isinstance(json.loads(r.text_cells), dict) for r in out_rows)
     try:
         parse_performance_grid(grid, source_file="x", table_id=1, unit="万元", entity_code=None,
                                title_line=1, title="t")
