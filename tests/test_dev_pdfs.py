@@ -1,4 +1,4 @@
-"""The four development PDFs (tests/fixtures/pdf) through the whole pipeline, checked against
+"""The five development PDFs (tests/fixtures/pdf) through the whole pipeline, checked against
 what their pages print (docs/reconciliation.md, section "Development PDFs").
 
 A module-scoped fixture runs ``python -m dagster_project.run`` over tests/fixtures/pdf into a
@@ -21,6 +21,7 @@ CZJ = "sh_putuo_czj_2025_dept_budget.pdf"
 GHZY = "sh_putuo_ghzy_2024_dept_final.pdf"
 JS_TEXT = "江苏省委办公厅2018年度部门预算公开文件.pdf"
 JS_TABLES = "江苏省委办公厅2018年度部门预算公开表.pdf"
+JS_NPC = "省人大办公厅2018预算公开.pdf"
 
 # (file, entity, year, Σ function facts = printed 支出 合计, n function facts, n economic facts,
 #  Σ economic facts = printed basic-expenditure 合计)
@@ -33,6 +34,9 @@ DOCUMENTS = [
     (GHZY, "上海市普陀区规划和自然资源局", 2024, Decimal("9759.38"), 26, 61, Decimal("5364.74")),
     # 公开表 p7 财政拨款支出预算表 合计 24,458.43 (7 项); p8 财政拨款基本支出预算表 合计 10,403.11 (27 款)
     (JS_TEXT, "江苏省委办公厅", 2018, Decimal("24458.43"), 7, 27, Decimal("10403.11")),
+    # p13 一般公共预算支出预算表（功能科目） 合计 15,897.44 (14 项, incl. 单位预留机动经费 1,685.72);
+    # p14 一般公共预算基本支出预算表（经济科目） 合计 7,877.76 (20 款)
+    (JS_NPC, "江苏省人大常委会办公厅", 2018, Decimal("15897.44"), 14, 20, Decimal("7877.76")),
 ]
 
 # the real discrepancies (docs/reconciliation.md): (file, rule, subject, expected, actual)
@@ -53,6 +57,9 @@ REAL_FAILS = {
     (GHZY, "narrative_vs_table", "personnel @ 441#0", "4884.090000", "4896.980000"),
     # p21: 9746.50 “占本年支出合计的99.86%” — 9746.50 / 9759.38 = 99.868 %
     (GHZY, "narrative_share_pct", "general_budget_expenditure share @ 363#0", "9745.716868", "9746.500000"),
+    # p22: 单位预留机动经费 1685.72 “占10.61%” of 15897.44 — 10.604 %; the three shares are forced to
+    # add up to 100 % (49.55 + 39.84 + 10.61)
+    (JS_NPC, "narrative_share_pct", "reserve share @ 436#3", "1686.718384", "1685.720000"),
 }
 
 
@@ -109,7 +116,7 @@ def test_printed_units(con):
     units = dict(con.execute("select table_kind, unit from staging.tables where source_file = ?", [CZJ]).fetchall())
     assert units["general_budget_expenditure"] == "元" and units["general_budget_basic_expenditure"] == "元"
     assert units["three_public_expenditure"] == "万元"
-    for f in (GHZY, JS_TABLES):
+    for f in (GHZY, JS_TABLES, JS_NPC):
         assert {u for (u,) in con.execute("select distinct unit from staging.tables where source_file = ?",
                                           [f]).fetchall()} == {"万元"}
 
@@ -120,6 +127,23 @@ def test_three_public_final_account_is_the_outcome(con):
     items = dict(con.execute("select item, amount_wan from marts.fct_three_public_expense where entity_id = ?",
                              [entity_id]).fetchall())
     assert items["official_reception"] == Decimal("0.39")
+
+
+def test_jiangsu_npc_three_public_and_operating_cost(con):
+    # p15: 合计 2542.60 = “三公” 833.60 (因公出国 222.50 + 公务用车运行维护费 183.60 + 公务接待费 427.50)
+    # + 会议费 1305.25 + 培训费 403.75; p16 机关运行经费 1579.38 = 公用经费 (p12 302 商品和服务支出)
+    entity_id = _entity(con, JS_NPC)[0]
+    items = dict(con.execute("select item, amount_wan from marts.fct_three_public_expense where entity_id = ?",
+                             [entity_id]).fetchall())
+    assert items == {"overseas_travel": Decimal("222.5"), "vehicle_operation": Decimal("183.6"),
+                     "official_reception": Decimal("427.5"), "meeting": Decimal("1305.25"),
+                     "training": Decimal("403.75")}
+    status = dict(con.execute("select rule_id || ' ' || subject, status from marts.fct_reconciliation "
+                              "where entity_id = ? and rule_id like 'three_public%'", [entity_id]).fetchall())
+    assert status and set(status.values()) == {"pass"}
+    summary = con.execute("select three_public_wan, operating_cost_wan, personnel_wan, public_wan "
+                          "from marts.rpt_entity_summary where entity_id = ?", [entity_id]).fetchone()
+    assert summary == (Decimal("833.6"), Decimal("1579.38"), Decimal("6298.38"), Decimal("1579.38"))
 
 
 def test_real_discrepancies_fail_with_their_differences(con):

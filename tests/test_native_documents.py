@@ -148,3 +148,14 @@ def _golden_check(pdf: Path, complete: bool):
 def test_jiangsu_tables_golden():
     # every row of the functional and economic tables, transcribed from the printed pages
     _golden_check(JS_TABLES, complete=True)
+
+
+JS_NPC = PDF / "省人大办公厅2018预算公开.pdf"
+
+
+def test_jiangsu_npc_tables_golden():
+    # 江苏省人大常委会办公厅 2018 (one file: 情况说明 + 12 公开表): every table of pp. 8-18, every row of
+    # the functional, economic, “三公” and 机关运行经费 tables, transcribed from the printed pages
+    _golden_check(JS_NPC, complete=True)
+    res = _tables(JS_NPC)
+    assert len(res.tables) == 12 and not [e for e in res.load_errors if e.stage == "classify"]
