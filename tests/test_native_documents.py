@@ -159,3 +159,8 @@ def test_jiangsu_npc_tables_golden():
     _golden_check(JS_NPC, complete=True)
     res = _tables(JS_NPC)
     assert len(res.tables) == 12 and not [e for e in res.load_errors if e.stage == "classify"]
+
+
+def test_shanghai_final_account_golden():
+    # 上海市普陀区规划和自然资源局 2024 决算: every table of pp. 7-19 (functional, economic, 三公, summaries)
+    _golden_check(SH_FINAL, complete=True)
