@@ -148,6 +148,7 @@ def _golden_check(pdf: Path, complete: bool):
 def test_jiangsu_tables_golden():
     # every row of the functional and economic tables, transcribed from the printed pages
     _golden_check(JS_TABLES, complete=True)
+    assert len(_tables(JS_TABLES).tables) == 12  # the golden lists every table
 
 
 JS_NPC = PDF / "省人大办公厅2018预算公开.pdf"
@@ -164,3 +165,4 @@ def test_jiangsu_npc_tables_golden():
 def test_shanghai_final_account_golden():
     # 上海市普陀区规划和自然资源局 2024 决算: every table of pp. 7-19 (functional, economic, 三公, summaries)
     _golden_check(SH_FINAL, complete=True)
+    assert len(_tables(SH_FINAL).tables) == 9  # the golden lists every table
