@@ -1,9 +1,11 @@
 """Merge the per-stage extractions of one document into one DocumentExtraction."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
+from typing import Optional
 
-from .records import BudgetEntity, DocumentExtraction, DocumentMeta
+from .records import BudgetEntity, DocumentExtraction, DocumentMeta, TableRecord
 
 _LISTS = ("entities", "tables", "table_rows", "table_amounts", "narrative_figures", "yoy_changes",
           "projects", "performance_indicators", "load_errors")
@@ -28,5 +30,25 @@ def merge_parts(meta: DocumentMeta, parts: list[DocumentExtraction], result: Doc
     result.entities = list(seen.values())
     primary = next(e for e in result.entities if e.is_primary)
     if meta.entity_code is None and primary.entity_code is not None:
-        result.document = replace(meta, entity_code=primary.entity_code)
+        result.document = replace(result.document, entity_code=primary.entity_code)
+    unit = tables_unit(result.tables)
+    if unit is not None and unit != result.document.amount_unit:
+        result.document = replace(result.document, amount_unit=unit)
     return result
+
+
+# the tables the facts come from (功能分类 by 基本/项目, 基本支出 by 经济分类)
+_MAIN_TABLE_KINDS = ("general_budget_expenditure", "expenditure_summary", "general_budget_basic_expenditure")
+
+
+def tables_unit(tables: list[TableRecord]) -> Optional[str]:
+    """The document's unit when it prints tables: the unit of most of its main tables, else of most
+    of its tables (a 公开表 in 元 whose “三公” table and prose are in 万元 is a document in 元); None
+    without tables (the unit of the prose stands). Amounts are never converted with it: every table
+    keeps its own printed unit."""
+    for kinds in (_MAIN_TABLE_KINDS, None):
+        c = Counter(t.unit for t in tables if t.unit and not t.is_empty and not t.is_duplicate_copy
+                    and (kinds is None or t.table_kind in kinds))
+        if c:
+            return c.most_common(1)[0][0]
+    return None

@@ -121,6 +121,31 @@ def test_printed_units(con):
                                           [f]).fetchall()} == {"万元"}
 
 
+def test_entity_unit_is_the_unit_of_its_main_tables_and_facts_keep_each_tables_unit(con):
+    # Shanghai 2025: the functional/economic tables print 元, the “三公” table and the prose 万元; the
+    # entity's unit is that of its main tables (元). Each printed figure is converted with its own
+    # table's unit: 2010601 基本支出 16,093,326.00 元 (p15) = 1,609.3326 万元; 公务接待费 0.95 万元 (p21)
+    units = dict(con.execute("select source_file, amount_unit from marts.dim_budget_entity").fetchall())
+    assert units == {CZJ: "元", GHZY: "万元", JS_TEXT: "万元", JS_NPC: "万元"}
+    figs = con.execute("""select f.table_kind, f.code, f.measure, f.unit_printed, f.amount_printed, f.amount_wan
+                          from marts.fct_reported_figure f join marts.dim_budget_entity e using (entity_id)
+                          where e.source_file = ? and f.source_kind = 'table'""", [CZJ]).fetchall()
+    by_unit = {}
+    for kind, _, _, unit, printed, wan in figs:
+        by_unit.setdefault((kind, unit), set()).add(wan == (Decimal(printed) / 10000 if unit == "元" else Decimal(printed)))
+    assert by_unit[("three_public_expenditure", "万元")] == {True}
+    assert by_unit[("general_budget_expenditure", "元")] == {True}
+    assert {u for (k, u) in by_unit if k == "three_public_expenditure"} == {"万元"}
+    fact = con.execute("""select f.amount_wan from marts.fct_function_expenditure f join marts.dim_budget_entity e
+                          using (entity_id) where e.source_file = ? and f.functional_code = '2010601'
+                          and f.expenditure_type = 'basic'""", [CZJ]).fetchone()[0]
+    assert fact == Decimal("1609.3326")
+    reception = con.execute("""select amount_wan from marts.fct_three_public_expense f join marts.dim_budget_entity e
+                               using (entity_id) where e.source_file = ? and item = 'official_reception'""",
+                            [CZJ]).fetchone()[0]
+    assert reception == Decimal("0.95")
+
+
 def test_three_public_final_account_is_the_outcome(con):
     # ghzy p17: 预算数 2.85 / 决算数 0.39 (公务接待费); the fact is the 决算数
     entity_id = _entity(con, GHZY)[0]

@@ -160,3 +160,21 @@ def test_prose_of_the_jiangsu_npc_budget():
     assert [f.measure for f in by_line[391] if f.amount == 0][0] == "revenue_other_funds"
     # p24 line 456: “…2018年财政拨款预算支出15897.44万元，占本年支出合计的100%”
     assert by_line[456][0].measure == "fiscal_appropriation_total"
+
+
+def test_document_unit_is_the_unit_of_its_main_tables():
+    # sh_putuo_czj_2025_dept_budget.pdf: 8 tables in 元, the “三公” table (p21) and the prose in 万元;
+    # the document's amount_unit was the prose unit 万元 (marts.dim_budget_entity said 万元)
+    from extractors.merge import tables_unit
+    from extractors.records import TableRecord
+
+    def t(kind, unit, empty=False):
+        return TableRecord(source_file="a.pdf", table_id=1, table_kind=kind, title="", entity_code=None, unit=unit,
+                           line_start=1, line_end=2, is_empty=empty)
+
+    assert tables_unit([t("income_expenditure_summary", "元"), t("general_budget_expenditure", "元"),
+                        t("three_public_expenditure", "万元"), t("three_public_expenditure", "万元"),
+                        t("general_budget_basic_expenditure", "元")]) == "元"
+    # without main tables, most tables; without tables (or units), the prose unit stands
+    assert tables_unit([t("three_public_expenditure", "万元"), t("gov_fund_expenditure", "元", empty=True)]) == "万元"
+    assert tables_unit([t("performance_targets", None)]) is None
