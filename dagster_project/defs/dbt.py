@@ -48,7 +48,10 @@ class Translator(DagsterDbtTranslator):
 @dbt_assets(
     manifest=MANIFEST,
     project=dbt_project,
-    dagster_dbt_translator=Translator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+    dagster_dbt_translator=Translator(settings=DagsterDbtTranslatorSettings(
+        enable_asset_checks=True,
+        # every staging source table is written by the one Python asset staging/documents
+        enable_duplicate_source_asset_keys=True)),
     pool=DUCKDB_POOL,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):

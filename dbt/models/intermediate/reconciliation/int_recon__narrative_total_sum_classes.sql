@@ -20,7 +20,7 @@ total as (
 classes as (
 
     select entity_id, sum(amount_wan) as classes_wan, count(*) as n_classes,
-           string_agg(coalesce(functional_code, code_key) || '=' || amount_wan, ' + ' order by line_number) as parts
+           string_agg(coalesce(functional_code, code_key) || '=' || amount_wan, ' + ' order by line_number, coalesce(functional_code, code_key), amount_wan) as parts
     from firsts
     where measure = 'function_class'
     group by 1
