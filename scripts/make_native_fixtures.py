@@ -2,16 +2,23 @@
 tables (raw/002, raw/003), so the native readers are tested against the same golden files
 (tests/fixtures/expected/<stem>/tables.json) as the text reader.
 
-DOCX: prose lines → paragraphs, each run of grid rows → a Word table (a row printed with
-fewer cells ends in one merged cell). XLSX: one sheet per printed table (title and header
-lines in the first rows, then the grid); amounts are written as numbers where they parse.
+DOCX: prose lines → paragraphs, each run of grid rows → a bordered Word table (style Table Grid;
+a row printed with fewer cells ends in one merged cell). XLSX: one sheet per printed table (title
+and header lines in the first rows, then the grid); amounts are written as numbers where they
+parse. PDF: the DOCX of raw/003 rendered by LibreOffice (``soffice --headless --convert-to pdf``,
+Debian packages libreoffice-writer and fonts-noto-cjk), so the chain text → DOCX → PDF →
+warehouse is tested against the same golden; skipped, with a note, when soffice is not installed
+(the tests read the committed PDF and never need LibreOffice).
 
     .venv/bin/python scripts/make_native_fixtures.py
 """
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +29,7 @@ from extractors.read import read_document  # noqa: E402
 from extractors.tables.classify import looks_like_title  # noqa: E402
 
 STEMS = ["002_26df1c49268341e3", "003_638e0d246034f851"]
+PDF_STEMS = ["003_638e0d246034f851"]  # rendered from their DOCX by LibreOffice
 OUT = ROOT / "tests" / "fixtures" / "native"
 _NUM = re.compile(r"^-?\d+(?:\.\d+)?$")
 
@@ -52,7 +60,7 @@ def make_docx(runs, path: Path):
             d.add_paragraph(payload)
             continue
         width = max(len(r) for r in payload)
-        t = d.add_table(rows=len(payload), cols=width)
+        t = d.add_table(rows=len(payload), cols=width, style="Table Grid")  # ruled, as Word tables print
         for i, cells in enumerate(payload):
             for j, txt in enumerate(cells):
                 t.cell(i, j).text = txt
@@ -106,6 +114,18 @@ def make_xlsx(runs, path: Path):
     wb.save(path)
 
 
+def render_pdf(docx_path: Path) -> bool:
+    """DOCX → PDF next to it with LibreOffice; False (nothing written) without soffice."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return False
+    with tempfile.TemporaryDirectory() as tmp:  # a throw-away profile: no clash with a running office
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
+                        "--outdir", tmp, str(docx_path)], check=True, capture_output=True, timeout=300)
+        shutil.move(Path(tmp) / (docx_path.stem + ".pdf"), docx_path.with_suffix(".pdf"))
+    return True
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     for stem in STEMS:
@@ -114,6 +134,11 @@ def main():
         make_docx(runs, OUT / f"{stem}.docx")
         make_xlsx(runs, OUT / f"{stem}.xlsx")
         print("wrote", stem)
+        if stem in PDF_STEMS:
+            if render_pdf(OUT / f"{stem}.docx"):
+                print("rendered", stem + ".pdf")
+            else:
+                print(f"soffice not found: {stem}.pdf not re-rendered (apt-get install libreoffice-writer fonts-noto-cjk)")
 
 
 if __name__ == "__main__":

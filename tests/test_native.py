@@ -64,13 +64,16 @@ def test_pdf_shanghai_2025_golden():
 def _same_golden_as_text(stem, ext):
     exp = json.loads((FIX / "expected" / stem / "tables.json").read_text(encoding="utf-8"))
     got = tables_view(_tables(FIX / "native" / f"{stem}.{ext}"))
-    assert [t["title"] for t in got] == [t["title"] for t in exp]
+    # a PDF does not keep the typed spaces between glyphs (“2023 年” is printed as 2023, a gap, 年):
+    # its titles and names are compared without blanks; everything else exactly
+    norm = (lambda t: None if t is None else "".join(t.split())) if ext == "pdf" else (lambda t: t)
+    assert [norm(t["title"]) for t in got] == [norm(t["title"]) for t in exp]
     for g, e in zip(got, exp):
         for k in ("kind", "entity_code", "unit", "is_empty", "is_duplicate_copy"):
             assert g[k] == e[k], (e["title"], k)
         assert len(g["rows"]) == len(e["rows"]), e["title"]
         for gr, er in zip(g["rows"], e["rows"]):
-            assert gr[:5] == er[:5]
+            assert [gr[0], gr[1], norm(gr[2]), gr[3], gr[4]] == [er[0], er[1], norm(er[2]), er[3], er[4]]
             assert {k: _d(v) for k, v in gr[5].items()} == {k: _d(v) for k, v in er[5].items()}
 
 
@@ -82,6 +85,16 @@ def test_docx_same_golden_as_text(stem):
 @pytest.mark.parametrize("stem", ["002_26df1c49268341e3", "003_638e0d246034f851"])
 def test_xlsx_same_golden_as_text(stem):
     _same_golden_as_text(stem, "xlsx")
+
+
+def test_pdf_rendered_by_libreoffice_same_golden_as_text():
+    # text → DOCX → PDF: tests/fixtures/native/003_638e0d246034f851.pdf is the DOCX fixture rendered
+    # by LibreOffice 7.4 (scripts/make_native_fixtures.py); every table, row, code and amount of the
+    # text golden comes out of it. Its 一般公共预算支出预算表 breaks the row 20805 行政事业单位养老支出
+    # across pages 7/8 (regression: the rest 养老支出 became a row of its own)
+    _same_golden_as_text("003_638e0d246034f851", "pdf")
+    doc = read_native(FIX / "native" / "003_638e0d246034f851.pdf", FIX / "native")
+    assert doc.dialect == "pdf" and doc.n_pages > 1
 
 
 def test_xlsx_single_cell_rows_inside_a_grid():

@@ -178,3 +178,24 @@ def test_document_unit_is_the_unit_of_its_main_tables():
     # without main tables, most tables; without tables (or units), the prose unit stands
     assert tables_unit([t("three_public_expenditure", "万元"), t("gov_fund_expenditure", "元", empty=True)]) == "万元"
     assert tables_unit([t("performance_targets", None)]) is None
+
+
+def test_row_broken_across_a_page_break():
+    # tests/fixtures/native/003_638e0d246034f851.pdf p7/p8 (LibreOffice): 20805 | 行政事业单位 | 127.73 |
+    # 127.73 at the foot of p7, | 养老支出 | | | at the head of p8 — one row
+    from extractors.native.pdf import _split_row_tail
+    from extractors.native.render import RowEntry
+
+    def row(texts, page):
+        return RowEntry([(t, None) for t in texts], page)
+
+    prev = row(["20805", "行政事业单位", "127.73", "127.73", ""], 7)
+    assert _split_row_tail(prev, [("", None), ("养老支出", None), ("", None), ("", None), ("", None)], 8)
+    # a real next row is not a tail: it has a code, or an amount, or the previous row is no coded line
+    # (十五、商业服务业等支出 / 十六、金融支出 of a summary continued on the next page, ghzy p12/13)
+    assert not _split_row_tail(prev, [("2080505", None), ("机关事业单位基本养老保险缴费支出", None),
+                                      ("85.16", None), ("85.16", None), ("", None)], 8)
+    assert not _split_row_tail(prev, [("", None), ("养老支出", None), ("1.00", None), ("", None), ("", None)], 8)
+    assert not _split_row_tail(row(["十五、商业服务业等支出", "", "", ""], 12),
+                               [("十六、金融支出", None), ("", None), ("", None), ("", None)], 13)
+    assert not _split_row_tail(prev, [("", None), ("养老支出", None), ("", None), ("", None), ("", None)], 9)

@@ -172,6 +172,20 @@ def _join_wrapped_meta(blocks: list) -> list:
     return out
 
 
+def _split_row_tail(prev, cells: list, pno: int) -> bool:
+    """Is the first row of a table continued on page ``pno`` the rest of the previous page's last
+    row (a row broken by the page break: 20805 | 行政事业单位 | 127.73 … then | 养老支出 | | on the next
+    page)? Same columns, the previous row a coded line, this one without a code or an amount of its
+    own and with text only under cells that printed text."""
+    if not isinstance(prev, RowEntry) or prev.page != pno - 1 or len(prev.cells) != len(cells):
+        return False
+    if not re.match(r"^\d{3}", (prev.cells[0][0] or "").strip()) or (cells[0][0] or "").strip():
+        return False
+    filled = [k for k, (c, _) in enumerate(cells) if (c or "").strip()]
+    return bool(filled) and all(not _is_amountish(cells[k][0]) and (prev.cells[k][0] or "").strip()
+                                and not _is_amountish(prev.cells[k][0]) for k in filled)
+
+
 def _is_amountish(t: str) -> bool:
     s = t.replace(" ", "")
     return bool(_AMOUNT.match(s)) or s in ("-", "—")
@@ -366,8 +380,17 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings):
                         start += 1
                 if start == 0 or not last_was_grid:
                     prev_header = sq[:header_len]
-                for k, (cells, bb) in enumerate(rows[start:]):
-                    entries.append(RowEntry(cells, pno, bb, table_start=(k == 0 and not (start and last_was_grid))))
+                body = rows[start:]
+                merged = False
+                if body and first_on_page and last_was_grid and entries and _split_row_tail(entries[-1], body[0][0], pno):
+                    # a row broken across the page break: its rest joins the previous page's last row
+                    prev = entries[-1]
+                    prev.cells = [((pt or "") + "\n" + ct if (ct or "").strip() else pt, pb)
+                                  for (pt, pb), (ct, _) in zip(prev.cells, body[0][0])]
+                    body, merged = body[1:], True
+                for k, (cells, bb) in enumerate(body):
+                    entries.append(RowEntry(cells, pno, bb,
+                                            table_start=(k == 0 and not (start and last_was_grid) and not merged)))
                 last_was_grid = True
                 first_on_page = False
         return entries, n_pages
