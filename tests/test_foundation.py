@@ -291,3 +291,6 @@ def test_batched_event_storage_records_every_partition(tmp_path, monkeypatch):
         latest = instance.get_latest_materialization_event(key)
         assert latest is not None and latest.run_id == mats[0].run_id
         assert instance.get_asset_records([key])[0].asset_entry.last_run_id == latest.run_id
+        with instance.event_log_storage.index_connection() as conn:  # WAL, synced at checkpoints
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
