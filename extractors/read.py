@@ -49,11 +49,15 @@ def relative_name(path: Path, raw_dir: Optional[Path]) -> str:
     return path.name
 
 
+# control characters that do not occur in text (tab, newline, form feed, CR and ESC do)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
 def _looks_binary(data: bytes, settings: ExtractSettings) -> bool:
     head = data[:65536]
     if b"\x00" in head:
         return True
-    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    control = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return control / max(len(head), 1) > settings.binary_control_ratio
 
 
@@ -73,12 +77,15 @@ def decode(data: bytes, source_file: str, settings: ExtractSettings = DEFAULT_SE
 def detect_dialect(lines: list[str]) -> str:
     """Which text dialect a document is in (see README: four text dialects)."""
     n = len(lines)
-    # DOCX text: one cell per line, the line starts with a tab and holds no other tab
-    tab_cell = sum(1 for ln in lines if ln.startswith("\t") and "\t" not in ln[1:])
-    # PDF→markdown: a row per line, cells separated by tabs
-    tab_sep = sum(1 for ln in lines if ln.count("\t") >= 2)
-    html = sum(1 for ln in lines if "<p>" in ln or "<input" in ln or "<table" in ln or "<td" in ln)
-    md = sum(1 for ln in lines if ln.startswith("- ") or ln.startswith("#"))
+    tab_cell = tab_sep = html = 0
+    for ln in lines:
+        tabs = ln.count("\t")
+        if tabs == 1 and ln[0] == "\t":
+            tab_cell += 1  # DOCX text: one cell per line, the line starts with a tab and holds no other tab
+        elif tabs >= 2:
+            tab_sep += 1  # PDF→markdown: a row per line, cells separated by tabs
+        if "<" in ln and ("<p>" in ln or "<input" in ln or "<table" in ln or "<td" in ln):
+            html += 1
     if n == 0:
         return "prose"
     if html or (tab_sep >= 5 and tab_sep > tab_cell):
