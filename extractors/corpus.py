@@ -7,7 +7,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from .read import NATIVE_SUFFIXES, TEXT_SUFFIXES, content_hash, relative_name
 from .records import DocumentExtraction, LoadError
@@ -66,24 +66,30 @@ def _extract_one(args: tuple[str, str]) -> tuple[str, str, DocumentExtraction]:
     return name, chash, extract_document(path, root)
 
 
-def extract_many(paths: Iterable[Path], root: Path, processes: int = 1,
-                 progress: Optional[Callable[[int, int, str], None]] = None) -> list[tuple[str, str, DocumentExtraction]]:
-    """Extract documents, in parallel when processes > 1. Order of results follows paths."""
+def iter_extract(paths: Iterable[Path], root: Path, processes: int = 1,
+                 progress: Optional[Callable[[int, int, str], None]] = None) -> Iterator[tuple[str, str, DocumentExtraction]]:
+    """Extract documents, in parallel when processes > 1, yielding each result as it is ready
+    (in the order of paths), so a caller can write them in batches while the rest is extracted."""
     jobs = [(str(p), str(root)) for p in paths]
-    results: list[tuple[str, str, DocumentExtraction]] = []
     if processes <= 1 or len(jobs) < 4:
         for i, job in enumerate(jobs, 1):
-            results.append(_extract_one(job))
+            res = _extract_one(job)
             if progress:
-                progress(i, len(jobs), results[-1][0])
-        return results
+                progress(i, len(jobs), res[0])
+            yield res
+        return
     chunk = max(1, min(32, len(jobs) // (processes * 8) or 1))
     with ProcessPoolExecutor(max_workers=processes) as pool:
         for i, res in enumerate(pool.map(_extract_one, jobs, chunksize=chunk), 1):
-            results.append(res)
             if progress:
                 progress(i, len(jobs), res[0])
-    return results
+            yield res
+
+
+def extract_many(paths: Iterable[Path], root: Path, processes: int = 1,
+                 progress: Optional[Callable[[int, int, str], None]] = None) -> list[tuple[str, str, DocumentExtraction]]:
+    """Extract documents, in parallel when processes > 1. Order of results follows paths."""
+    return list(iter_extract(paths, root, processes, progress))
 
 
 class Progress:

@@ -294,3 +294,33 @@ def test_batched_event_storage_records_every_partition(tmp_path, monkeypatch):
         with instance.event_log_storage.index_connection() as conn:  # WAL, synced at checkpoints
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+
+
+def test_staging_written_in_batches_equals_one_write(tmp_path, monkeypatch):
+    """The staging asset writes every BUDGET_WRITE_BATCH documents (memory holds one batch):
+    the rows must be those of writing every document at once."""
+    import dagster as dg
+
+    from dagster_project.defs.staging import staging_tables
+    from extractors.records import RECORD_TABLES
+
+    monkeypatch.setenv("BUDGET_RAW_DIR", str(RAW))
+    monkeypatch.setenv("BUDGET_WAREHOUSE", str(tmp_path / "batched.duckdb"))
+    monkeypatch.setenv("BUDGET_WORKERS", "2")
+    monkeypatch.setenv("BUDGET_WRITE_BATCH", "2")
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("documents", SAMPLES)
+        assert dg.materialize([staging_tables], instance=instance, tags={
+            "dagster/asset_partition_range_start": SAMPLES[0],
+            "dagster/asset_partition_range_end": SAMPLES[-1]}).success
+    one = connect(tmp_path / "one.duckdb")
+    write_extractions(one, extract_many(list_documents(RAW), RAW))
+    batched = duckdb.connect(str(tmp_path / "batched.duckdb"), read_only=True)
+    try:
+        for table in RECORD_TABLES:
+            q = f"select * exclude (source_file) , source_file from staging.{table} order by all"
+            assert batched.execute(q).fetchall() == one.execute(q).fetchall(), table
+        assert batched.execute("select count(*) from staging.file_manifest").fetchone()[0] == len(SAMPLES)
+    finally:
+        batched.close()
+        one.close()

@@ -13,11 +13,12 @@ asset key and partition, so ten keys cost ten times the bookkeeping for no extra
 """
 
 import os
+from collections import Counter
 from pathlib import Path
 
 import dagster as dg
 
-from extractors.corpus import Progress, extract_many, hash_file, raw_dir, warehouse_path
+from extractors.corpus import Progress, hash_file, iter_extract, raw_dir, warehouse_path
 from extractors.load import connect, manifest, manifest_key, prune_missing, write_extractions
 from extractors.records import RECORD_TABLES
 
@@ -29,6 +30,12 @@ STAGING_KEY = dg.AssetKey(["staging", "documents"])
 
 def workers() -> int:
     return max(1, int(os.environ.get("BUDGET_WORKERS", os.cpu_count() or 1)))
+
+
+def write_batch() -> int:
+    """Documents written per staging transaction (BUDGET_WRITE_BATCH, default 200): memory holds
+    one batch of extracted records, not the whole corpus."""
+    return max(1, int(os.environ.get("BUDGET_WRITE_BATCH", "200")))
 
 
 @dg.asset(
@@ -57,14 +64,30 @@ def staging_tables(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
                 todo.append(root / key)
         context.log.info(f"{len(keys)} documents: {len(todo)} new or changed, {unchanged} unchanged, "
                          f"{len(missing)} of this run's partitions no longer in {root}")
-        results = extract_many(todo, root, processes=workers(), progress=Progress("extract"))
-        written = write_extractions(con, results)
+        written: Counter = Counter()
+        loaded: list[str] = []
+        errors: list[tuple[str, str, str]] = []
+        batch: list = []
+
+        def flush():
+            # one transaction per batch: a document's rows are replaced at once, and the main
+            # process writes while the workers extract the next documents
+            written.update(write_extractions(con, batch))
+            loaded.extend(n for n, _, _ in batch)
+            errors.extend((n, e.stage, e.error) for n, _, ex in batch for e in ex.load_errors if e.severity == "error")
+            batch.clear()
+
+        for res in iter_extract(todo, root, processes=workers(), progress=Progress("extract")):
+            batch.append(res)
+            if len(batch) >= write_batch():
+                flush()
+        if batch:
+            flush()
         # the raw dir is the truth: a loaded file that is gone from it (its partition may already
         # be deleted, so it is not among this run's keys) loses its rows
-        pruned = prune_missing(con, [k for k in known if (root / k).is_file()] + [n for n, _, _ in results])
+        pruned = prune_missing(con, [k for k in known if (root / k).is_file()] + loaded)
         if pruned:
             context.log.info(f"removed the rows of {len(pruned)} files no longer in {root}: {', '.join(pruned[:5])}")
-        errors = [(name, e.stage, e.error) for name, _, ex in results for e in ex.load_errors if e.severity == "error"]
     finally:
         con.close()
     for name, stage, err in errors:
