@@ -187,3 +187,19 @@ def test_no_classification_fail(con):
 
 def test_no_load_errors(con):
     assert con.execute("select count(*) from staging.load_errors").fetchone()[0] == 0
+
+
+def test_summary_vs_fiscal_summary_on_each_layout(con):
+    """The grand total of expenditure is printed 支出总计 (Shanghai 2025), 总计 (Shanghai 决算, whose
+    收支总表 also counts 年初结转和结余 112.88: other funds, not comparable) or only 支出合计 (Jiangsu
+    2018, whose “1.一般公共预算” line is part of 一、财政拨款, not another fund)."""
+    got = {r[0]: r[1:] for r in con.execute("""
+        select e.source_file, r.status, cast(r.expected_wan as varchar), cast(r.actual_wan as varchar)
+        from marts.fct_reconciliation r join marts.dim_budget_entity e using (entity_id)
+        where r.rule_id = 'summary_vs_fiscal_summary'""").fetchall()}
+    assert got == {
+        "sh_putuo_czj_2025_dept_budget.pdf": ("pass", "3121.420580", "3121.420580"),
+        "sh_putuo_ghzy_2024_dept_final.pdf": ("not_applicable", "9859.380000", "9746.500000"),
+        "江苏省委办公厅2018年度部门预算公开文件.pdf": ("pass", "24458.430000", "24458.430000"),
+        "省人大办公厅2018预算公开.pdf": ("pass", "15897.440000", "15897.440000"),
+    }
