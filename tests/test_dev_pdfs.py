@@ -60,6 +60,9 @@ REAL_FAILS = {
     # p22: 单位预留机动经费 1685.72 “占10.61%” of 15897.44 — 10.604 %; the three shares are forced to
     # add up to 100 % (49.55 + 39.84 + 10.61)
     (JS_NPC, "narrative_share_pct", "reserve share @ 436#3", "1686.718384", "1685.720000"),
+    # p11: 公务用车购置及运行费 411.20 “占“三公”经费的80.92%” of 508.20 (the p12 “三公” table) —
+    # 80.913 %; again three shares forced to add up to 100 % (13.77 + 80.92 + 5.31)
+    (JS_TEXT, "narrative_share_pct", "vehicle_total share @ 187#1", "411.235440", "411.200000"),
 }
 
 
@@ -202,4 +205,26 @@ def test_summary_vs_fiscal_summary_on_each_layout(con):
         "sh_putuo_ghzy_2024_dept_final.pdf": ("not_applicable", "9859.380000", "9746.500000"),
         "江苏省委办公厅2018年度部门预算公开文件.pdf": ("pass", "24458.430000", "24458.430000"),
         "省人大办公厅2018预算公开.pdf": ("pass", "15897.440000", "15897.440000"),
+    }
+
+
+def test_three_public_item_shares_are_of_the_three_public_total(con):
+    """占“三公”经费的…%: of the “三公” total the prose states above (Shanghai 决算 p25: 0.39), else of
+    the one the “三公” table prints (Jiangsu 2018: 833.60 省人大 p16, 508.20 委办 p12)."""
+    got = {r[0]: r[1:] for r in con.execute("""
+        select r.subject || ' ' || e.source_file, r.status, cast(r.expected_wan as varchar), cast(r.actual_wan as varchar)
+        from marts.fct_reconciliation r join marts.dim_budget_entity e using (entity_id)
+        where r.rule_id = 'narrative_share_pct' and split_part(r.subject, ' ', 1)
+              in ('overseas_travel', 'vehicle_total', 'official_reception')""").fetchall()}
+    assert got == {
+        f"overseas_travel share @ 467#0 {GHZY}": ("pass", "0.000000", "0.000000"),
+        f"vehicle_total share @ 467#1 {GHZY}": ("pass", "0.000000", "0.000000"),
+        f"official_reception share @ 467#2 {GHZY}": ("pass", "0.390000", "0.390000"),
+        # 222.5 / 833.6 = 26.692 %, 183.6 / 833.6 = 22.025 %, 427.5 / 833.6 = 51.284 %
+        f"overseas_travel share @ 537#0 {JS_NPC}": ("rounding", "222.487840", "222.500000"),
+        f"vehicle_total share @ 537#1 {JS_NPC}": ("rounding", "183.642080", "183.600000"),
+        f"official_reception share @ 537#2 {JS_NPC}": ("rounding", "427.470080", "427.500000"),
+        f"overseas_travel share @ 187#0 {JS_TEXT}": ("rounding", "69.979140", "70.000000"),
+        f"vehicle_total share @ 187#1 {JS_TEXT}": ("fail", "411.235440", "411.200000"),
+        f"official_reception share @ 187#2 {JS_TEXT}": ("rounding", "26.985420", "27.000000"),
     }

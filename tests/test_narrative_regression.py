@@ -190,3 +190,15 @@ def test_regression_prose_directly_under_a_docx_cell_is_prose():
              "\t项目资金", "（万元）", "\t年度资金总额："]
     ext = extract_narrative(make_doc(lines, "docx_text"), DEFAULT_SETTINGS)
     assert [(f.measure, f.amount) for f in ext.narrative_figures] == [("operating_cost", Decimal("93.28"))]
+
+
+def test_regression_share_of_a_quoted_base():
+    # 省人大 2018 p27 / 委办 p11: “占“三公”经费的26.69%” — the quotes of the base's name stopped the
+    # share pattern, so the three “三公” items came without their shares
+    figs, _ = figures_of("江苏省人大常委会办公厅部门2018年度一般公共预算拨款安排的“三公”经费预算支出中，"
+                         "因公出国（境）费支出222.5万元，占“三公”经费的26.69%；公务用车购置及运行费支出183.6万元，"
+                         "占“三公”经费的22.03%；公务接待费支出427.5万元，占“三公”经费的51.28%。", fiscal_year=2018)
+    got = [(f.measure, f.amount, f.share_pct) for f in figs]
+    assert got == [("overseas_travel", Decimal("222.5"), Decimal("26.69")),
+                   ("vehicle_total", Decimal("183.6"), Decimal("22.03")),
+                   ("official_reception", Decimal("427.5"), Decimal("51.28"))]
