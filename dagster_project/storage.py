@@ -86,10 +86,18 @@ class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
         return cls(base_dir, inst_data=inst_data)
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
-        if (not events or len({e.run_id for e in events}) != 1
-                or not all(e.is_dagster_event and e.dagster_event_type in ASSET_EVENTS
-                           and e.get_dagster_event().asset_key for e in events)):
+        # a run's planned events come as one batch of asset and asset-check events: the asset
+        # events are stored together, the others one by one (as Dagster's own storage does)
+        assets = [e for e in events if e.is_dagster_event and e.dagster_event_type in ASSET_EVENTS
+                  and e.get_dagster_event().asset_key]
+        if not assets or len({e.run_id for e in events}) != 1:
             return super().store_event_batch(events)
+        if len(assets) < len(events):
+            ids = {id(e) for e in assets}
+            super().store_event_batch([e for e in events if id(e) not in ids])
+        self._store_asset_events(assets)
+
+    def _store_asset_events(self, events: Sequence[EventLogEntry]) -> None:
         with self.run_connection(events[0].run_id) as conn:
             conn.execute(self.prepare_insert_event_batch(events))
         last: dict[tuple, tuple[EventLogEntry, int]] = {}

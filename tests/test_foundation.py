@@ -272,6 +272,14 @@ def test_batched_event_storage_records_every_partition(tmp_path, monkeypatch):
     def probe(context):
         return dg.MaterializeResult(metadata={"n": len(context.partition_keys)})
 
+    @dg.asset(key=["marts", "probe"])
+    def probe_mart():
+        return dg.MaterializeResult()
+
+    @dg.asset_check(asset=probe_mart)
+    def probe_check():
+        return dg.AssetCheckResult(passed=True)
+
     keys = [f"doc{i:02d}.txt" for i in range(25)]
     with dg.DagsterInstance.get() as instance:
         assert isinstance(instance.event_log_storage, BatchedSqliteEventLogStorage)
@@ -291,6 +299,13 @@ def test_batched_event_storage_records_every_partition(tmp_path, monkeypatch):
         latest = instance.get_latest_materialization_event(key)
         assert latest is not None and latest.run_id == mats[0].run_id
         assert instance.get_asset_records([key])[0].asset_entry.last_run_id == latest.run_id
+        # a run planning assets and checks: its planned batch mixes both kinds of events
+        assert dg.materialize([probe_mart, probe_check], instance=instance).success
+        mart = dg.AssetKey(["marts", "probe"])
+        assert len(instance.fetch_materializations(mart, limit=10).records) == 1
+        history = instance.event_log_storage.get_asset_check_execution_history(
+            dg.AssetCheckKey(mart, "probe_check"), limit=10)
+        assert [h.status.value for h in history] == ["SUCCEEDED"]
         with instance.event_log_storage.index_connection() as conn:  # WAL, synced at checkpoints
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
