@@ -50,11 +50,18 @@ class RawTable:
         return [it.cells for it in self.items]
 
 
-def _single_text(it: Item) -> Optional[str]:
+def _single_text(it: Item, nonempty: list[str]) -> Optional[str]:
+    """The text of a prose line, or of a row with one non-empty cell (``nonempty`` = it.nonempty())."""
     if not it.is_row:
         return it.text
-    ne = it.nonempty()
-    return ne[0] if len(ne) == 1 else None
+    return nonempty[0] if len(nonempty) == 1 else None
+
+
+def _unit_of(squashed: list[str]) -> Optional[str]:
+    """The unit printed by the first cell naming one (单位：万元), else None.
+
+    Fast path: _UNIT_RE needs a literal 单位, so a cell without it cannot match (exact)."""
+    return next((u.group(1) for t in squashed if "单位" in t and (u := _UNIT_RE.search(t))), None)
 
 
 def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_text") -> tuple[list[RawTable], list[tuple[str, int, str]]]:
@@ -74,23 +81,24 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
         in_note = False
 
     for it in items:
-        single = _single_text(it)
+        texts = it.nonempty()
+        single = _single_text(it, texts)
         if single is not None and looks_like_title(single):
             close()
             cur = RawTable(title=single, title_line=it.line_number, entity_code=entity, last_line=it.line_number)
             continue
         # header meta lines: entity code + name, unit, year (one cell each, or one row)
-        texts = it.nonempty()
+        squashed = [squash(t) for t in texts]  # once per item: the checks below all read it
         ent_hits = []
         if cur is not None and not cur.items and it.is_row:
-            ent_hits = [m for t in texts if (m := _ENTITY_HEADER.match(squash(t))) and "预算" not in m.group(2)
+            ent_hits = [m for t in squashed if (m := _ENTITY_HEADER.match(t)) and "预算" not in m.group(2)
                         and not m.group(2).startswith("年")]
             for m in ent_hits:
                 entity = m.group(1)
                 entities.append((entity, it.line_number, m.group(2)))
                 cur.entity_code = entity
-        unit_hit = next((u.group(1) for t in texts if (u := _UNIT_RE.search(squash(t)))), None)
-        is_meta = all(_META_RE.match(squash(t)) or _ENTITY_HEADER.match(squash(t)) for t in texts) if texts else False
+        unit_hit = _unit_of(squashed)
+        is_meta = all(_META_RE.match(t) or _ENTITY_HEADER.match(t) for t in squashed) if squashed else False
         if ent_hits and is_meta:
             if unit_hit and cur.unit is None:
                 cur.unit = unit_hit
