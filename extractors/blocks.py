@@ -120,27 +120,31 @@ def _blank_separated_runs(lines: list[str]):
 def docx_text_items(lines: list[str]) -> list[Item]:
     items: list[Item] = []
     for i, j, blank in _blank_separated_runs(lines):
-        group = range(i, j)
-        cells: list[list] = []  # [parts, line_number]
-        for k in group:
+        # a cell's text is built as it is read: the stripped pieces concatenated, which is
+        # exactly _join_wrapped(pieces) without keeping a list of pieces per cell
+        texts: list[str] = []
+        numbers: list[int] = []  # line number of each cell
+        for k in range(i, j):
             ln = lines[k]
             if ln.startswith("\t"):
                 body = ln[1:]
                 if "\t" in body:  # a DOCX line holding several tab cells (rare): split them
                     for part in body.split("\t"):
-                        cells.append([[part], k + 1])
+                        texts.append(part.strip())
+                        numbers.append(k + 1)
                 else:
-                    cells.append([[body], k + 1])
-            elif cells:
-                cells[-1][0].append(ln)  # wrapped cell text
+                    texts.append(body.strip())
+                    numbers.append(k + 1)
+            elif texts:
+                texts[-1] += ln.strip()  # wrapped cell text
             else:
                 text = clean_cell(ln)
                 if text:
                     items.append(Item(k + 1, text=text, blank_before=blank))
                     blank = False
-        if cells:
-            row = [Cell(clean_cell(_join_wrapped(parts)), ln_no) for parts, ln_no in cells]
-            items.append(Item(cells[0][1], cells=row, blank_before=blank))
+        if texts:
+            row = [Cell(clean_cell(text), ln_no) for text, ln_no in zip(texts, numbers)]
+            items.append(Item(numbers[0], cells=row, blank_before=blank))
     return items
 
 
