@@ -41,6 +41,10 @@ HEADER_FIELD_RE = re.compile(r"^(?:部门|单位|编制单位|编制部门|预�
 PARTY_PREFIX_RE = re.compile(r"^(?:中国共产党|中共)(?=[\u4e00-\u9fff]{2,})")
 UNIT_PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分.{0,10}所属单位")
 AMOUNT_UNIT_RE = re.compile(r"\d(万元|元)")
+# compiled once: find_entities tries them on every short cell of a document (~1,300)
+_CODE_AROUND_RE = re.compile(r"^\[?\d*\]?|\d+$")
+_CJK_ONLY_RE = re.compile(r"[\u4e00-\u9fff]+")
+_CJK_NAME_RE = re.compile(r"[\u4e00-\u9fff]{4,40}")
 
 
 @dataclass
@@ -157,9 +161,9 @@ def find_entities(doc: SourceDocument, paras: list[Paragraph]) -> EntityInfo:
             for m in YEAR_ANCHOR_RE.finditer(text):
                 raw_runs.append((m.group(1), ln, text, True))
             for m in FIELD_RE.finditer(text):
-                raw_runs.append((re.sub(r"^\[?\d*\]?|\d+$", "", m.group(1)), ln, text, True))
+                raw_runs.append((_CODE_AROUND_RE.sub("", m.group(1)), ln, text, True))
             body = text.rstrip("。.")
-            if 4 <= len(body) <= 40 and re.fullmatch(r"[\u4e00-\u9fff]+", body):
+            if 4 <= len(body) <= 40 and _CJK_ONLY_RE.fullmatch(body):
                 raw_runs.append((body, ln, text, True))
         else:
             m = CODE_CELL_RE.match(text)
@@ -169,7 +173,7 @@ def find_entities(doc: SourceDocument, paras: list[Paragraph]) -> EntityInfo:
                 if not (len(code) == 4 and code.startswith("20")):
                     codes.append((code, name, ln, text))
                     raw_runs.append((name, ln, text, False))
-            elif re.fullmatch(r"[\u4e00-\u9fff]{4,40}", text) and ORG_END_RE.search(text):
+            elif _CJK_NAME_RE.fullmatch(text) and ORG_END_RE.search(text):
                 raw_runs.append((text, ln, text, False))
             elif (h := HEADER_FIELD_RE.match(text)):
                 raw_runs.append((h.group(1), ln, text, False))
