@@ -63,8 +63,17 @@ def normalise_title(title: str) -> str:
     return t
 
 
+# the last character of a line _TITLE_HINT can match: each of its alternatives ends in one of
+# 表 ） 算 因 成 (")" normalises to "）"), and "$" also matches before a final newline
+_TITLE_END_CHARS = frozenset("表）)算因成\n")
+
+
 def looks_like_title(text: str) -> bool:
     """Is this printed line a table title (as opposed to a heading or a prose line)?"""
+    # fast path (exact): most lines and cells end in another character; normalise_title only
+    # drops the spaces squash() removes, so the last such non-space character decides
+    if text.rstrip(" \u3000\u00a0")[-1:] not in _TITLE_END_CHARS:
+        return False
     t = normalise_title(text)
     if not t or len(t) > 45 or len(t) < 4:
         return False
