@@ -158,6 +158,15 @@ def _has_amounts(rt: RawTable) -> bool:
     return any(_AMOUNT_CELL.match(squash(c)) for it in rt.items for c in it.nonempty()[1:])
 
 
+def _with_entity(rec, entity: Optional[str]):
+    """A frozen record (Project, PerformanceIndicator) carrying ``entity_code=entity``.
+
+    Fast path (exact): the parsers already tag nearly every record with the entity, and a
+    frozen record equal in every field is the same value, so it is returned as is instead
+    of being copied by dataclasses.replace (~100 indicators a document)."""
+    return rec if rec.entity_code == entity else replace(rec, entity_code=entity)
+
+
 def _signature(rt: RawTable) -> str:
     h = hashlib.sha1()
     for it in rt.items:
@@ -272,8 +281,8 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
                     perf_by_name[key] = table_id
             if dup_of is None:
                 if project is not None:
-                    out.projects.append(replace(project, entity_code=entity, unit=project.unit))
-                out.performance_indicators.extend(replace(i, entity_code=entity) for i in inds)
+                    out.projects.append(_with_entity(project, entity))
+                out.performance_indicators.extend(_with_entity(i, entity) for i in inds)
                 for p in problems:
                     out.load_errors.append(LoadError(src, "parse", p, "warning", rt.title_line))
             n_rows = len(inds)
