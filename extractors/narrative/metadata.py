@@ -99,9 +99,6 @@ def gazetteer(names: list[str]) -> dict[str, tuple]:
     return dict(zip(uniq, _gazetteer(uniq)))
 
 
-_CELL_SPLIT_RE = re.compile(r"\t+|\s+")
-
-
 def _candidate_texts(doc: SourceDocument, paras: list[Paragraph]) -> list[tuple[int, str, str]]:
     """(line_number, text, source) to look for names in: prose paragraphs and short cells.
 
@@ -112,7 +109,9 @@ def _candidate_texts(doc: SourceDocument, paras: list[Paragraph]) -> list[tuple[
     for i, raw in enumerate(doc.lines):
         if len(raw) > 120 or not CJK_RE.search(raw):
             continue
-        for tok in _CELL_SPLIT_RE.split(clean_line(raw).strip()):
+        # cells are separated by runs of tabs / whitespace: str.split() gives the non-empty
+        # pieces of re.split(r"\t+|\s+", line.strip()) (re's \s is str.isspace), without a regex
+        for tok in clean_line(raw).split():
             if 4 <= len(tok) <= 50:
                 out.append((i + 1, tok, "cell"))
     return out
