@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..records import NarrativeFigure, YoyChange
-from .sentences import Sentence
+from .sentences import PATH_MARK_RE, Sentence
 from .text import AMOUNT_RE, is_threshold, normalise_unit, parse_decimal, strip_enum
 from .yoy import COMPARE_CONTEXT_RE, YoyMatch, bare_change, find_yoy
 
@@ -173,7 +173,7 @@ def class_only_path(text: str) -> Optional[str]:
 
 def find_paths(text: str) -> list[Path]:
     """类/款/项 name paths of a sentence, in order."""
-    if not any(f"{o}{lv}{c}" in text for lv in "类款项" for o in "（(" for c in "）)"):
+    if not PATH_MARK_RE.search(text):  # no （类）/(款)/… marker: no path (one regex pass)
         return []
     paths: list[Path] = []
     cur: Optional[Path] = None
