@@ -40,8 +40,16 @@ def clean_line(line: str) -> str:
 
 
 def compact(text: str) -> str:
-    """Remove all whitespace: Chinese prose has none that matters (``2023 年`` → ``2023年``)."""
-    return _SPACE_RE.sub("", text)
+    """Remove all whitespace: Chinese prose has none that matters (``2023 年`` → ``2023年``).
+
+    Removes exactly the characters of _SPACE_RE: str.split() drops the str.isspace ones (re's
+    \\s, \\u3000 and \\xa0 included), then the zero-width ones; ~3x faster than the regex."""
+    text = "".join(text.split())
+    if "\u200b" in text:
+        text = text.replace("\u200b", "")
+    if "\ufeff" in text:
+        text = text.replace("\ufeff", "")
+    return text
 
 
 _NARROW_RE = re.compile(r"[\x00-\u2e80]+")  # the characters display_width counts 1
