@@ -25,6 +25,9 @@ _LEVEL2_TO_1 = {
     "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
     "可持续影响指标": "效益指标", "服务对象满意度指标": "满意度指标", "满意度指标": "满意度指标",
 }
+# every non-empty prefix of a level-2 name: `s in _LEVEL2_PREFIXES` is
+# any(k.startswith(s) for k in _LEVEL2_TO_1) for a non-empty s, without the scan
+_LEVEL2_PREFIXES = frozenset(k[:i] for k in _LEVEL2_TO_1 for i in range(1, len(k) + 1))
 
 
 def parse_target(text: str) -> tuple[Optional[str], Optional[Decimal], Optional[str]]:
@@ -526,7 +529,7 @@ def parse_performance_lines(items, *, source_file: str, table_id: int, unit: Opt
                     level2, buf, cur = cand, "", None
                     hit = True
                     break
-                if any(k.startswith(cand) for k in _LEVEL2_TO_1):
+                if cand in _LEVEL2_PREFIXES:  # cand is never empty (sq is not)
                     if cand == sq and buf and cur is not None:
                         cur[2].append(buf)
                     buf = cand
