@@ -56,7 +56,10 @@ class Item:
         return [c.text for c in self.cells] if self.cells is not None else [self.text or ""]
 
     def nonempty(self) -> list[str]:
-        return [t for t in self.texts() if t]
+        # = [t for t in self.texts() if t], in one pass (segment calls it for every item)
+        if self.cells is not None:
+            return [c.text for c in self.cells if c.text]
+        return [self.text] if self.text else []
 
     def raw(self) -> str:
         return " | ".join(self.texts())
