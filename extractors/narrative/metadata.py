@@ -151,6 +151,24 @@ def _trim(run: str, geo: dict[str, tuple]) -> str:
     return run
 
 
+@lru_cache(maxsize=16384)
+def _cell_name(text: str) -> Optional[tuple[Optional[str], str]]:
+    """(code, name) of a code + name cell (434保定市莲池区人民政府办公室), (None, name) of a name
+    or header-field cell, None for any other cell.
+
+    Pure, so memoised: the same labels repeat in every table of a document and across documents."""
+    m = CODE_CELL_RE.match(text)
+    if m:
+        code = m.group(1) or m.group(2) or m.group(5)
+        name = m.group(3) or m.group(4)
+        return None if len(code) == 4 and code.startswith("20") else (code, name)  # 2023年… is a year
+    if _CJK_NAME_RE.fullmatch(text) and ORG_END_RE.search(text):
+        return None, text
+    if (h := HEADER_FIELD_RE.match(text)):
+        return None, h.group(1)
+    return None
+
+
 def find_entities(doc: SourceDocument, paras: list[Paragraph]) -> EntityInfo:
     texts = _candidate_texts(doc, paras)
     raw_runs: list[tuple[str, int, str, bool]] = []  # (run, line, raw text, in prose)
@@ -165,17 +183,12 @@ def find_entities(doc: SourceDocument, paras: list[Paragraph]) -> EntityInfo:
             if 4 <= len(body) <= 40 and _CJK_ONLY_RE.fullmatch(body):
                 raw_runs.append((body, ln, text, True))
         else:
-            m = CODE_CELL_RE.match(text)
-            if m:
-                code = m.group(1) or m.group(2) or m.group(5)
-                name = m.group(3) or m.group(4)
-                if not (len(code) == 4 and code.startswith("20")):
+            hit = _cell_name(text)
+            if hit is not None:
+                code, name = hit
+                if code is not None:
                     codes.append((code, name, ln, text))
-                    raw_runs.append((name, ln, text, False))
-            elif _CJK_NAME_RE.fullmatch(text) and ORG_END_RE.search(text):
-                raw_runs.append((text, ln, text, False))
-            elif (h := HEADER_FIELD_RE.match(text)):
-                raw_runs.append((h.group(1), ln, text, False))
+                raw_runs.append((name, ln, text, False))
     runs = [r for r in raw_runs if ORG_END_RE.search(r[0])]
     code_names = [c[1] for c in codes]
     geo = gazetteer([r[0] for r in runs] + code_names)
