@@ -43,6 +43,19 @@ basic_classes as (
 
 ),
 
+-- 公用经费 as the basic-expenditure table prints it (its 公用经费 total, evidence 1) or as the
+-- sum of its 类 other than 301/303 (evidence 2): the figure of `public`, and the fallback of
+-- `operating_cost`
+public_figures as (
+
+    select entity_id, public_wan as amount_wan, 1 as n_terms, unit, source_ref, 1 as evidence_rank
+    from total_rows where table_kind = 'general_budget_basic_expenditure' and public_wan is not null
+    union all
+    select entity_id, public_wan, n_public, unit, source_ref, 2
+    from basic_classes where public_wan is not null
+
+),
+
 candidates as (
 
     {% for kind, rank in [('expenditure_summary', 1), ('general_budget_expenditure', 2)] %}
@@ -64,15 +77,12 @@ candidates as (
     select entity_id, 'personnel', personnel_wan, 1, unit, source_ref, 1
     from total_rows where table_kind = 'general_budget_basic_expenditure' and personnel_wan is not null
     union all
-    select entity_id, 'public', public_wan, 1, unit, source_ref, 1
-    from total_rows where table_kind = 'general_budget_basic_expenditure' and public_wan is not null
-    union all
     -- 人员经费 = 工资福利支出 (301) + 对个人和家庭的补助 (303); 公用经费 = the other 类
     select entity_id, 'personnel', personnel_wan, n_personnel, unit, source_ref, 2
     from basic_classes where personnel_wan is not null
     union all
-    select entity_id, 'public', public_wan, n_public, unit, source_ref, 2
-    from basic_classes where public_wan is not null
+    select entity_id, 'public', amount_wan, n_terms, unit, source_ref, evidence_rank
+    from public_figures
     union all
     select entity_id, 'revenue_total', total_wan, 1, unit, source_ref, 1
     from total_rows where table_kind = 'revenue_summary' and total_wan is not null
@@ -109,15 +119,9 @@ candidates as (
     union all
     -- … else the 公用经费 of the basic-expenditure table, which is the same money in a budget; a
     -- 决算 covers the department's 事业单位 too, whose 公用经费 is not 机关运行经费
-    select p.entity_id, 'operating_cost', p.amount_wan, p.n_terms, p.unit, p.source_ref, 3 + p.rank_
-    from (
-        select entity_id, public_wan as amount_wan, 1 as n_terms, unit, source_ref, 1 as rank_
-        from total_rows where table_kind = 'general_budget_basic_expenditure' and public_wan is not null
-        union all
-        select entity_id, public_wan, n_public, unit, source_ref, 2
-        from basic_classes where public_wan is not null
-    ) as p
-    where p.entity_id not in (select entity_id from cells where is_final_account)
+    select entity_id, 'operating_cost', amount_wan, n_terms, unit, source_ref, 3 + evidence_rank
+    from public_figures
+    where entity_id not in (select entity_id from cells where is_final_account)
 
 )
 
