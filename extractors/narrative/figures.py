@@ -30,11 +30,14 @@ FUNCTION_CLASSES = (
     "债务发行费用支出", "抗疫特别国债安排的支出",
 )
 
+# the budget a 决算 is compared with (年初预算为2.85万元，支出决算为0.39万元)
+INITIAL_RE = re.compile(r"年初预算|调整预算|全年预算数")
+
 # (pattern on the cleaned label, measure); first match wins. ``None`` pattern: see classify().
 MEASURE_RULES: list[tuple[str, str]] = [
     # 年初预算为10210.34万元，支出决算为9746.50万元: the budget a 决算 is compared with is not
     # the figure itself (the amount after it, 支出决算, takes the measure of the subject)
-    (r"年初预算|调整预算|全年预算数", "initial_budget"),
+    (INITIAL_RE.pattern, "initial_budget"),
     (r"三公", "three_public_total"),
     (r"因公出国", "overseas_travel"),
     (r"公务用车购置(?:及|和|与)(?:运|维)", "vehicle_total"),
@@ -96,7 +99,6 @@ PATH_PART_RE = re.compile(
 COMPARED_WITH_RE = re.compile(
     r"^(?:与|同|和)?(?:20\d{2}年(?:度)?|上年(?:度)?|上一年(?:度)?|去年)?(?:预算|决算)?(?:数)?相比$")
 DECIDED_RE = re.compile(r"(?:支出)?决算(?:数)?")
-INITIAL_RE = re.compile(r"年初预算|调整预算|全年预算数")
 COUNT_RULES: list[tuple[re.Pattern, str, str]] = [
     (re.compile(r"共有(?:公务用?)?车辆?(\d+)辆"), "vehicles_held", "辆"),
     (re.compile(r"购置公务用车(\d+)辆"), "vehicles_purchase_planned", "辆"),

@@ -8,6 +8,7 @@ amounts are Decimal exactly as printed (thousands separators stripped, blank →
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -338,7 +339,6 @@ def row_name_and_texts(cells: list[Cell], cols: list["Column"], primary: Optiona
     printed attribute cell. The attributes are the other name columns and the labelled text
     columns (采购物品名称, 计量单位, 变化原因 …): a JSON object {column label: text} in print
     order, blank cells left out (None when the row prints none)."""
-    import json
     name_cols = [c for c in cols if c.index == primary or (c.role == "text" and not c.label and not c.leaf)]
     attr_cols = [c for c in cols if c.role == "name" and c.index != primary] + \
         [c for c in cols if c.role == "text" and c not in name_cols]
@@ -389,7 +389,6 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
             if c.role != "amount":
                 c.key = "other"
         if kind in TWO_SIDED_KINDS:
-            cols = header_columns(header, width, kind) if False else cols
             names = [c.index for c in cols if c.role == "name"]
             split = names[1] if len(names) >= 2 else None
             for c in cols:
@@ -405,11 +404,11 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         if vals and bad * 2 > len(vals):
             c.role = "text"
     mark_text_columns(cols, settings)
-    primary = primary_name_column(cols, [[t for t in texts[first_data + k]] for k in range(len(data))])
     groups = _split_groups(cols, width)
     if groups:
         return _parse_groups(rows, groups, first_data, source_file=source_file, table_id=table_id, kind=kind,
                              unit=unit, entity_code=entity_code, settings=settings)
+    primary = primary_name_column(cols, texts[first_data:])
     economic = kind in ECONOMIC_KINDS or any("经济分类" in c.label for c in cols)
     functional = any("功能分类" in c.label for c in cols)
     two_sided = kind in TWO_SIDED_KINDS and any(c.side == "expenditure" for c in cols)

@@ -399,24 +399,20 @@ def _split_name_value(lines: list[str]) -> tuple[str, Optional[str]]:
     for li, ln in enumerate(lines):
         for t in ln.split():
             toks.append((li, t))
-    for start in range(1, len(toks)):
-        if toks[start][0] == toks[start - 1][0] and start > 0 and \
-                not (toks[start - 1][0] == toks[start][0] and toks[start - 1][1] != toks[start][1]):
-            pass
-        rest = [t for _, t in toks[start:]]
-        k = _square_split(rest)
-        if k:
-            name = " ".join(t for li, t in toks[:start] if li == 0) + "".join(t for li, t in toks[:start] if li > 0)
-            value = "".join(rest[:k])
-            return name, value
-    # the second copy of the value clipped by its cell: '影响程度显著' + '影响程度显'
-    for start in range(1, len(toks)):
-        rest = [t for _, t in toks[start:]]
-        k = _clipped_split(rest)
-        if k:
-            name = " ".join(t for li, t in toks[:start] if li == 0) + "".join(t for li, t in toks[:start] if li > 0)
-            return name, "".join(rest[:k])
-    return " ".join(t for li, t in toks if li == 0) + "".join(t for li, t in toks if li > 0), None
+    # the value printed twice (mid-term | annual), else its second copy clipped by its cell
+    # ('影响程度显著' + '影响程度显')
+    for split in (_square_split, _clipped_split):
+        for start in range(1, len(toks)):
+            rest = [t for _, t in toks[start:]]
+            k = split(rest)
+            if k:
+                return _name_of(toks[:start]), "".join(rest[:k])
+    return _name_of(toks), None
+
+
+def _name_of(toks: list[tuple[int, str]]) -> str:
+    """The indicator text: its first printed line's words with spaces, the wrapped rest glued on."""
+    return " ".join(t for li, t in toks if li == 0) + "".join(t for li, t in toks if li > 0)
 
 
 def _clipped_split(tokens: list[str]) -> Optional[int]:
