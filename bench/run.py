@@ -185,7 +185,6 @@ def main(argv=None) -> int:
         results[n] = r
     pdf = None if a.no_pdf else pdf_bench()
     text = render(results, pdf, a)
-    (BENCH_DIR / "report.md").write_text(text)
 
     def plain(v):
         if hasattr(v, "__dict__"):
