@@ -14,7 +14,6 @@ asset key and partition, so ten keys cost ten times the bookkeeping for no extra
 
 import os
 from collections import Counter
-from pathlib import Path
 
 import dagster as dg
 

@@ -255,7 +255,6 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
     pending: Optional[list[str]] = None  # a row split by a stray blank line
     pending_line: Optional[int] = None
     for ri, r in enumerate(rows):
-        cells = [squash(t) if len(t) < 12 else t.strip() for t in texts_rows[ri]]
         line_no = next((c.line_number for c in r if c.line_number), None)
         if header_idx is None:
             keys = [squash(t) for t in texts_rows[ri]]
