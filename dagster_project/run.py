@@ -39,9 +39,11 @@ def main() -> int:
             known = manifest(con, ensure=False)
         finally:
             con.close()
-    from extractors.corpus import hash_file
+    from extractors.corpus import try_hash_file
     from extractors.load import manifest_key
-    changed = [k for p, k in zip(files, keys) if known.get(k) != manifest_key(hash_file(p))]
+    # a file that cannot be read counts as changed: its extraction records why (a load error row)
+    changed = [k for p, k in zip(files, keys)
+               if (h := try_hash_file(p)) is None or known.get(k) != manifest_key(h)]
     to_extract = len(changed)
     removed = sorted(set(known) - set(keys))
 

@@ -47,6 +47,15 @@ def hash_file(path: Path) -> str:
     return content_hash(Path(path).read_bytes())
 
 
+def try_hash_file(path: Path) -> Optional[str]:
+    """The content hash, or None when the file cannot be read (permission denied, vanished, a
+    dangling link): such a file is extracted like any other and gets its load error row there."""
+    try:
+        return hash_file(path)
+    except OSError:
+        return None
+
+
 def _extract_one(args: tuple[str, str]) -> tuple[str, str, DocumentExtraction]:
     path_s, root_s = args
     from .pipeline import extract_document

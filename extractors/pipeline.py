@@ -57,4 +57,7 @@ def extract_document(path: Path, raw_dir: Optional[Path] = None,
         meta = DocumentMeta(source_file=name, content_hash=doc.content_hash, dialect=doc.dialect,
                             n_lines=len(doc.lines))
     from .merge import merge_parts
-    return merge_parts(meta, parts, result)
+    from .bounds import drop_oversized
+    merged = merge_parts(meta, parts, result)
+    drop_oversized(merged, name)
+    return merged

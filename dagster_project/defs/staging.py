@@ -17,7 +17,7 @@ from collections import Counter
 
 import dagster as dg
 
-from extractors.corpus import Progress, hash_file, iter_extract, raw_dir, warehouse_path
+from extractors.corpus import Progress, iter_extract, try_hash_file, raw_dir, warehouse_path
 from extractors.load import connect, manifest, manifest_key, prune_missing, write_extractions
 from extractors.records import RECORD_TABLES
 
@@ -57,7 +57,8 @@ def staging_tables(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         known = manifest(con)
         todo, unchanged = [], 0
         for key in present:
-            if known.get(key) == manifest_key(hash_file(root / key)):
+            h = try_hash_file(root / key)
+            if h is not None and known.get(key) == manifest_key(h):
                 unchanged += 1
             else:
                 todo.append(root / key)
