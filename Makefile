@@ -22,7 +22,7 @@ TEST_DAGSTER_HOME := $(CURDIR)/build/test/dagster_home
 # accuracy threshold for `make bench-accuracy` (share of golden figures found exactly)
 ACCURACY_MIN ?= 0.95
 
-.PHONY: run test install dbt-parse ui docs docs-serve clean bench bench-accuracy
+.PHONY: run test install dbt-parse ui docs docs-serve clean bench bench-accuracy bench-corpus
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,12 @@ bench: dbt-parse
 
 bench-accuracy: dbt-parse
 	$(PY) -m bench.accuracy --min $(ACCURACY_MIN)
+
+# closure of every amount table the pipeline reads in a folder (no golden): report + CSVs in
+# build/bench/corpus/. CORPUS defaults to ../shared/corpus (the development corpus).
+CORPUS ?= $(abspath $(CURDIR)/../shared/corpus)
+bench-corpus: dbt-parse
+	$(PY) -m bench.corpus --corpus $(CORPUS) $(BENCH_ARGS)
 
 ui: dbt-parse
 	@mkdir -p $(DAGSTER_HOME)

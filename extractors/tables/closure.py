@@ -1,0 +1,167 @@
+"""A table's own arithmetic: the checksums every budget table carries.
+
+Pure functions over one parsed table (its rows and amounts), used to choose between readings
+(:mod:`extractors.tables.arbiter`) and to measure reading on any folder of documents with no
+golden (``make bench-corpus``):
+
+* **hierarchy** — a printed 类 (3 digits) or 款 (5) equals the sum of the rows under it;
+* **total** — the 合计 line equals the sum of the top-level rows (or of every row when the
+  table prints no hierarchy);
+* **parts** — in a row, 基本 + 项目 (+ 预留机动经费) = 合计, 人员 + 公用 = 合计 (or = 基本).
+
+Tolerance comes from the print: each figure carries half a unit of its last printed digit
+(``1,234.5`` → 0.05, ``1234`` → 0.5), a sum of n figures n of them.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable, Optional
+
+# amount columns whose rows add up (a 上年 / 增减 column adds up too, but is not this year's)
+ADDITIVE_KEYS = frozenset({
+    "total", "basic", "project", "personnel", "public", "reserve", "fiscal_appropriation", "general_budget",
+    "gov_fund", "state_capital", "fiscal_special_account", "business_income", "operating_income",
+    "superior_subsidy", "subsidiary_remittance", "other_income", "unit_funds", "carryover",
+    "current_year_revenue", "operating_expenditure", "subsidy_to_subsidiary", "remittance_to_superior",
+    "operating_cost", "prior_year"})
+# (whole, parts): the row-level identities, tried in order; a row is checked against the first
+# whose columns the table prints
+ROW_IDENTITIES = (
+    ("total", ("basic", "project", "reserve")),
+    ("total", ("basic", "project")),
+    ("total", ("personnel", "public")),
+    ("basic", ("personnel", "public")),
+)
+CLOSING_KINDS = frozenset({
+    "expenditure_summary", "general_budget_expenditure", "general_budget_basic_expenditure",
+    "gov_fund_expenditure", "state_capital_expenditure", "operating_cost", "revenue_summary"})
+
+
+def half_unit(raw: Optional[str]) -> Decimal:
+    """Half a unit of the last printed digit of an amount as printed (``"1,234.56"`` → 0.005)."""
+    t = (raw or "").strip().replace(",", "").replace("，", "")
+    if "." in t:
+        return Decimal(5) / Decimal(10) ** (len(t.split(".", 1)[1]) + 1)
+    return Decimal("0.5")
+
+
+@dataclass(frozen=True)
+class Fig:
+    amount: Decimal
+    tol: Decimal  # half a unit of its last printed digit
+
+
+@dataclass
+class Row:
+    row_number: int
+    row_kind: str
+    code: Optional[str]
+    name: Optional[str]
+    figs: dict = field(default_factory=dict)  # column_key → Fig (first printed of that key)
+
+
+@dataclass(frozen=True)
+class Failure:
+    check: str  # hierarchy | total | parts
+    row_number: int
+    column: str
+    printed: Decimal
+    computed: Decimal
+    tolerance: Decimal
+    detail: str
+
+    @property
+    def difference(self) -> Decimal:
+        return self.printed - self.computed
+
+
+@dataclass
+class Closure:
+    n_checks: int = 0
+    failures: list = field(default_factory=list)
+
+    @property
+    def closes(self) -> bool:
+        return self.n_checks > 0 and not self.failures
+
+    @property
+    def checked(self) -> bool:
+        return self.n_checks > 0
+
+
+def build_rows(rows: Iterable, amounts: Iterable) -> list[Row]:
+    """rows: (row_number, row_kind, code, name); amounts: (row_number, column_key, amount, amount_raw, side).
+    Two-sided rows (side set) are left out: a 收支总表 has its own identities (not checked here)."""
+    out: dict[int, Row] = {}
+    for rn, kind, code, name in rows:
+        out[rn] = Row(rn, kind, code, name)
+    for rn, key, amt, raw, side in amounts:
+        if side or amt is None or key not in ADDITIVE_KEYS or rn not in out:
+            continue
+        out[rn].figs.setdefault(key, Fig(Decimal(amt), half_unit(raw)))
+    return [out[k] for k in sorted(out)]
+
+
+def _sum(figs: list[Fig]) -> tuple[Decimal, Decimal]:
+    return sum((f.amount for f in figs), Decimal(0)), sum((f.tol for f in figs), Decimal(0))
+
+
+def check_table(rows: list[Row]) -> Closure:
+    """Every checksum the table prints, and the ones that fail beyond the printed tolerance."""
+    res = Closure()
+
+    def compare(check, row, col, printed: Fig, parts: list[Fig], detail):
+        total, tol = _sum(parts)
+        tol += printed.tol
+        res.n_checks += 1
+        if abs(printed.amount - total) > tol:
+            res.failures.append(Failure(check, row.row_number, col, printed.amount, total, tol, detail))
+
+    coded = [r for r in rows if r.code and r.code.isdigit()]
+    codes = {r.code for r in coded}
+    # ---- hierarchy: a code row equals the sum of its nearest printed descendants
+    children: dict[int, list[Row]] = defaultdict(list)
+    top: list[Row] = []
+    by_code_first: dict[str, Row] = {}
+    for r in coded:
+        by_code_first.setdefault(r.code, r)
+    for r in coded:
+        parent = None
+        for n in range(len(r.code) - 1, 2, -1):
+            p = r.code[:n]
+            if p in codes and p != r.code:
+                parent = by_code_first[p]
+                break
+        if parent is None:
+            top.append(r)
+        elif r is not parent:
+            children[parent.row_number].append(r)
+    for r in coded:
+        kids = children.get(r.row_number)
+        if not kids or r is not by_code_first[r.code]:
+            continue
+        for col, fig in r.figs.items():
+            parts = [k.figs[col] for k in kids if col in k.figs]
+            if parts or any(k.figs for k in kids):
+                compare("hierarchy", r, col, fig, parts, f"{r.code} = Σ {len(kids)} rows under it")
+    # ---- total: the 合计 line equals the sum of the top-level rows
+    totals = [r for r in rows if r.row_kind == "total" and not r.code]
+    if totals and coded:
+        t = totals[0]
+        for col, fig in t.figs.items():
+            parts = [r.figs[col] for r in top if col in r.figs]
+            if parts or any(r.figs for r in top):
+                compare("total", t, col, fig, parts, f"合计 = Σ {len(top)} top-level rows")
+    # ---- parts of a row: a column the table prints but this row leaves blank counts as 0
+    table_cols = {k for r in rows for k in r.figs}
+    for r in rows:
+        for whole, parts_keys in ROW_IDENTITIES:
+            if whole in r.figs and all(k in table_cols for k in parts_keys):
+                present = [k for k in parts_keys if k in r.figs]
+                if present:
+                    compare("parts", r, whole, r.figs[whole], [r.figs[k] for k in present],
+                            f"{whole} = " + " + ".join(parts_keys))
+                break
+    return res
