@@ -84,6 +84,12 @@ class TableRecord:
     duplicate_of_table_id: Optional[int] = None
     bbox: Optional[str] = None  # PDF only: "x0,top,x1,bottom"
     is_final_account: bool = False  # a 决算 table (actual figures of a closed year), same kinds as 预算 tables
+    # the table's own arithmetic (extractors.tables.closure): closes | fails | unchecked, None for
+    # tables without amounts; a reading is 'uncertain' when too many of its checksums fail
+    closure_status: Optional[str] = None
+    n_checks: Optional[int] = None
+    n_check_failures: Optional[int] = None
+    reading: Optional[str] = None  # certain | uncertain (None: no checksum to judge by)
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,13 @@ class NarrativeFigure:
     share_pct: Optional[Decimal] = None  # 占80.89% → 80.89
     section: Optional[str] = None  # the heading the sentence sits under
     figure_seq: int = 0  # order of the figure within the sentence
+    # digits printed after the decimal point (1234万元 → 0, 1,234.56 → 2): the figure carries half a
+    # unit of its last printed digit (set from the amount as printed when not given)
+    amount_decimals: Optional[int] = None
+
+    def __post_init__(self):
+        if self.amount_decimals is None and self.amount is not None and self.amount.is_finite():
+            object.__setattr__(self, "amount_decimals", max(0, -self.amount.as_tuple().exponent))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,12 @@
     cast(({{ n_terms }}) * case when {{ unit }} = '元' then 0.0000005 else 0.005 end as decimal(18, 7))
 {%- endmacro %}
 
+{#- Half a unit of the last printed digit of one figure, in 万元 (decimals printed after the
+  point; null = two, the common print): 1234万元 → 0.5, 1,234.56 元 → 0.000 000 5. -#}
+{% macro printed_half_wan(decimals, unit) -%}
+    cast(0.5 / power(10, coalesce({{ decimals }}, 2)) / case when {{ unit }} = '元' then 10000 else 1 end as decimal(18, 7))
+{%- endmacro %}
+
 {#- Status of a comparison: an explicit status (incomplete, not_applicable) wins. -#}
 {% macro recon_status(expected, actual, tolerance, forced_status='null') -%}
     case

@@ -51,6 +51,37 @@ def _open(data: bytes, name: str):
     return pdf
 
 
+def fix_char_boxes(page) -> int:
+    """Glyph boxes placed by the baseline, for fonts whose declared ascent/descent is wrong.
+
+    Some embedded fonts (seen: the E-BZ Latin fonts of Chongqing disclosures) declare a box that
+    sits most of an em below the baseline, so their digits land a line lower than the CJK text
+    they are printed with (the year of a title on the next line, an amount in the row below).
+    A character whose box bottom is not within [-0.2, +0.45] em of its baseline gets the box
+    size tall ending 0.2 em below the baseline. Upright, unrotated characters only; edits the
+    page's character dicts in place (find_tables and the text lines read the same objects).
+    Returns how many characters were moved."""
+    height = float(page.height)
+    moved = 0
+    for ch in page.chars:
+        m = ch.get("matrix")
+        size = ch.get("size") or 0
+        if not m or size <= 0 or m[1] or m[2] or not ch.get("upright", True):
+            continue
+        base = float(page.bbox[3]) - m[5] if page.bbox else height - m[5]
+        off = ch["bottom"] - base
+        if -0.2 * size <= off <= 0.45 * size:
+            continue
+        bottom = base + 0.2 * size
+        top = bottom - size
+        dy = top - ch["top"]
+        ch["top"], ch["bottom"] = top, bottom
+        ch["doctop"] = ch.get("doctop", top) + dy
+        ch["y1"], ch["y0"] = height - top, height - bottom
+        moved += 1
+    return moved
+
+
 def _inside(obj, box) -> bool:
     cx = (obj["x0"] + obj["x1"]) / 2
     cy = (obj["top"] + obj["bottom"]) / 2
@@ -296,6 +327,7 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings):
         for pno, page in enumerate(pdf.pages, 1):
             try:
                 chars = page.chars
+                fix_char_boxes(page)
                 total_chars += len(chars)
                 tables = page.find_tables() if chars else []
             except Exception as exc:

@@ -19,6 +19,8 @@ from ..read import SourceDocument
 from ..records import BudgetEntity, DocumentExtraction, LoadError, Project, TableRecord
 from ..settings import AMOUNT_UNITS, ExtractSettings
 from .classify import classify_title, is_final_account_title, looks_like_title
+from .closure import CLOSING_KINDS, reading_of, table_closure
+from .continued import merge_continued
 from .parse import parse_table
 from .performance import parse_performance_grid, parse_performance_lines, split_department
 
@@ -26,7 +28,7 @@ __all__ = ["extract_tables", "segment", "RawTable"]
 
 _ENTITY_HEADER = re.compile(r"^(\d{3,12})\s*([\u4e00-\u9fff][^\d：:]{3,60})$")
 _UNIT_RE = re.compile(r"(?:单位|金额单位)\s*[：:]\s*(万元|元)")
-_META_RE = re.compile(r"^(?:预算年度|部门名称|单位名称|截止时间|编制单位|编制部门|部门\s*[：:]|单位\s*[：:]|金额单位|[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$|表\s*\d+$|附表)")
+_META_RE = re.compile(r"^(?:预算年度|部门名称|单位名称|截止时间|编制单位|编制部门|部门\s*[：:]|单位\s*[：:]|金额单位|[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]$|(?:公开|预算|附)?表\s*[\d一二三四五六七八九十]+(?:[-－]\d+)?$|附表|资金主管部门\s*[：:])")
 _HEADING_RE = re.compile(r"^\s*(?:\d+(?:[.．](?!\d)|、)|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 _MAX_TEXT_COPY_LINES = 400
 _AMOUNT_CELL = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$|^-?\d{1,3}(?:,\d{3})+$")
@@ -202,6 +204,7 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
     except (ValueError, TypeError, IndexError) as exc:  # pragma: no cover - defensive
         raise ExtractionError(src, "blocks", f"cannot split the text into blocks: {exc}") from exc
     raw_tables, headers = segment(items, settings, doc.dialect)
+    raw_tables = merge_continued(raw_tables)
 
     # entities printed in table headers: the first code is the department, longer codes
     # extending it are its units
@@ -234,6 +237,7 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
             table_id -= 1
             continue
         unit = rt.unit
+        parsed = None
         n_rows = 0
         is_empty = False
         dup_of: Optional[int] = None
@@ -292,6 +296,7 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
             rows, amounts, problems = parse_table(
                 rt.rows, source_file=src, table_id=table_id, kind=kind, unit=unit or settings.default_unit,
                 entity_code=entity, settings=settings)
+            parsed = (rows, amounts)
             key = (kind, entity, squash(rt.title), _signature(rt))
             if rows and key in sig_by_key:
                 dup_of = sig_by_key[key]
@@ -320,10 +325,18 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
         if unit is None and doc.dialect != "pdftotext" and kind not in ("performance_targets", "unit_composition"):
             unit = None
         page, bbox = _page_bbox(rt)
+        closure = None
+        if kind in CLOSING_KINDS and parsed is not None and not is_empty and dup_of is None:
+            closure = table_closure(*parsed)
         out.tables.append(TableRecord(
             source_file=src, table_id=table_id, table_kind=kind, title=rt.title, entity_code=entity,
             unit=unit if unit in AMOUNT_UNITS else None, line_start=line_start, line_end=line_end,
             page=page, is_empty=is_empty, note=rt.note, n_rows=n_rows, is_duplicate_copy=dup_of is not None,
-            duplicate_of_table_id=dup_of, bbox=bbox, is_final_account=is_final_account_title(rt.title)))
+            duplicate_of_table_id=dup_of, bbox=bbox, is_final_account=is_final_account_title(rt.title),
+            closure_status=None if closure is None else (
+                "closes" if closure.closes else "fails" if closure.failures else "unchecked"),
+            n_checks=None if closure is None else closure.n_checks,
+            n_check_failures=None if closure is None else len(closure.failures),
+            reading=None if closure is None else reading_of(closure)))
     out.entities.extend(seen_codes.values())
     return out

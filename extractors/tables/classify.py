@@ -32,7 +32,16 @@ _RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("general_budget_basic_expenditure", ("财政拨款", "基本支出"), ("收支",)),
     ("general_budget_expenditure", ("财政拨款", "支出"), ("收支",)),
     ("income_expenditure_summary", ("收支",), ("财政拨款",)),
+    # 基本支出总表 / 项目支出总表 (Shenzhen): basic expenditure by economic class, the project
+    # list — not the 支出总表 (all expenditure by function) their titles contain
+    ("general_budget_basic_expenditure", ("基本支出总表",), ()),
+    ("project_expenditure", ("项目支出总表",), ()),
+    ("general_budget_basic_expenditure", ("基本支出预算情况表",), ()),
+    ("general_budget_basic_expenditure", ("部门预算基本支出预算表",), ()),
+    ("project_expenditure", ("专项业务经费支出表",), ()),
     ("revenue_summary", ("收入总表",), ()),
+    ("revenue_summary", ("收入总体情况表",), ()),
+    ("expenditure_summary", ("支出总体情况表",), ()),
     ("revenue_summary", ("收入预算表",), ()),
     ("revenue_summary", ("收入预算总表",), ()),
     ("expenditure_summary", ("支出总表",), ()),
@@ -53,7 +62,7 @@ _RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
 
 # a line that may be a table title: short, names a table
 # (a Jiangsu title may end in its classification: 财政拨款支出预算表（功能科目）)
-_TITLE_HINT = re.compile(r"(表|表（(?:功能|经济)(?:科目|分类)）|部门政府采购预算|“三公”经费预算情况及增减变化原因|单位构成)$")
+_TITLE_HINT = re.compile(r"(表|表（(?:功能|经济)(?:科目|分类)）|表（按[^（）]{2,12}）|表（(?:预算|公开|附)?表\s*[\d一二三四五六七八九十]+(?:-\d+)?）|部门政府采购预算|“三公”经费预算情况及增减变化原因|单位构成)$")
 _NOT_TITLE = re.compile(r"(部分|说明|情况说明|公开|名词解释|详见|见附件|[。；，,])")
 
 

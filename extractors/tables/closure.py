@@ -26,13 +26,15 @@ ADDITIVE_KEYS = frozenset({
     "superior_subsidy", "subsidiary_remittance", "other_income", "unit_funds", "carryover",
     "current_year_revenue", "operating_expenditure", "subsidy_to_subsidiary", "remittance_to_superior",
     "operating_cost", "prior_year"})
-# (whole, parts): the row-level identities, tried in order; a row is checked against the first
-# whose columns the table prints
+# (whole, parts, unless): the row-level identities; a row is checked against each whose columns
+# the table prints (and whose ``unless`` column it does not print); the first matching of the
+# two 合计 = 基本 + 项目 forms only
 ROW_IDENTITIES = (
-    ("total", ("basic", "project", "reserve")),
-    ("total", ("basic", "project")),
-    ("total", ("personnel", "public")),
-    ("basic", ("personnel", "public")),
+    ("total", ("basic", "project", "reserve"), ()),
+    ("total", ("basic", "project"), ("reserve",)),
+    ("basic", ("personnel", "public"), ()),
+    ("total", ("personnel", "public", "project"), ("basic",)),  # 基本支出 printed as 人员 | 公用 only
+    ("total", ("personnel", "public"), ("basic", "project")),
 )
 CLOSING_KINDS = frozenset({
     "expenditure_summary", "general_budget_expenditure", "general_budget_basic_expenditure",
@@ -157,11 +159,27 @@ def check_table(rows: list[Row]) -> Closure:
     # ---- parts of a row: a column the table prints but this row leaves blank counts as 0
     table_cols = {k for r in rows for k in r.figs}
     for r in rows:
-        for whole, parts_keys in ROW_IDENTITIES:
-            if whole in r.figs and all(k in table_cols for k in parts_keys):
+        for whole, parts_keys, unless in ROW_IDENTITIES:
+            if whole in r.figs and all(k in table_cols for k in parts_keys) and not table_cols & set(unless):
                 present = [k for k in parts_keys if k in r.figs]
                 if present:
                     compare("parts", r, whole, r.figs[whole], [r.figs[k] for k in present],
                             f"{whole} = " + " + ".join(parts_keys))
-                break
     return res
+
+
+def reading_of(c: Closure) -> Optional[str]:
+    """'certain' when the table's checksums vouch for the reading: all close, or the few that fail
+    are isolated (at most 3, or 10% of them: a printed error breaks one or a few sums,
+    a misread column or row breaks many); 'uncertain' otherwise; None without a checksum."""
+    if not c.checked:
+        return None
+    n = len(c.failures)
+    return "certain" if n <= max(3, 0.1 * c.n_checks) else "uncertain"
+
+
+def table_closure(rows, amounts) -> Closure:
+    """Closure of one parsed table from its TableRow / TableAmount records."""
+    return check_table(build_rows(
+        [(r.row_number, r.row_kind, r.code, r.name) for r in rows],
+        [(a.row_number, a.column_key, a.amount, a.amount_raw, a.side) for a in amounts]))

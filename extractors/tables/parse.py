@@ -48,8 +48,9 @@ _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("unit_funds", ("单位资金",)),
     ("basic", ("基本支出",)),
     ("project", ("项目支出",)),
-    ("personnel", ("人员经费",)),
-    ("public", ("公用经费",)),
+    ("personnel", ("人员经费", "人员支出", "人员类")),
+    ("public", ("公用经费", "公用支出", "公用类")),
+    ("reserve", ("预留机动", "机动经费")),
     ("overseas_travel", ("因公出国",)),
     ("vehicle_purchase", ("公务用车购置费",)),
     ("vehicle_operation", ("公务用车运行",)),
@@ -105,6 +106,11 @@ def column_key(label: str, parent: str = "") -> str:
         return "three_public_total"
     if lab in ("合计", "小计") and "公务用车" in par:  # 公务用车购置及运行维护费 / 小计
         return "vehicle_total"
+    if lab in ("合计", "小计") and par:
+        # 基本支出 / 小计, 财政拨款 / 小计: the subtotal of a column group is the group's figure
+        key = next((k for k, pats in _KEY_RULES if any(p in par for p in pats)), "total")
+        if key not in ("total", "other", "change", "prior_year"):
+            return key
     if lab in ("合计", "小计", "预算数", "决算数", "金额", "总计"):
         return "total"
     for text in (lab, par) if lab else (par,):
@@ -164,7 +170,7 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
     """Build the column model from the printed header rows (top to bottom)."""
     levels: list[list[str]] = []
     rows = [[squash(c) for c in r] for r in header_rows if any(c.strip() for c in r)]
-    rows = [r for r in rows if not (r and r[0] in _SEQ_LABELS[1:])]
+    rows = [r for r in rows if not (r and r[0] in _SEQ_LABELS[1:]) and not is_column_number_row(r)]
     # align every header row to the table width, bottom-up
     aligned: list[list[str]] = []
     below: Optional[list[str]] = None
@@ -289,9 +295,26 @@ def _row_kind_label(text: str) -> Optional[str]:
     return "detail"
 
 
+_COLUMN_NUMBER_LABELS = frozenset({"", "栏次", "行次", "序号", "*", "**", "***", "-", "—", "栏号", "列次"})
+
+
+def is_column_number_row(texts: list[str]) -> bool:
+    """A header row numbering the columns (栏次 | 1 | 2 | 3 …, or ** | 1 | 2 | 3 under the headers,
+    repeated on every page of some layouts): labels blank or 栏次-like, and the other cells the
+    integers k, k+1, k+2 … (at least two). It is not a row of figures."""
+    nums: list[int] = []
+    for t in texts:
+        s = squash(t)
+        if s.isdigit() and len(s) <= 2:
+            nums.append(int(s))
+        elif s not in _COLUMN_NUMBER_LABELS:
+            return False
+    return len(nums) >= 2 and all(b == a + 1 for a, b in zip(nums, nums[1:]))
+
+
 def is_data_row(texts: list[str]) -> bool:
     """A row below the header: it prints a number or a classification code (序号/栏次 aside)."""
-    if not texts:
+    if not texts or is_column_number_row(texts):
         return False
     first = squash(texts[0])
     if first in _SEQ_LABELS:
@@ -433,6 +456,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         raw = " | ".join(c.text for c in r)
         if not any(c.text.strip() for c in r):
             continue  # an empty printed row of an empty table
+        if is_column_number_row([c.text for c in r]):
+            continue  # 栏次 1 2 3 … (a header row, repeated on a continued page): not figures
         line_no = next((c.line_number for c in r if c.line_number), None)
         page = next((c.page for c in r if c.page), None)
         if two_sided:

@@ -31,5 +31,15 @@ select
         where n.code_system = p.code_system and n.code = p.code
           and n.name_norm = {{ normalize_name('p.name') }}
           and coalesce(p.fiscal_year, 2100) between n.valid_from_year and n.valid_to_year
-    ) as name_matches
+    ) as name_matches,
+    -- a printed name related to a catalog name of the code in any edition (a 类 named without its
+    -- 支出 suffix, a name truncated at a cell edge, an older edition's name): a variant our catalog
+    -- does not list, not a contradiction
+    exists (
+        select 1 from names as n
+        where n.code_system = p.code_system and n.code = p.code
+          and (contains(n.name_norm, replace({{ normalize_name('p.name') }}, '支出', ''))
+               or contains({{ normalize_name('p.name') }}, replace(n.name_norm, '支出', ''))
+               or jaccard(n.name_norm, {{ normalize_name('p.name') }}) >= 0.5)
+    ) as name_related
 from printed as p

@@ -45,6 +45,8 @@ select
     t.table_kind,
     t.title as table_title,
     t.unit,
+    -- certain | uncertain (the table's own sums do not close: a finding must not rest on it)
+    t.reading as table_reading,
     r.row_number,
     r.line_number,
     r.page,

@@ -24,7 +24,9 @@ ranked as (
         *,
         row_number() over (partition by entity_id, measure, code_key order by line_number, figure_seq) as nth,
         first_value(amount_wan) over (partition by entity_id, measure, code_key order by line_number, figure_seq) as first_wan,
-        first_value(line_number) over (partition by entity_id, measure, code_key order by line_number, figure_seq) as first_line
+        first_value(line_number) over (partition by entity_id, measure, code_key order by line_number, figure_seq) as first_line,
+        first_value({{ printed_half_wan('amount_decimals', 'unit') }}) over (
+            partition by entity_id, measure, code_key order by line_number, figure_seq) as first_half_wan
     from figures
 
 )
@@ -35,7 +37,8 @@ select
     measure || case when code_key <> '' then ':' || code_key else '' end || ' @ ' || line_number || '#' || figure_seq as subject,
     first_wan as expected_wan,
     amount_wan as actual_wan,
-    {{ tolerance_wan('2', 'unit') }} as tolerance_wan,
+    -- each statement at its own printed precision (1234万元 and 1,234.37万元 agree within 0.505)
+    cast(first_half_wan + {{ printed_half_wan('amount_decimals', 'unit') }} as decimal(18, 7)) as tolerance_wan,
     cast(null as varchar) as forced_status,
     measure || case when code_key <> '' then ' ' || code_key else '' end || ': ' || amount_wan || ' at line ' || line_number
         || ' vs ' || first_wan || ' first stated at line ' || first_line as message,

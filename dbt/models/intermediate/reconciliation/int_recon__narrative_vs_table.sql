@@ -35,9 +35,9 @@ select
     n.measure || coalesce(':' || n.functional_code, '') || ' @ ' || n.line_number || '#' || n.figure_seq as subject,
     t.amount_wan as expected_wan,
     n.amount_wan as actual_wan,
-    -- each side at its own printed precision: a prose figure in 万元 against a table in 元
-    -- allows 0.005 万元 + 0.000 000 5 万元 per table figure
-    cast({{ tolerance_wan('1', 'n.unit') }} + {{ tolerance_wan('t.n_terms', 't.unit') }} as decimal(18, 7)) as tolerance_wan,
+    -- each side at its own printed precision: a prose figure printed in whole 万元 carries 0.5 万元,
+    -- one printed to 0.01 万元 0.005; a table figure in 元 0.000 000 5 万元 per figure
+    cast({{ printed_half_wan('n.amount_decimals', 'n.unit') }} + {{ tolerance_wan('t.n_terms', 't.unit') }} as decimal(18, 7)) as tolerance_wan,
     cast(null as varchar) as forced_status,
     'prose ' || n.measure || coalesce(' ' || n.functional_code, '') || ' ' || n.amount_wan || ' (' || n.source_file || ':' || n.line_number
         || ') vs table ' || t.measure || ' ' || t.amount_wan || ' (' || t.source_ref || ')' as message,

@@ -21,7 +21,8 @@ renamed as (
         cast(code_printed as varchar) as code_printed,
         cast(share_pct as decimal(20, 6)) as share_pct,
         cast(section as varchar) as section,
-        cast(figure_seq as integer) as figure_seq
+        cast(figure_seq as integer) as figure_seq,
+        cast(amount_decimals as integer) as amount_decimals
     from source
 
 )

@@ -22,7 +22,11 @@ renamed as (
         cast(is_duplicate_copy as boolean) as is_duplicate_copy,
         cast(duplicate_of_table_id as integer) as duplicate_of_table_id,
         cast(bbox as varchar) as bbox,
-        cast(is_final_account as boolean) as is_final_account
+        cast(is_final_account as boolean) as is_final_account,
+        cast(closure_status as varchar) as closure_status,
+        cast(n_checks as integer) as n_checks,
+        cast(n_check_failures as integer) as n_check_failures,
+        cast(reading as varchar) as reading
     from source
 
 )

@@ -1,0 +1,45 @@
+"""Tables continued over pages that print their title again on every page.
+
+A table whose title (normalised) equals the previous table's, for the same entity, and whose
+rows start on the page after the previous table's last row, is the same table: its rows are
+appended to the previous one and the header rows it repeats (the rows above its first data row)
+are dropped. Without this every page is a table of its own and only the first page's rows
+count (the marts read one table of a kind per entity). Native PDF items only (rows carry pages).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from .classify import normalise_title
+from .parse import is_data_row
+
+
+def _pages(rt) -> tuple[Optional[int], Optional[int]]:
+    pages = [it.page if it.page is not None else next((c.page for c in it.cells or [] if c.page), None)
+             for it in rt.items]
+    pages = [p for p in pages if p is not None]
+    return (pages[0], pages[-1]) if pages else (None, None)
+
+
+def _header_len(rt) -> int:
+    return next((k for k, it in enumerate(rt.items) if is_data_row([c.text for c in it.cells])), len(rt.items))
+
+
+def merge_continued(raw_tables: list) -> list:
+    out: list = []
+    for rt in raw_tables:
+        prev = out[-1] if out else None
+        if prev is not None and rt.items and prev.items and rt.titled and prev.titled and not prev.note \
+                and rt.entity_code == prev.entity_code and normalise_title(rt.title) == normalise_title(prev.title) \
+                and (rt.unit is None or prev.unit is None or rt.unit == prev.unit):
+            first, _ = _pages(rt)
+            _, last = _pages(prev)
+            if first is not None and last is not None and first == last + 1:
+                h = _header_len(rt)
+                prev.items.extend(rt.items[h:])
+                prev.last_line = rt.last_line
+                prev.note = rt.note
+                prev.note_line = rt.note_line
+                continue
+        out.append(rt)
+    return out
