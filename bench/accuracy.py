@@ -1,8 +1,8 @@
 """`make bench-accuracy`: how many printed figures end up in the MARTS correctly.
 
-Builds a bench warehouse from raw/ (plus tests/fixtures/pdf/*.pdf, which have a golden too)
-with the whole pipeline, then compares the marts with every golden file under
-tests/fixtures/expected/ (format: tests/fixtures/expected/README.md):
+Builds a bench warehouse from raw/ (plus tests/fixtures/pdf/*.pdf and tests/fixtures/corpus/*.pdf,
+which have a golden too) with the whole pipeline, then compares the marts with every golden file
+under tests/fixtures/expected/ and tests/fixtures/expected_corpus/ (formats: the README of each):
 
 * table figures — tables.json rows (not duplicate copies, non-blank cells) against
   marts.fct_reported_figure (source_kind 'table'), keyed by document, table kind, entity code,
@@ -36,7 +36,9 @@ from pathlib import Path
 from .common import BENCH_DIR, ROOT, fresh_home, log, run_pipeline
 
 EXPECTED = ROOT / "tests" / "fixtures" / "expected"
-SOURCES = [ROOT / "raw", ROOT / "tests" / "fixtures" / "pdf"]
+# page-read goldens of development-corpus documents (tests/fixtures/corpus/*.pdf)
+EXPECTED_CORPUS = ROOT / "tests" / "fixtures" / "expected_corpus"
+SOURCES = [ROOT / "raw", ROOT / "tests" / "fixtures" / "pdf", ROOT / "tests" / "fixtures" / "corpus"]
 WAN = Decimal(10000)
 
 
@@ -97,7 +99,7 @@ def _fetch(con, sql, *params):
 def compare(con, corpus: Path) -> dict:
     """{document: {section: Tally}} over every golden directory whose document is in the corpus."""
     out: dict[str, dict[str, Tally]] = {}
-    for gdir in sorted(p for p in EXPECTED.iterdir() if p.is_dir()):
+    for gdir in sorted(p for d in (EXPECTED, EXPECTED_CORPUS) if d.is_dir() for p in d.iterdir() if p.is_dir()):
         sf = source_file_of(gdir.name, corpus)
         if sf is None:
             log(f"  (no document for golden {gdir.name}: skipped)")

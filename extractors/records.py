@@ -170,9 +170,13 @@ class NarrativeFigure:
     # unit of its last printed digit (set from the amount as printed when not given)
     amount_decimals: Optional[int] = None
 
+    share_pct_decimals: Optional[int] = None  # 1.9% → 1: the share carries half of 0.1 point
+
     def __post_init__(self):
         if self.amount_decimals is None and self.amount is not None and self.amount.is_finite():
             object.__setattr__(self, "amount_decimals", max(0, -self.amount.as_tuple().exponent))
+        if self.share_pct_decimals is None and self.share_pct is not None and self.share_pct.is_finite():
+            object.__setattr__(self, "share_pct_decimals", max(0, -self.share_pct.as_tuple().exponent))
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("total", ("合计", "预算数", "金额", "总计", "小计", "预算")),
 ]
 
+_PART_GROUP_KEYS = frozenset({"basic", "project", "carryover", "personnel", "public", "unit_funds"})
 _SEQ_LABELS = ("序号", "栏次")
 _CODE_LABELS = ("编码", "代码", "科目代码")
 _NAME_LABELS = ("名称", "项目", "科目", "单位名称", "项目名称", "收入项目")
@@ -107,9 +108,11 @@ def column_key(label: str, parent: str = "") -> str:
     if lab in ("合计", "小计") and "公务用车" in par:  # 公务用车购置及运行维护费 / 小计
         return "vehicle_total"
     if lab in ("合计", "小计") and par:
-        # 基本支出 / 小计, 财政拨款 / 小计: the subtotal of a column group is the group's figure
+        # 基本支出 / 小计 | 人员经费 | 公用经费, 上年结转 / 小计: the subtotal of a column group that is a
+        # part of the table's total is that part (under a fund scope spanning the whole table,
+        # 一般公共预算 / 小计, it stays the table's total)
         key = next((k for k, pats in _KEY_RULES if any(p in par for p in pats)), "total")
-        if key not in ("total", "other", "change", "prior_year"):
+        if key in _PART_GROUP_KEYS:
             return key
     if lab in ("合计", "小计", "预算数", "决算数", "金额", "总计"):
         return "total"

@@ -1,15 +1,23 @@
 -- Rule narrative_repeated_figure: a quantity the prose states more than once (the same measure,
--- and for 类/款/项 the same code) is stated with the same amount each time. Every later statement
--- is compared with the first.
+-- and for 类/款/项 the same resolved code, in sentences naming the same fund scope) is
+-- stated with the same amount each time. Every later statement is compared with the first.
 with figures as (
 
     select
         *,
         {{ to_wan('amount', 'unit') }} as amount_wan,
         {{ source_ref('source_file', 'line_number') }} as source_ref,
-        coalesce(functional_code, class_name, item_name, '') as code_key
+        coalesce(functional_code, '') as code_key,
+        -- the fund scope the sentence speaks of: a 基本支出 of all funds (支出总表) and one of the
+        -- 一般公共预算 (一般公共预算基本支出表) are different quantities
+        concat_ws(',',
+            case when sentence like '%一般公共预算%' then 'gpb' end,
+            case when sentence like '%财政拨款%' then 'fa' end,
+            case when sentence like '%政府性基金%' then 'gf' end) as scope_words
     from {{ ref('int_narrative_figures_resolved') }}
     where amount is not null
+      -- a 类/项 figure is compared only under the code it resolved to (names alone are ambiguous)
+      and (measure not in ('function_class', 'function_item') or functional_code is not null)
       and measure in ('total_budget', 'revenue_total', 'revenue_current_year', 'expenditure_total',
                       'fiscal_appropriation_total', 'general_budget_expenditure', 'basic', 'project',
                       'personnel', 'public', 'operating_cost', 'three_public_total', 'overseas_travel',
@@ -22,11 +30,11 @@ ranked as (
 
     select
         *,
-        row_number() over (partition by entity_id, measure, code_key order by line_number, figure_seq) as nth,
-        first_value(amount_wan) over (partition by entity_id, measure, code_key order by line_number, figure_seq) as first_wan,
-        first_value(line_number) over (partition by entity_id, measure, code_key order by line_number, figure_seq) as first_line,
+        row_number() over (partition by entity_id, measure, code_key, scope_words order by line_number, figure_seq) as nth,
+        first_value(amount_wan) over (partition by entity_id, measure, code_key, scope_words order by line_number, figure_seq) as first_wan,
+        first_value(line_number) over (partition by entity_id, measure, code_key, scope_words order by line_number, figure_seq) as first_line,
         first_value({{ printed_half_wan('amount_decimals', 'unit') }}) over (
-            partition by entity_id, measure, code_key order by line_number, figure_seq) as first_half_wan
+            partition by entity_id, measure, code_key, scope_words order by line_number, figure_seq) as first_half_wan
     from figures
 
 )

@@ -56,7 +56,7 @@ candidates as (
 
 select
     f.entity_id, f.source_file, f.line_number, f.figure_seq, f.measure, f.functional_code, f.amount_wan,
-    f.share_pct, f.unit, f.source_ref,
+    f.share_pct, f.share_pct_decimals, f.amount_decimals, f.unit, f.source_ref,
     c.total_measure, c.total_wan, c.total_line_number
 from shares as f
 left join candidates as c

@@ -22,7 +22,8 @@ renamed as (
         cast(share_pct as decimal(20, 6)) as share_pct,
         cast(section as varchar) as section,
         cast(figure_seq as integer) as figure_seq,
-        cast(amount_decimals as integer) as amount_decimals
+        cast(amount_decimals as integer) as amount_decimals,
+        cast(share_pct_decimals as integer) as share_pct_decimals
     from source
 
 )
