@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from .common import BENCH_DIR, ROOT, fresh_home, log, run_pipeline
+from .common import BENCH_DIR, ROOT, build_warehouse, log
 
 EXPECTED = ROOT / "tests" / "fixtures" / "expected"
 # page-read goldens of development-corpus documents (tests/fixtures/corpus/*.pdf)
@@ -261,13 +261,9 @@ def main(argv=None) -> int:
     if a.warehouse:
         wh = a.warehouse
     else:
-        wh, home = fresh_home("accuracy")
-        log(f"bench-accuracy: pipeline on {corpus} → {wh}")
-        r = run_pipeline(corpus, wh, home, BENCH_DIR / "accuracy" / "pipeline.log")
-        if r.returncode != 0:
-            log(f"pipeline failed (exit {r.returncode}); see {r.log_file}")
+        wh = build_warehouse("accuracy", corpus, "bench-accuracy")
+        if wh is None:
             return 2
-        log(f"  built in {r.seconds:.1f} s")
     con = duckdb.connect(str(wh), read_only=True)
     try:
         text, acc = report(compare(con, corpus))

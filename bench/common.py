@@ -145,3 +145,16 @@ def run_pipeline(raw: Path, wh: Path, home: Path, log_file: Path, workers: Optio
     if counts.exists():
         n = json.loads(counts.read_text()).get("documents_extracted")
     return RunResult(seconds, rc, sampler.peak_mib, maxrss, phases, log_file, n)
+
+
+def build_warehouse(name: str, raw: Path, label: str) -> Optional[Path]:
+    """A fresh warehouse BENCH_DIR/<name> built from raw by the whole pipeline (log in
+    BENCH_DIR/<name>/pipeline.log); None, with the reason logged, when the pipeline failed."""
+    wh, home = fresh_home(name)
+    log(f"{label}: pipeline on {raw} → {wh}")
+    r = run_pipeline(raw, wh, home, BENCH_DIR / name / "pipeline.log")
+    if r.returncode != 0:
+        log(f"pipeline failed (exit {r.returncode}); see {r.log_file}")
+        return None
+    log(f"  built in {r.seconds:.1f} s")
+    return wh

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from extractors.tables.closure import CLOSING_KINDS, build_rows, check_table
 
-from .common import BENCH_DIR, ROOT, fresh_home, log, run_pipeline
+from .common import BENCH_DIR, ROOT, build_warehouse, log
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 
@@ -178,13 +178,9 @@ def main(argv=None) -> int:
         if not a.corpus.is_dir():
             log(f"no corpus folder {a.corpus} (set CORPUS=dir)")
             return 2
-        wh, home = fresh_home("corpus_run")
-        log(f"bench-corpus: pipeline on {a.corpus} → {wh}")
-        r = run_pipeline(a.corpus, wh, home, BENCH_DIR / "corpus_run" / "pipeline.log")
-        if r.returncode != 0:
-            log(f"pipeline failed (exit {r.returncode}); see {r.log_file}")
+        wh = build_warehouse("corpus_run", a.corpus, "bench-corpus")
+        if wh is None:
             return 2
-        log(f"  built in {r.seconds:.1f} s")
     con = duckdb.connect(str(wh), read_only=True)
     try:
         text, _ = report(con, a.out)
