@@ -29,6 +29,7 @@ from .render import RowEntry, TextEntry
 
 _AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _PAGE_NO = re.compile(r"^\s*(?:[-—－]\s*)?\d{1,4}(?:\s*[-—－])?\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
+_PROSE_PUNCT = re.compile(r"[，。；：]")
 _CODE_NAME = re.compile(r"^(\d{3}(?:\s+\d{2}){1,2})\s+(\S.*)$")
 
 
@@ -80,6 +81,25 @@ def fix_char_boxes(page) -> int:
         ch["y1"], ch["y0"] = height - top, height - bottom
         moved += 1
     return moved
+
+
+def _drop_inline_boxes(tables, chars) -> list:
+    """Ruled boxes around words inside a prose line (a template's filled-in blanks drawn as boxes:
+    2026 [年本单位基本支出预算数] [386.73] 万元) are not tables: one row, one text line high, with
+    printed text beside it on the same line. Their characters stay in the prose line."""
+    def inline(bbox) -> bool:
+        x0, top, x1, bottom = bbox
+        inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+        size = max((c.get("size") or 0 for c in inside), default=0)
+        if not inside or bottom - top > 2 * size:
+            return False
+        mid = (top + bottom) / 2
+        if any(c["top"] <= mid <= c["bottom"] and not (x0 <= (c["x0"] + c["x1"]) / 2 <= x1) for c in chars):
+            return True  # printed text beside the box on the same line
+        # a whole prose line boxed: sentence punctuation, which no table row prints
+        return bool(_PROSE_PUNCT.search("".join(c["text"] for c in inside)))
+
+    return [t for t in tables if not (len(t.rows) <= 3 and all(inline(r.bbox) for r in t.rows))]
 
 
 def _inside(obj, box) -> bool:
@@ -138,17 +158,29 @@ def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
         if tx0 <= h_mid < tx1 and ttop <= v_mid < tbottom:
             mids.append((h_mid, v_mid, ch))
     out: list[list[Optional[str]]] = []
-    for row in rows:
+
+    def area(c):
+        return (c[2] - c[0]) * (c[3] - c[1])
+
+    for i, row in enumerate(rows):
         x0, top, x1, bottom = row.bbox
         row_mids = [m for m in mids if x0 <= m[0] < x1 and top <= m[1] < bottom]
+        # cells of other rows overlapping this one (a frame cell around the title, the meta lines
+        # and the header row): a character belongs to the smallest cell holding it, not to both
+        nested = [c for j, other in enumerate(rows) if j != i and other.bbox[1] < bottom and other.bbox[3] > top
+                  for c in other.cells if c is not None]
         arr: list[Optional[str]] = []
         for cell in row.cells:
             if cell is None:
                 arr.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
-            cell_chars = [m[2] for m in row_mids if cx0 <= m[0] < cx1 and ctop <= m[1] < cbottom]
-            arr.append(extract_text(cell_chars) if cell_chars else "")
+            cell_chars = [m for m in row_mids if cx0 <= m[0] < cx1 and ctop <= m[1] < cbottom]
+            if nested and cell_chars:
+                inner = [d for d in nested if area(d) < area(cell)]
+                cell_chars = [m for m in cell_chars
+                              if not any(d[0] <= m[0] < d[2] and d[1] <= m[1] < d[3] for d in inner)]
+            arr.append(extract_text([m[2] for m in cell_chars]) if cell_chars else "")
         out.append(arr)
     return out
 
@@ -329,7 +361,7 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings):
                 chars = page.chars
                 fix_char_boxes(page)
                 total_chars += len(chars)
-                tables = page.find_tables() if chars else []
+                tables = _drop_inline_boxes(page.find_tables(), chars) if chars else []
             except Exception as exc:
                 raise ExtractionError(name, "read", f"page {pno} cannot be read (damaged PDF?): "
                                       f"{type(exc).__name__}: {str(exc)[:120]}") from exc

@@ -454,6 +454,7 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         return row_no
 
     pending: list[tuple[int, str]] = []  # (index into out_rows, code) for row_kind resolution
+    split_ctx = ["", "", ""]  # the 类 / 款 printed last, for 类 | 款 | 项 columns printing only their own part
     for r in data:
         cells = list(r) + [Cell("", None)] * (width - len(r))
         raw = " | ".join(c.text for c in r)
@@ -486,6 +487,17 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
             continue
         code_parts = [cells[c.index].text.strip() for c in cols if c.role == "code"]
         code_raw = " ".join(p for p in code_parts if p) or None
+        split = [c.code_part for c in cols if c.role == "code"]
+        if split == ["类", "款", "项"] and all(p.isdigit() or not p for p in code_parts):
+            # 类 | 款 | 项 columns printing only the row's own part (款 row: | 03 |, under 205):
+            # the blank leading parts are those of the rows above it
+            if code_parts[0]:
+                split_ctx[:] = [code_parts[0], code_parts[1] or "", ""]
+            elif code_parts[1] and split_ctx[0]:
+                code_parts = [split_ctx[0], code_parts[1], code_parts[2]]
+                split_ctx[1] = code_parts[1]
+            elif code_parts[2] and split_ctx[0] and split_ctx[1]:
+                code_parts = [split_ctx[0], split_ctx[1], code_parts[2]]
         code = None
         if code_raw:
             code = normalise_code(code_raw) if len(code_parts) == 1 else (

@@ -1,8 +1,9 @@
 -- Rule narrative_vs_table: every figure the prose states (totals, basic/project, personnel/
 -- public, 类/款/项 amounts, “三公” items, 机关运行经费) equals the figure the tables print for
--- the same entity. 机关运行经费 is compared with the table figure so labelled, else (budgets
--- only) with 公用经费 of the basic-expenditure table (see int_recon_table_figures_prepared).
--- A prose figure whose table figure is not printed is not evaluated.
+-- the same entity and the same fund scope (the sentence's 一般公共预算 / 财政拨款 / 政府性基金, else
+-- all funds, against the table of that scope: int_recon_table_figures_scoped). 机关运行经费 is
+-- compared only with a table figure so labelled. A prose figure whose table figure is not
+-- printed is not evaluated.
 with narrative as (
 
     select
@@ -12,7 +13,14 @@ with narrative as (
                 then 'function:' || functional_code
             else measure
         end as table_measure,
-        {{ to_wan('amount', 'unit') }} as amount_wan
+        {{ to_wan('amount', 'unit') }} as amount_wan,
+        -- the fund scope the sentence names (支出预算 of all funds vs 一般公共预算支出 …)
+        case
+            when sentence like '%一般公共预算%' then 'general_public_budget'
+            when sentence like '%财政拨款%' then 'fiscal_appropriation'
+            when sentence like '%政府性基金%' then 'government_fund'
+            else 'all_funds'
+        end as scope
     from {{ ref('int_narrative_figures_resolved') }}
     where amount is not null
       and measure in ('total_budget', 'revenue_total', 'expenditure_total', 'fiscal_appropriation_total',
@@ -25,7 +33,26 @@ with narrative as (
 
 tables as (
 
-    select * from {{ ref('int_recon_table_figures_prepared') }}
+    -- a printed figure only: 机关运行经费 taken as the basic table's 公用经费 (scope 'derived') is an
+    -- identity of 行政单位 budgets, not something the document prints
+    select * from {{ ref('int_recon_table_figures_scoped') }}
+    where scope <> 'derived'
+
+),
+
+matched as (
+
+    -- the table figure of the same measure and fund scope (or of a table whose scope does not
+    -- restrict it: “三公”, 机关运行经费), the first by rank; a prose figure of a scope no table
+    -- prints is not evaluated
+    select n.*, t.amount_wan as table_wan, t.n_terms, t.unit as table_unit, t.source_ref as table_ref,
+           t.measure as table_measure_printed
+    from narrative as n
+    inner join tables as t
+        on t.entity_id = n.entity_id
+       and t.measure = n.table_measure
+       and (t.scope = n.scope or t.scope = 'any')
+    qualify row_number() over (partition by n.figure_id order by t.rank_, t.source_ref) = 1
 
 )
 
@@ -33,16 +60,13 @@ select
     n.entity_id,
     'narrative_vs_table' as rule_id,
     n.measure || coalesce(':' || n.functional_code, '') || ' @ ' || n.line_number || '#' || n.figure_seq as subject,
-    t.amount_wan as expected_wan,
+    n.table_wan as expected_wan,
     n.amount_wan as actual_wan,
     -- each side at its own printed precision: a prose figure printed in whole 万元 carries 0.5 万元,
     -- one printed to 0.01 万元 0.005; a table figure in 元 0.000 000 5 万元 per figure
-    cast({{ printed_half_wan('n.amount_decimals', 'n.unit') }} + {{ tolerance_wan('t.n_terms', 't.unit') }} as decimal(18, 7)) as tolerance_wan,
+    cast({{ printed_half_wan('n.amount_decimals', 'n.unit') }} + {{ tolerance_wan('n.n_terms', 'n.table_unit') }} as decimal(18, 7)) as tolerance_wan,
     cast(null as varchar) as forced_status,
     'prose ' || n.measure || coalesce(' ' || n.functional_code, '') || ' ' || n.amount_wan || ' (' || n.source_file || ':' || n.line_number
-        || ') vs table ' || t.measure || ' ' || t.amount_wan || ' (' || t.source_ref || ')' as message,
+        || ') vs table ' || n.table_measure_printed || ' ' || n.table_wan || ' (' || n.table_ref || ', ' || n.scope || ')' as message,
     {{ source_ref('n.source_file', 'n.line_number') }} as source_ref
-from narrative as n
-inner join tables as t
-    on t.entity_id = n.entity_id
-   and t.measure = n.table_measure
+from matched as n
