@@ -205,3 +205,69 @@ def test_chongqing_title_printed_in_two_fonts_is_one_line():
         assert "2026年部门收支总体情况表" in page.extract_text().replace(" ", "")
     with pdfplumber.open(ROOT / "tests" / "fixtures" / "pdf" / "sh_putuo_czj_2025_dept_budget.pdf") as pdf:
         assert sum(fix_char_boxes(p) for p in pdf.pages) == 0  # well-formed fonts are left alone
+
+
+# ---- code and name in one cell, split code columns, rows of another width
+
+
+def test_code_printed_inside_the_name_cell():
+    # C027 p13 (广州): [2010501]行政运行; C009 p4 (北京): 2050101-行政运行 | 50101-工资奖金津补贴 | 30101-基本工资
+    rows, amounts, _ = _parse([
+        ["科目名称", "合计", "基本支出", "项目支出"],
+        ["合计", "9,433.72", "8,401.67", "1,032.05"],
+        ["[201]一般公共服务支出", "8,295.28", "7,263.23", "1,032.05"],
+        ["[2010501]行政运行", "6,453.03", "6,453.03", "0.00"],
+    ], "general_budget_expenditure")
+    assert [(r.code, r.name) for r in rows] == [(None, "合计"), ("201", "一般公共服务支出"), ("2010501", "行政运行")]
+    rows, _, _ = _parse([
+        ["支出功能分类科目", "政府支出经济分类科目", "部门支出经济分类科目", "合计", "基本支出", "项目支出"],
+        ["2050101-行政运行", "50101-工资奖金津补贴", "30101-基本工资", "1,357.118400", "1,357.118400", ""],
+    ], "expenditure_summary")
+    assert (rows[0].code, rows[0].name) == ("2050101", "行政运行")
+
+
+def test_split_code_columns_printing_only_their_own_part():
+    # C044 p14 (长沙): 类 | 款 | 项 with the 款 row printing only '03' under 205
+    rows, _, problems = _parse([
+        ["类", "款", "项", "功能科目", "总计", "基本支出", "项目支出"],
+        ["", "", "", "合计", "656.73", "386.73", "270.00"],
+        ["205", "", "", "教育支出", "656.73", "386.73", "270.00"],
+        ["", "03", "", "职业教育", "656.73", "386.73", "270.00"],
+        ["205", "03", "99", "其他职业教育支出", "656.73", "386.73", "270.00"],
+    ], "expenditure_summary")
+    assert [r.code for r in rows] == [None, "205", "20503", "2050399"]
+    assert [r.row_kind for r in rows] == ["total", "subtotal", "subtotal", "detail"]
+    assert not [p for p in problems if "length" in p]
+
+
+def test_rows_of_another_width_are_placed_by_position():
+    # C009 pp4→5 (北京 预算03表): page 4's frame has a leading spacer column (11 cells), page 5's not (10)
+    from extractors.tables.align import align_rows
+
+    def row(cells, page):
+        return [Cell(t, page=page, bbox=bb) for t, bb in cells]
+    wide = row([("", None), ("2050101-行政运行", (60, 0, 186, 9)), ("1,357.12", (438, 0, 502, 9)),
+                ("", (502, 0, 567, 9))], 4)
+    narrow = row([("2050199-其他", (60, 0, 186, 9)), ("964.67", (438, 0, 502, 9)), ("318.26", (502, 0, 567, 9))], 5)
+    out = align_rows([wide, narrow], 4)
+    assert [c.text for c in out[1]] == ["", "2050199-其他", "964.67", "318.26"]
+    assert out[0] is wide
+
+
+def test_frame_cell_does_not_repeat_the_header_as_prose():
+    # C071 p5 (江苏): one ruled cell frames title, 部门 line and the header row
+    from extractors.native.pdf import read_pdf
+    entries, _ = read_pdf((CORPUS / "C071.pdf").read_bytes(), "C071.pdf", DEFAULT_SETTINGS)
+    p5 = [e for e in entries if e.page == 5]
+    texts = [e.text for e in p5 if hasattr(e, "text")]
+    assert texts[:2] == ["财政拨款支出预算表（功能科目）", "部门：中共江苏省委办公厅 单位：万元"]
+    assert not any("功能科目编码" in t for t in texts)
+
+
+def test_boxed_fill_ins_stay_in_their_prose_line():
+    # C044 p7 (长沙): 2026[年本单位基本支出预算数][386.73]万 drawn as ruled boxes inside a sentence
+    from extractors.native.pdf import read_pdf
+    entries, _ = read_pdf((CORPUS / "C044.pdf").read_bytes(), "C044.pdf", DEFAULT_SETTINGS)
+    texts = [e.text.replace(" ", "") for e in entries if e.page == 7 and hasattr(e, "text")]
+    assert "（一）基本支出：2026年本单位基本支出预算数386.73万" in texts
+    assert not [e for e in entries if e.page == 7 and not hasattr(e, "text")]  # no grid rows on a prose page

@@ -99,7 +99,17 @@ def _drop_inline_boxes(tables, chars) -> list:
         # a whole prose line boxed: sentence punctuation, which no table row prints
         return bool(_PROSE_PUNCT.search("".join(c["text"] for c in inside)))
 
-    return [t for t in tables if not (len(t.rows) <= 3 and all(inline(r.bbox) for r in t.rows))]
+    def words_line(t) -> bool:
+        # one boxed line of words and no figure (主要是 | 单位 | 为完成特定…): prose, not a table
+        if len(t.rows) != 1:
+            return False
+        x0, top, x1, bottom = t.bbox
+        inside = "".join(c["text"] for c in chars
+                         if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom)
+        size = max((c.get("size") or 0 for c in chars), default=0)
+        return bool(inside) and not any(ch.isdigit() for ch in inside) and bottom - top <= 2 * size
+
+    return [t for t in tables if not (len(t.rows) <= 3 and all(inline(r.bbox) for r in t.rows)) and not words_line(t)]
 
 
 def _inside(obj, box) -> bool:

@@ -18,6 +18,7 @@ from ..blocks import Cell, squash
 from ..errors import ExtractionError
 from ..records import TableAmount, TableRow
 from ..settings import ExtractSettings
+from .align import align_rows
 
 AMOUNT_RE = re.compile(r"^[-−–]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _CODE_RE = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}$")
@@ -67,6 +68,7 @@ _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("total", ("合计", "预算数", "金额", "总计", "小计", "预算")),
 ]
 
+_CODE_IN_NAME = re.compile(r"^(?:[\[【［](\d{3}|\d{5}|\d{7})[\]】］]|(\d{3}|\d{5}|\d{7})\s*[-－—–])\s*(\S.*)$")
 _PART_GROUP_KEYS = frozenset({"basic", "project", "carryover", "personnel", "public", "unit_funds"})
 _SEQ_LABELS = ("序号", "栏次")
 _CODE_LABELS = ("编码", "代码", "科目代码")
@@ -398,8 +400,9 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     if first_data is None:
         return [], [], problems
     header = texts[:first_data]
-    data = rows[first_data:]
-    width = max(len(r) for r in texts[first_data:]) if data else 0
+    width = max(len(r) for r in texts[first_data:]) if rows[first_data:] else 0
+    data = align_rows(rows[first_data:], width)
+    texts = texts[:first_data] + [[c.text if isinstance(c, Cell) else str(c) for c in r] for r in data]
     cols = header_columns(header, width, kind)
     # no printed code/name header: guess from the data (first text column = name)
     if not any(c.role in ("name", "code") for c in cols):
@@ -508,6 +511,10 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
                     code = digits
                     problems.append(f"line {line_no}: code {code_raw!r} has an unexpected length")
         name, text_cells = row_name_and_texts(cells, cols, primary)
+        if code is None and name and (m := _CODE_IN_NAME.match(name.strip())):
+            # the code printed inside the name cell: [2010501]行政运行 (Guangzhou), 2050101-行政运行 (Beijing)
+            code = code_raw = m.group(1) or m.group(2)
+            name = m.group(3).strip()
         if code is None and name is None and code_raw and not re.sub(r"\s+", "", code_raw).isdigit():
             name, code_raw = code_raw, None  # 合计 printed across the merged code columns
         amts = []

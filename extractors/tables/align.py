@@ -1,0 +1,56 @@
+"""Rows of one table printed with a different number of ruled cells (a table continued on a page
+whose frame has no empty spacer column, or one more: Beijing 预算03表 pp4→5) are placed in the
+columns of the table by the x-position of their cells, not by their index.
+
+The column extents come from the rows printed with the table's own width; a cell of a row of
+another width goes to the column its centre lies in (else the nearest). Native PDF rows only
+(cells carry bboxes); text dialects and rows of the table's width are returned as they are.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..blocks import Cell
+
+
+def column_extents(rows: list[list[Cell]], width: int) -> Optional[list[Optional[tuple[float, float]]]]:
+    ext: list[Optional[list[float]]] = [None] * width
+    for r in rows:
+        if len(r) != width:
+            continue
+        for j, c in enumerate(r):
+            if c.bbox is None:
+                continue
+            if ext[j] is None:
+                ext[j] = [c.bbox[0], c.bbox[2]]
+            else:
+                ext[j][0], ext[j][1] = min(ext[j][0], c.bbox[0]), max(ext[j][1], c.bbox[2])
+    if all(e is None for e in ext):
+        return None
+    # a column no row of the table's width prints a cell in (a merged spacer) takes no cell
+    return [(e[0], e[1]) if e is not None else None for e in ext]
+
+
+def align_rows(rows: list[list[Cell]], width: int) -> list[list[Cell]]:
+    if all(len(r) == width for r in rows):
+        return rows
+    ext = column_extents(rows, width)
+    if ext is None:
+        return rows
+    out = []
+    for r in rows:
+        if len(r) == width or any(c.bbox is None for c in r if c.text.strip()):
+            out.append(r)
+            continue
+        placed = [Cell("", r[0].line_number if r else None, r[0].page if r else None) for _ in range(width)]
+        for c in r:
+            if not c.text.strip():
+                continue
+            cx = (c.bbox[0] + c.bbox[2]) / 2
+            j = min((k for k in range(width) if ext[k] is not None),
+                    key=lambda k: 0 if ext[k][0] <= cx <= ext[k][1] else min(abs(cx - ext[k][0]), abs(cx - ext[k][1])))
+            prev = placed[j]
+            placed[j] = Cell((prev.text + " " + c.text).strip() if prev.text.strip() else c.text,
+                             c.line_number, c.page, c.bbox)
+        out.append(placed)
+    return out
