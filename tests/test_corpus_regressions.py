@@ -271,3 +271,29 @@ def test_boxed_fill_ins_stay_in_their_prose_line():
     texts = [e.text.replace(" ", "") for e in entries if e.page == 7 and hasattr(e, "text")]
     assert "（一）基本支出：2026年本单位基本支出预算数386.73万" in texts
     assert not [e for e in entries if e.page == 7 and not hasattr(e, "text")]  # no grid rows on a prose page
+
+
+def test_ruled_cells_under_one_merged_header_are_one_column():
+    # C085 p11 (江苏省高级人民法院 2018): 科目编码 / 科目名称 / 金额 each a merged header over three ruled
+    # cells; codes, names and the 类 / 款 amounts are printed in different cells of each group
+    def row(texts, page=11):
+        return [Cell(t, page=page, bbox=(k * 10, 0, k * 10 + 10, 9)) for k, t in enumerate(texts)]
+    rows, amounts, _ = parse_table([
+        row(["", "科目编码", "", "", "科目名称", "", "", "金额", ""]),
+        row(["", "", "", "", "合计", "", "", "18,570.82", ""]),
+        row(["301", "", "", "工资福利支出", "", "", "", "13,747.87", ""]),
+        row(["30101", "", "", "基本工资", "", "", "2,679.68", "", ""]),
+    ], source_file="t.pdf", table_id=1, kind="general_budget_basic_expenditure", unit="万元", entity_code=None,
+        settings=DEFAULT_SETTINGS)
+    assert [(r.code, r.name) for r in rows] == [(None, "合计"), ("301", "工资福利支出"), ("30101", "基本工资")]
+    got = {(a.row_number, a.column_key): a.amount for a in amounts if a.amount is not None}
+    assert got == {(1, "total"): Decimal("18570.82"), (2, "total"): Decimal("13747.87"),
+                   (3, "total"): Decimal("2679.68")}
+
+
+def test_first_row_of_a_continued_page_above_the_frame_is_a_row():
+    # C085 p12: '30108 | 机关事业单位基本养老保险缴费 | 1,326.81' printed above the ruled frame
+    from extractors.native.pdf import _is_row_line
+    assert _is_row_line({"cells": [("30108", None), ("机关事业单位基本养老保险缴费", None), ("1,326.81", None)]})
+    assert not _is_row_line({"cells": [("2026年", None), ("部门预算", None)]})
+    assert not _is_row_line({"cells": [("注：本表无数据", None)]})

@@ -259,6 +259,15 @@ def _split_row_tail(prev, cells: list, pno: int) -> bool:
                                 and not _is_amountish(prev.cells[k][0]) for k in filled)
 
 
+def _is_row_line(ln: dict) -> bool:
+    """A printed line that is a table row: a classification code first, an amount last."""
+    cells = ln["cells"]
+    if len(cells) < 2 or not _is_amountish(cells[-1][0]):
+        return False
+    first = cells[0][0].strip()
+    return bool(re.match(r"^\d{3}(?:\s?\d{2}){0,2}$", first) or _CODE_NAME.match(first))
+
+
 def _is_amountish(t: str) -> bool:
     s = t.replace(" ", "")
     return bool(_AMOUNT.match(s)) or s in ("-", "—")
@@ -417,6 +426,13 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings):
             blocks.sort(key=lambda b: b[0])
             first_on_page = True
             for top, kind, payload in blocks:
+                if kind == "line" and first_on_page and last_was_grid and _is_row_line(payload):
+                    # the first row of a table continued on this page printed above the ruled frame
+                    # (its top border missing): a row of the table, not prose
+                    entries.append(RowEntry(list(payload["cells"]), pno, (payload["x0"], payload["top"], payload["x1"],
+                                                                         payload["bottom"]), table_start=False))
+                    first_on_page = False
+                    continue
                 if kind == "line":
                     entries.append(TextEntry(payload["text"], pno, (payload["x0"], payload["top"], payload["x1"],
                                                                    payload["bottom"])))

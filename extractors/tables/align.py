@@ -54,3 +54,37 @@ def align_rows(rows: list[list[Cell]], width: int) -> list[list[Cell]]:
                              c.line_number, c.page, c.bbox)
         out.append(placed)
     return out
+
+
+def merge_sparse_columns(rows: list[list[Cell]], first_data: int) -> Optional[list[list[Cell]]]:
+    """Merge neighbouring ruled columns that are one printed column: a merged header cell over
+    several ruled cells (Jiangsu 2018: 科目编码 over three cells, 金额 over three, the 类 amount
+    printed in one of them and the 款 amounts in the next). Two neighbours merge when no row
+    prints in both and at most one of them has header text; the merged cell keeps the text of
+    whichever prints. Native PDF grids only (cells carry bboxes), rows of one width. Returns the
+    merged rows, or None when nothing merges."""
+    if not rows or any(len(r) != len(rows[0]) for r in rows) \
+            or not any(c.bbox is not None for r in rows for c in r):
+        return None
+    cols = [list(col) for col in zip(*rows)]
+    width = len(cols)
+
+    def filled(c: Cell) -> bool:
+        return bool(c.text.strip())
+
+    j = 0
+    while j + 1 < len(cols):
+        a, b = cols[j], cols[j + 1]
+        collide = any(filled(x) and filled(y) for x, y in zip(a, b))
+        labels = sum(1 for col in (a, b) if any(filled(c) for c in col[:first_data]))
+        if not collide and labels <= 1 and any(filled(c) for c in a + b):
+            cols[j] = [x if filled(x) else y for x, y in zip(a, b)]
+            del cols[j + 1]
+            continue
+        if not any(filled(c) for c in a):  # an empty spacer column: drop it
+            del cols[j]
+            continue
+        j += 1
+    if len(cols) == width or not cols:
+        return None
+    return [list(r) for r in zip(*cols)]

@@ -18,7 +18,7 @@ from ..blocks import Cell, squash
 from ..errors import ExtractionError
 from ..records import TableAmount, TableRow
 from ..settings import ExtractSettings
-from .align import align_rows
+from .align import align_rows, merge_sparse_columns
 
 AMOUNT_RE = re.compile(r"^[-−–]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _CODE_RE = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}$")
@@ -399,10 +399,16 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         first_data = text_table_first_row(texts)
     if first_data is None:
         return [], [], problems
-    header = texts[:first_data]
     width = max(len(r) for r in texts[first_data:]) if rows[first_data:] else 0
     data = align_rows(rows[first_data:], width)
-    texts = texts[:first_data] + [[c.text if isinstance(c, Cell) else str(c) for c in r] for r in data]
+    grid = merge_sparse_columns(list(rows[:first_data]) + data, first_data)
+    if grid is not None:
+        data = grid[first_data:]
+        width = len(grid[0])
+        rows = grid
+    texts = [[c.text if isinstance(c, Cell) else str(c) for c in r] for r in rows[:first_data]] + \
+        [[c.text if isinstance(c, Cell) else str(c) for c in r] for r in data]
+    header = texts[:first_data]
     cols = header_columns(header, width, kind)
     # no printed code/name header: guess from the data (first text column = name)
     if not any(c.role in ("name", "code") for c in cols):
