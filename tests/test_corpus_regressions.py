@@ -43,6 +43,7 @@ def _parse(rows, kind):
     ("2026年部门支出总体情况表", "expenditure_summary"),  # C023 p9
     ("基本支出总表", "general_budget_basic_expenditure"),  # C016 p32: not the 支出总表
     ("项目支出总表", "project_expenditure"),  # C016 p34: not the 支出总表
+    ("2026年市级部门项目支出绩效表", "performance_targets"),  # C068 p47: projects with their targets
 ])
 def test_corpus_titles(title, kind):
     assert looks_like_title(title)
@@ -297,3 +298,26 @@ def test_first_row_of_a_continued_page_above_the_frame_is_a_row():
     assert _is_row_line({"cells": [("30108", None), ("机关事业单位基本养老保险缴费", None), ("1,326.81", None)]})
     assert not _is_row_line({"cells": [("2026年", None), ("部门预算", None)]})
     assert not _is_row_line({"cells": [("注：本表无数据", None)]})
+
+
+def test_entity_line_under_a_title_is_a_header_line_not_a_title():
+    # C068 p47 (湖州): '507-湖州市卫生健康委员会 万元' under the title closed the table and titled the grid
+    from extractors.tables import _META_RE
+    assert _META_RE.match("507-湖州市卫生健康委员会万元")
+    assert _META_RE.match("341-湖州市财政局")
+    assert not _META_RE.match("2026年市级部门项目支出绩效表")
+
+
+def test_untitled_page_with_the_same_header_continues_the_table():
+    # C068 pp47-52: each page prints the header again under an entity line, not the title
+    from extractors.tables import RawTable
+
+    def page(p, rows):
+        return [Item(line_number=p * 100 + k, cells=[Cell(t, page=p) for t in r], page=p) for k, r in enumerate(rows)]
+    header = [["单位名称", "项目名称", "金额"]]
+    a = RawTable("2026年市级部门项目支出绩效表", 1, items=page(47, header + [["湖州市中医院", "医院能力建设", "2840.81"]]))
+    b = RawTable("", 50, items=page(48, header + [["湖州市妇幼保健院", "医院能力建设", "884.54"]]), titled=False)
+    c = RawTable("", 90, items=page(49, [["科目编码", "科目名称", "合计"], ["201", "一般公共服务支出", "1.00"]]),
+                 titled=False)
+    out = merge_continued([a, b, c])
+    assert len(out) == 2 and len(out[0].items) == 3 and out[1] is c

@@ -19,6 +19,7 @@ _YEAR = re.compile(r"(?:19|20)\d{2}\s*年?度?")
 _RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     # (kind, all-of patterns, none-of patterns)
     ("performance_targets", ("绩效目标",), ()),
+    ("performance_targets", ("支出绩效表",), ()),  # 项目支出绩效表 (Huzhou): projects with their targets
     ("three_public_comparison", ("三公", "增减"), ()),
     ("three_public_expenditure", ("三公",), ()),  # 三公经费和机关运行经费表 (Shanghai) is a 三公 table
     # 一般公共预算机关运行经费支出表: economic codes of the operating cost, not a function table

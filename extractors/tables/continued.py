@@ -1,7 +1,8 @@
-"""Tables continued over pages that print their title again on every page.
+"""Tables continued over pages that print their title (or their header) again on every page.
 
-A table whose title (normalised) equals the previous table's, for the same entity, and whose
-rows start on the page after the previous table's last row, is the same table: its rows are
+A table whose title (normalised) equals the previous table's — or that has no title of its own
+and prints the previous table's header rows — for the same entity, and whose rows start on the
+page after the previous table's last row, is the same table: its rows are
 appended to the previous one and the header rows it repeats (the rows above its first data row)
 are dropped. Without this every page is a table of its own and only the first page's rows
 count (the marts read one table of a kind per entity). Native PDF items only (rows carry pages).
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .classify import normalise_title
+from .classify import classify_title, normalise_title
 from .parse import is_data_row
 
 
@@ -25,13 +26,29 @@ def _header_len(rt) -> int:
     return next((k for k, it in enumerate(rt.items) if is_data_row([c.text for c in it.cells])), len(rt.items))
 
 
+def _header(rt) -> list[str]:
+    from ..blocks import squash
+    return [squash("|".join(c.text for c in it.cells)) for it in rt.items[:_header_len(rt)]]
+
+
+def _same_table(prev, rt) -> bool:
+    """The same printed title, or no title of its own (the line above it is a 部门/单位 line) and
+    the same printed header rows."""
+    if rt.entity_code != prev.entity_code or not (rt.unit is None or prev.unit is None or rt.unit == prev.unit):
+        return False
+    if rt.titled and prev.titled and normalise_title(rt.title) == normalise_title(prev.title):
+        return True
+    if rt.titled and classify_title(rt.title) != "unknown":
+        return False
+    head = _header(rt)
+    return bool(head) and any(head) and head == _header(prev)[:len(head)]
+
+
 def merge_continued(raw_tables: list) -> list:
     out: list = []
     for rt in raw_tables:
         prev = out[-1] if out else None
-        if prev is not None and rt.items and prev.items and rt.titled and prev.titled and not prev.note \
-                and rt.entity_code == prev.entity_code and normalise_title(rt.title) == normalise_title(prev.title) \
-                and (rt.unit is None or prev.unit is None or rt.unit == prev.unit):
+        if prev is not None and rt.items and prev.items and not prev.note and _same_table(prev, rt):
             first, _ = _pages(rt)
             _, last = _pages(prev)
             if first is not None and last is not None and first == last + 1:

@@ -30,7 +30,9 @@ select
     c.amount_wan as expected_wan,
     i.items_wan as actual_wan,
     {{ tolerance_wan('1 + i.n_items', 'c.unit') }} as tolerance_wan,
-    cast(null as varchar) as forced_status,
+    -- the prose names the main 项 of a 类, rarely all: a sum short of the 类 is incomplete; a sum
+    -- above it contradicts the 类
+    case when i.items_wan < c.amount_wan - {{ tolerance_wan('1 + i.n_items', 'c.unit') }} then 'incomplete' end as forced_status,
     '类 ' || c.functional_code || ' ' || c.amount_wan || ' vs Σ 项 ' || i.parts as message,
     c.source_ref
 from classes as c

@@ -22,7 +22,8 @@ classes as (
     select entity_id, sum(amount_wan) as classes_wan, count(*) as n_classes,
            string_agg(coalesce(functional_code, code_key) || '=' || amount_wan, ' + ' order by line_number, coalesce(functional_code, code_key), amount_wan) as parts
     from firsts
-    where measure = 'function_class'
+    -- a 类 resolved to its code: a name alone may restate a resolved 类 (卫生健康 = 210)
+    where measure = 'function_class' and functional_code is not null
     group by 1
 
 )
@@ -34,7 +35,8 @@ select
     t.amount_wan as expected_wan,
     c.classes_wan as actual_wan,
     {{ tolerance_wan('1 + c.n_classes', 't.unit') }} as tolerance_wan,
-    cast(null as varchar) as forced_status,
+    -- the prose may name only the main 类: a sum short of the total is incomplete
+    case when c.classes_wan < t.amount_wan - {{ tolerance_wan('1 + c.n_classes', 't.unit') }} then 'incomplete' end as forced_status,
     t.measure || ' ' || t.amount_wan || ' vs Σ 类 ' || c.parts as message,
     t.source_ref
 from total as t

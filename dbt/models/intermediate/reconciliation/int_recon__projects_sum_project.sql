@@ -45,7 +45,13 @@ select
     t.amount_wan as expected_wan,
     p.projects_wan as actual_wan,
     {{ tolerance_wan('1 + p.n_projects', 't.unit') }} as tolerance_wan,
-    case when c.n_stated is not null and p.n_projects < c.n_stated then 'incomplete' end as forced_status,
+    -- a list that does not cover the total (fewer projects than stated, or a partial list of the
+    -- main projects) is incomplete; a list exceeding the total most often holds a project read twice
+    -- (from a table and from its 绩效目标表): unverified until the readings agree
+    case when c.n_stated is not null and p.n_projects < c.n_stated then 'incomplete'
+         when p.projects_wan < t.amount_wan - {{ tolerance_wan('1 + p.n_projects', 't.unit') }} then 'incomplete'
+         when p.projects_wan > t.amount_wan + {{ tolerance_wan('1 + p.n_projects', 't.unit') }} then 'unverified'
+    end as forced_status,
     '项目支出 ' || t.amount_wan || ' vs Σ ' || p.n_projects || ' listed projects ' || p.projects_wan
         || coalesce('; the document states ' || cast(cast(c.n_stated as integer) as varchar) || ' projects', '') as message,
     t.source_ref

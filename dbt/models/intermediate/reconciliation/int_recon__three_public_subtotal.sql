@@ -36,7 +36,17 @@ select
     {{ tolerance_wan('1 + (overseas_travel is not null)::int + (official_reception is not null)::int
         + case when vehicle_total is not null then 1
                else (vehicle_purchase is not null)::int + (vehicle_operation is not null)::int end', 'unit') }} as tolerance_wan,
-    cast(null as varchar) as forced_status,
+    -- a part not read (blank where the table prints it, or a layout whose parts we do not find)
+    -- is no evidence of a discrepancy: nothing read → not_applicable; a sum short of the total
+    -- with a part missing → unverified (the parts read already above the total still fail)
+    case when overseas_travel is null and official_reception is null and vehicle_total is null
+              and vehicle_purchase is null and vehicle_operation is null then 'not_applicable'
+         when (overseas_travel is null or official_reception is null
+               or (vehicle_total is null and (vehicle_purchase is null or vehicle_operation is null)))
+              and coalesce(overseas_travel, 0)
+                  + coalesce(vehicle_total, coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0))
+                  + coalesce(official_reception, 0) < three_public_total then 'unverified'
+    end as forced_status,
     '“三公” ' || three_public_total || ' vs 出国 ' || coalesce(cast(overseas_travel as varchar), '—')
         || ' + 公务用车 ' || coalesce(cast(vehicle_total as varchar), coalesce(cast(vehicle_purchase as varchar), '—') || '+' || coalesce(cast(vehicle_operation as varchar), '—'))
         || ' + 接待 ' || coalesce(cast(official_reception as varchar), '—') as message,
@@ -51,7 +61,9 @@ select
     vehicle_total,
     coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0),
     {{ tolerance_wan('1 + (vehicle_purchase is not null)::int + (vehicle_operation is not null)::int', 'unit') }},
-    cast(null as varchar),
+    case when vehicle_purchase is null and vehicle_operation is null then 'not_applicable'
+         when (vehicle_purchase is null or vehicle_operation is null)
+              and coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0) < vehicle_total then 'unverified' end,
     '公务用车购置及运行费 ' || vehicle_total || ' vs 购置 ' || coalesce(cast(vehicle_purchase as varchar), '—')
         || ' + 运行 ' || coalesce(cast(vehicle_operation as varchar), '—'),
     vt_ref
