@@ -68,10 +68,7 @@ def entity_totals(con) -> list[tuple]:
 
 
 def status_of(rec: dict) -> str:
-    c = rec["closure"]
-    if c is None:
-        return "-"
-    return "closes" if c.closes else ("fails" if c.failures else "unchecked")
+    return "-" if rec["closure"] is None else rec["closure"].status
 
 
 def report(con, out_dir: Path) -> tuple[str, dict]:

@@ -14,7 +14,7 @@ from extractors.bounds import drop_oversized
 from extractors.records import DocumentExtraction, DocumentMeta, NarrativeFigure, TableAmount
 from extractors.settings import DEFAULT_SETTINGS
 from extractors.tables.classify import classify_title, looks_like_title
-from extractors.tables.closure import build_rows, check_table, half_unit, reading_of
+from extractors.tables.closure import build_rows, check_table, half_unit, reading_of, table_closure
 from extractors.tables.continued import merge_continued
 from extractors.tables.parse import column_key, is_column_number_row, parse_table
 
@@ -87,8 +87,7 @@ def test_huzhou_expenditure_table_reads_basic_and_closes():
     assert [r.name for r in rows][:2] == ["合计", "科学技术支出"]  # the ** row is not a data row
     keys = {(a.row_number, a.column_key): a.amount for a in amounts if a.amount is not None}
     assert keys[(1, "basic")] == Decimal("21160.29") and keys[(1, "personnel")] == Decimal("20452.54")
-    c = check_table(build_rows([(r.row_number, r.row_kind, r.code, r.name) for r in rows],
-                               [(a.row_number, a.column_key, a.amount, a.amount_raw, a.side) for a in amounts]))
+    c = table_closure(rows, amounts)
     # every row's parts add up once the columns are keyed right (合计 = 基本 + 项目, 基本 = 人员 + 公用);
     # only the sums over rows left out of this excerpt (206's other 款, the other 类) do not
     assert not [f for f in c.failures if f.check == "parts"]

@@ -24,3 +24,13 @@
         else 'fail'
     end
 {%- endmacro %}
+
+{#- The fund scope a sentence or a table title names, else null: one vocabulary for the rules
+  that compare figures of the same scope only (int_recon_table_figures_scoped, narrative_vs_table). -#}
+{% macro fund_scope_named(text) -%}
+    case
+        when {{ text }} like '%一般公共预算%' then 'general_public_budget'
+        when {{ text }} like '%财政拨款%' then 'fiscal_appropriation'
+        when {{ text }} like '%政府性基金%' then 'government_fund'
+    end
+{%- endmacro %}

@@ -87,9 +87,13 @@ def _drop_inline_boxes(tables, chars) -> list:
     """Ruled boxes around words inside a prose line (a template's filled-in blanks drawn as boxes:
     2026 [年本单位基本支出预算数] [386.73] 万元) are not tables: one row, one text line high, with
     printed text beside it on the same line. Their characters stay in the prose line."""
+    def within(bbox) -> list:  # the characters whose midpoint lies in bbox (edges included)
+        x0, top, x1, bottom = bbox
+        return [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+
     def inline(bbox) -> bool:
         x0, top, x1, bottom = bbox
-        inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+        inside = within(bbox)
         size = max((c.get("size") or 0 for c in inside), default=0)
         if not inside or bottom - top > 2 * size:
             return False
@@ -103,9 +107,8 @@ def _drop_inline_boxes(tables, chars) -> list:
         # one boxed line of words and no figure (主要是 | 单位 | 为完成特定…): prose, not a table
         if len(t.rows) != 1:
             return False
-        x0, top, x1, bottom = t.bbox
-        inside = "".join(c["text"] for c in chars
-                         if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom)
+        top, bottom = t.bbox[1], t.bbox[3]
+        inside = "".join(c["text"] for c in within(t.bbox))
         size = max((c.get("size") or 0 for c in chars), default=0)
         return bool(inside) and not any(ch.isdigit() for ch in inside) and bottom - top <= 2 * size
 

@@ -333,8 +333,7 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
             unit=unit if unit in AMOUNT_UNITS else None, line_start=line_start, line_end=line_end,
             page=page, is_empty=is_empty, note=rt.note, n_rows=n_rows, is_duplicate_copy=dup_of is not None,
             duplicate_of_table_id=dup_of, bbox=bbox, is_final_account=is_final_account_title(rt.title),
-            closure_status=None if closure is None else (
-                "closes" if closure.closes else "fails" if closure.failures else "unchecked"),
+            closure_status=None if closure is None else closure.status,
             n_checks=None if closure is None else closure.n_checks,
             n_check_failures=None if closure is None else len(closure.failures),
             reading=None if closure is None else reading_of(closure)))

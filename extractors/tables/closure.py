@@ -1,7 +1,7 @@
 """A table's own arithmetic: the checksums every budget table carries.
 
-Pure functions over one parsed table (its rows and amounts), used to choose between readings
-(:mod:`extractors.tables.arbiter`) and to measure reading on any folder of documents with no
+Pure functions over one parsed table (its rows and amounts): each table's reading is judged by
+them (``staging.tables.reading``), and they measure reading on any folder of documents with no
 golden (``make bench-corpus``):
 
 * **hierarchy** — a printed 类 (3 digits) or 款 (5) equals the sum of the rows under it;
@@ -92,6 +92,11 @@ class Closure:
     def checked(self) -> bool:
         return self.n_checks > 0
 
+    @property
+    def status(self) -> str:
+        """closes | fails | unchecked (no checksum printed)."""
+        return "closes" if self.closes else "fails" if self.failures else "unchecked"
+
 
 def build_rows(rows: Iterable, amounts: Iterable) -> list[Row]:
     """rows: (row_number, row_kind, code, name); amounts: (row_number, column_key, amount, amount_raw, side).
@@ -130,15 +135,11 @@ def check_table(rows: list[Row]) -> Closure:
     for r in coded:
         by_code_first.setdefault(r.code, r)
     for r in coded:
-        parent = None
-        for n in range(len(r.code) - 1, 2, -1):
-            p = r.code[:n]
-            if p in codes and p != r.code:
-                parent = by_code_first[p]
-                break
+        # the nearest printed ancestor: the longest proper prefix of the code printed in the table
+        parent = next((by_code_first[r.code[:n]] for n in range(len(r.code) - 1, 2, -1) if r.code[:n] in codes), None)
         if parent is None:
             top.append(r)
-        elif r is not parent:
+        else:
             children[parent.row_number].append(r)
     for r in coded:
         kids = children.get(r.row_number)

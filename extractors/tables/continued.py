@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..blocks import squash
 from .classify import classify_title, normalise_title
 from .parse import is_data_row
 
@@ -27,7 +28,6 @@ def _header_len(rt) -> int:
 
 
 def _header(rt) -> list[str]:
-    from ..blocks import squash
     return [squash("|".join(c.text for c in it.cells)) for it in rt.items[:_header_len(rt)]]
 
 

@@ -400,14 +400,15 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     if first_data is None:
         return [], [], problems
     width = max(len(r) for r in texts[first_data:]) if rows[first_data:] else 0
-    data = align_rows(rows[first_data:], width)
+    printed = rows[first_data:]
+    data = align_rows(printed, width)
     grid = merge_sparse_columns(list(rows[:first_data]) + data, first_data)
     if grid is not None:
         data = grid[first_data:]
         width = len(grid[0])
         rows = grid
-    texts = [[c.text if isinstance(c, Cell) else str(c) for c in r] for r in rows[:first_data]] + \
-        [[c.text if isinstance(c, Cell) else str(c) for c in r] for r in data]
+    if grid is not None or data is not printed:  # cells moved: read the texts again
+        texts = [[c.text if isinstance(c, Cell) else str(c) for c in r] for r in list(rows[:first_data]) + data]
     header = texts[:first_data]
     cols = header_columns(header, width, kind)
     # no printed code/name header: guess from the data (first text column = name)

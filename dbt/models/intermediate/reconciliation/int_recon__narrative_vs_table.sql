@@ -15,12 +15,7 @@ with narrative as (
         end as table_measure,
         {{ to_wan('amount', 'unit') }} as amount_wan,
         -- the fund scope the sentence names (支出预算 of all funds vs 一般公共预算支出 …)
-        case
-            when sentence like '%一般公共预算%' then 'general_public_budget'
-            when sentence like '%财政拨款%' then 'fiscal_appropriation'
-            when sentence like '%政府性基金%' then 'government_fund'
-            else 'all_funds'
-        end as scope
+        coalesce({{ fund_scope_named('sentence') }}, 'all_funds') as scope
     from {{ ref('int_narrative_figures_resolved') }}
     where amount is not null
       and measure in ('total_budget', 'revenue_total', 'expenditure_total', 'fiscal_appropriation_total',

@@ -23,6 +23,20 @@ pivoted as (
     from items
     group by 1, 2
 
+),
+
+summed as (
+
+    -- the parts as read (a part not printed counts as 0), and whether one of them is missing
+    select *,
+        coalesce(overseas_travel, 0)
+            + coalesce(vehicle_total, coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0))
+            + coalesce(official_reception, 0) as parts_wan,
+        overseas_travel is null or official_reception is null
+            or (vehicle_total is null and (vehicle_purchase is null or vehicle_operation is null)) as part_missing,
+        coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0) as vehicle_parts_wan
+    from pivoted
+
 )
 
 select
@@ -30,9 +44,7 @@ select
     'three_public_subtotal' as rule_id,
     evidence || ' three_public_total' as subject,
     three_public_total as expected_wan,
-    coalesce(overseas_travel, 0)
-        + coalesce(vehicle_total, coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0))
-        + coalesce(official_reception, 0) as actual_wan,
+    parts_wan as actual_wan,
     {{ tolerance_wan('1 + (overseas_travel is not null)::int + (official_reception is not null)::int
         + case when vehicle_total is not null then 1
                else (vehicle_purchase is not null)::int + (vehicle_operation is not null)::int end', 'unit') }} as tolerance_wan,
@@ -41,17 +53,13 @@ select
     -- with a part missing → unverified (the parts read already above the total still fail)
     case when overseas_travel is null and official_reception is null and vehicle_total is null
               and vehicle_purchase is null and vehicle_operation is null then 'not_applicable'
-         when (overseas_travel is null or official_reception is null
-               or (vehicle_total is null and (vehicle_purchase is null or vehicle_operation is null)))
-              and coalesce(overseas_travel, 0)
-                  + coalesce(vehicle_total, coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0))
-                  + coalesce(official_reception, 0) < three_public_total then 'unverified'
+         when part_missing and parts_wan < three_public_total then 'unverified'
     end as forced_status,
     '“三公” ' || three_public_total || ' vs 出国 ' || coalesce(cast(overseas_travel as varchar), '—')
         || ' + 公务用车 ' || coalesce(cast(vehicle_total as varchar), coalesce(cast(vehicle_purchase as varchar), '—') || '+' || coalesce(cast(vehicle_operation as varchar), '—'))
         || ' + 接待 ' || coalesce(cast(official_reception as varchar), '—') as message,
     tp_ref as source_ref
-from pivoted
+from summed
 where three_public_total is not null
 union all
 select
@@ -59,13 +67,13 @@ select
     'three_public_subtotal',
     evidence || ' vehicle_total',
     vehicle_total,
-    coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0),
+    vehicle_parts_wan,
     {{ tolerance_wan('1 + (vehicle_purchase is not null)::int + (vehicle_operation is not null)::int', 'unit') }},
     case when vehicle_purchase is null and vehicle_operation is null then 'not_applicable'
-         when (vehicle_purchase is null or vehicle_operation is null)
-              and coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0) < vehicle_total then 'unverified' end,
+         when (vehicle_purchase is null or vehicle_operation is null) and vehicle_parts_wan < vehicle_total
+              then 'unverified' end,
     '公务用车购置及运行费 ' || vehicle_total || ' vs 购置 ' || coalesce(cast(vehicle_purchase as varchar), '—')
         || ' + 运行 ' || coalesce(cast(vehicle_operation as varchar), '—'),
     vt_ref
-from pivoted
+from summed
 where vehicle_total is not null

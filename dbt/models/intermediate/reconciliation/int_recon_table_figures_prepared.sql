@@ -4,5 +4,4 @@
 -- 一般公共预算支出表 first, else 支出总表). n_terms counts the printed figures a value is made of.
 select entity_id, measure, amount_wan, n_terms, unit, source_ref
 from {{ ref('int_recon_table_figures_scoped') }}
-where scope <> 'derived' or measure = 'operating_cost'
 qualify row_number() over (partition by entity_id, measure order by rank_, source_ref) = 1

@@ -10,10 +10,9 @@ with rows_ as (
     select *,
         case
             when table_kind in ('expenditure_summary', 'revenue_summary', 'income_expenditure_summary') then 'all_funds'
-            when table_title like '%一般公共预算%' then 'general_public_budget'
-            when table_title like '%财政拨款%' then 'fiscal_appropriation'
-            when table_kind in ('general_budget_expenditure', 'general_budget_basic_expenditure') then 'general_public_budget'
-            else 'any'
+            else coalesce({{ fund_scope_named('table_title') }},
+                          case when table_kind in ('general_budget_expenditure', 'general_budget_basic_expenditure')
+                               then 'general_public_budget' else 'any' end)
         end as scope
     from {{ ref('int_table_rows_pivoted') }}
 
@@ -69,35 +68,31 @@ public_figures as (
 
 candidates as (
 
-    {% for kind, rank in [('expenditure_summary', 1), ('general_budget_expenditure', 2)] %}
-    {% for col, measure in [('total', 'expenditure_total'), ('basic', 'basic'), ('project', 'project')] %}
+    -- the 合计 line of a table: (table kind, column, measure, rank among the measure's candidates)
+    {% for kind, col, measure, rank in [
+        ('expenditure_summary', 'total', 'expenditure_total', 1),
+        ('expenditure_summary', 'basic', 'basic', 1),
+        ('expenditure_summary', 'project', 'project', 1),
+        ('general_budget_expenditure', 'total', 'expenditure_total', 2),
+        ('general_budget_expenditure', 'basic', 'basic', 2),
+        ('general_budget_expenditure', 'project', 'project', 2),
+        ('general_budget_expenditure', 'total', 'general_budget_expenditure', 1),
+        ('general_budget_expenditure', 'basic', 'general_budget_basic', 1),
+        ('general_budget_basic_expenditure', 'total', 'basic_economic_total', 1),
+        ('general_budget_basic_expenditure', 'personnel', 'personnel', 1),
+        ('revenue_summary', 'total', 'revenue_total', 1),
+    ] %}
     select entity_id, '{{ measure }}' as measure, {{ col }}_wan as amount_wan, 1 as n_terms, unit, source_ref, {{ rank }} as rank_,
            scope
     from total_rows where table_kind = '{{ kind }}' and {{ col }}_wan is not null
     union all
     {% endfor %}
-    {% endfor %}
-    select entity_id, 'general_budget_expenditure', total_wan, 1, unit, source_ref, 1, scope
-    from total_rows where table_kind = 'general_budget_expenditure' and total_wan is not null
-    union all
-    select entity_id, 'general_budget_basic', basic_wan, 1, unit, source_ref, 1, scope
-    from total_rows where table_kind = 'general_budget_expenditure' and basic_wan is not null
-    union all
-    select entity_id, 'basic_economic_total', total_wan, 1, unit, source_ref, 1, scope
-    from total_rows where table_kind = 'general_budget_basic_expenditure' and total_wan is not null
-    union all
-    select entity_id, 'personnel', personnel_wan, 1, unit, source_ref, 1, scope
-    from total_rows where table_kind = 'general_budget_basic_expenditure' and personnel_wan is not null
-    union all
     -- 人员经费 = 工资福利支出 (301) + 对个人和家庭的补助 (303); 公用经费 = the other 类
     select entity_id, 'personnel', personnel_wan, n_personnel, unit, source_ref, 2, scope
     from basic_classes where personnel_wan is not null
     union all
     select entity_id, 'public', amount_wan, n_terms, unit, source_ref, evidence_rank, scope
     from public_figures
-    union all
-    select entity_id, 'revenue_total', total_wan, 1, unit, source_ref, 1, 'all_funds'
-    from total_rows where table_kind = 'revenue_summary' and total_wan is not null
     union all
     select entity_id, 'total_budget', amount_wan, 1, unit, source_ref, 1, 'all_funds'
     from cells
