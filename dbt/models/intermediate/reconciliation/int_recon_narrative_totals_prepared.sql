@@ -64,5 +64,8 @@ left join candidates as c
 qualify row_number() over (
     partition by f.figure_id
     -- a share that names its base (占本年支出合计的99.86%) is of that total
-    order by c.named desc nulls last, c.evidence_rank, c.total_line_number desc nulls last, c.total_seq
+    -- (the measure last: one printed figure can be read as two totals of one line and position,
+    -- and the choice must not change from run to run)
+    order by c.named desc nulls last, c.evidence_rank, c.total_line_number desc nulls last, c.total_seq,
+             c.total_measure
 ) = 1
