@@ -320,3 +320,16 @@ def test_untitled_page_with_the_same_header_continues_the_table():
                  titled=False)
     out = merge_continued([a, b, c])
     assert len(out) == 2 and len(out[0].items) == 3 and out[1] is c
+
+
+def test_group_over_every_amount_column_keeps_its_total():
+    # C036 p12 (国家信访局 一般公共预算基本支出表): 2026年基本支出 over 合计 | 人员经费 | 公用经费 — the 合计 is
+    # the table's total (the 小计 under 基本支出 is 'basic' only beside a 合计 of its own: C068 p36)
+    rows, amounts, _ = _parse([
+        ["部门预算支出经济分类科目", "", "2026年基本支出", "", ""],
+        ["科目编码", "科目名称", "合计", "人员经费", "公用经费"],
+        ["301", "工资福利支出", "6,620.08", "6,620.08", ""],
+        ["30101", "基本工资", "1,156.05", "1,156.05", ""],
+    ], "general_budget_basic_expenditure")
+    keys = {(a.row_number, a.column_key) for a in amounts if a.amount is not None}
+    assert keys == {(1, "total"), (1, "personnel"), (2, "total"), (2, "personnel")}

@@ -221,6 +221,12 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
             if c.index in years:
                 c.key = "total" if years[c.index] == latest else "prior_year"
     _pair_budget_final(cols)
+    if not any(c.key == "total" for c in cols if c.role == "amount"):
+        # a group over every amount column (2026年基本支出 over 合计 | 人员经费 | 公用经费: 国家信访局
+        # C036 p12) is the whole table: its 合计 is the table's total, not a part of another one
+        for c in cols:
+            if c.role == "amount" and c.leaf in ("合计", "小计") and c.key in _PART_GROUP_KEYS:
+                c.key = "total"
     if kind == "operating_cost":  # a 机关运行经费支出表's amount column is the table's own total
         for c in cols:
             if c.key == "operating_cost":
