@@ -4,7 +4,12 @@
 -- document prints it); printed 类 subtotals and repeated subtotals are never facts.
 with table_rows as (
 
-    select *
+    select *,
+        case
+            when table_title like '%一般公共预算%' then 'general_public_budget'
+            when table_title like '%财政拨款%' then 'fiscal_appropriation'
+            else 'all_funds'
+        end as fund_scope
     from {{ ref('int_table_rows_pivoted') }}
     where code is not null
       and table_rank = 1
@@ -15,11 +20,11 @@ with table_rows as (
 )
 
 select entity_id, code as economic_code, 'personnel' as cost_type, personnel_wan as amount_wan,
-       source_ref, name as printed_name, 'table' as evidence
+       source_ref, name as printed_name, 'table' as evidence, fund_scope
 from table_rows where personnel_wan is not null
 union all
-select entity_id, code, 'public', public_wan, source_ref, name, 'table'
+select entity_id, code, 'public', public_wan, source_ref, name, 'table', fund_scope
 from table_rows where public_wan is not null
 union all
-select entity_id, code, 'unspecified', total_wan, source_ref, name, 'table'
+select entity_id, code, 'unspecified', total_wan, source_ref, name, 'table', fund_scope
 from table_rows where personnel_wan is null and public_wan is null and total_wan is not null

@@ -1,55 +1,72 @@
--- Leaf selection for fct_function_expenditure. Per entity, the best evidence available:
---   1. the 支出总表 (all funds), else
---   2. the fund tables (一般公共预算 + 政府性基金 + 国有资本经营 支出表), else
---   3. the narrative's resolved 项 figures (plus 类 figures of classes with no 项 figure).
+-- Leaf selection for fct_function_expenditure. Per entity, the best evidence available, each fact
+-- with its fund scope (disjoint: Σ of an entity's facts is its total expenditure, Σ of its
+-- general_public_budget facts its 一般公共预算 expenditure):
+--   1. both the 支出总表 and the fund tables, split (int_other_fund_expenditures_derived): the fund
+--      tables' lines (general_public_budget, government_fund, state_capital) plus other_funds = all
+--      funds − fund tables per code, where positive; else
+--   2. the 支出总表 alone (all_funds: printed without a split by fund, or a split the tables do
+--      not allow), else
+--   3. the fund tables (一般公共预算 + 政府性基金 + 国有资本经营 支出表; a 财政拨款支出表 covers the
+--      last two: fiscal_appropriation), else
+--   4. the narrative's resolved 项 figures (plus 类 figures of classes with no 项 figure), with the
+--      scope their sentence names (else all_funds).
 -- Only leaf rows (row_kind = 'detail') become facts: printed 类/款/合计 subtotals are evidence
 -- for reconciliation, never facts, so nothing is counted twice.
-with table_rows as (
+with leaves as (
 
-    select *,
-        case
-            when table_kind = 'expenditure_summary' then 1
-            when table_kind in ('general_budget_expenditure', 'gov_fund_expenditure', 'state_capital_expenditure') then 2
-        end as evidence_rank
-    from {{ ref('int_table_rows_pivoted') }}
-    where code is not null
-      and table_rank = 1
-      and coalesce(code_system, 'functional') = 'functional'
-      and table_kind in ('expenditure_summary', 'general_budget_expenditure', 'gov_fund_expenditure', 'state_capital_expenditure')
+    select * from {{ ref('int_function_leaves_scoped') }}
+    where not is_within_appropriation
 
 ),
 
-best_table as (
+derived as (
 
-    select entity_id, min(evidence_rank) as evidence_rank
-    from table_rows
-    where row_kind = 'detail'
-    group by 1
+    select * from {{ ref('int_other_fund_expenditures_derived') }}
+
+),
+
+split_entities as (
+
+    select distinct entity_id from derived where is_splittable
+
+),
+
+summary_entities as (
+
+    select distinct entity_id from leaves where fund_scope = 'all_funds'
 
 ),
 
 table_leaves as (
 
-    select r.*
-    from table_rows as r
-    inner join best_table as b
-        on b.entity_id = r.entity_id
-       and b.evidence_rank = r.evidence_rank
-    where r.row_kind = 'detail'
+    -- 1. split: the fund tables' lines; 2. the 支出总表's lines; 3. the fund tables' lines
+    select * from leaves
+    where case
+        when entity_id in (select entity_id from split_entities) then fund_scope <> 'all_funds'
+        when entity_id in (select entity_id from summary_entities) then fund_scope = 'all_funds'
+        else true
+    end
 
 ),
 
 table_facts as (
 
     select entity_id, code as functional_code, 'basic' as expenditure_type, basic_wan as amount_wan,
-           source_ref, table_kind, name as printed_name
-    from table_leaves where basic_wan is not null
+           source_ref, table_kind, name as printed_name, fund_scope
+    from table_leaves where is_split_by_type and basic_wan is not null
     union all
-    select entity_id, code, 'project', project_wan, source_ref, table_kind, name
-    from table_leaves where project_wan is not null
+    select entity_id, code, 'project', project_wan, source_ref, table_kind, name, fund_scope
+    from table_leaves where is_split_by_type and project_wan is not null
     union all
-    select entity_id, code, 'unspecified', total_wan, source_ref, table_kind, name
-    from table_leaves where basic_wan is null and project_wan is null and total_wan is not null
+    -- a line not split by type, or whose 基本 + 项目 do not make its 合计: its whole amount
+    select entity_id, code, 'unspecified', amount_wan, source_ref, table_kind, name, fund_scope
+    from table_leaves where not is_split_by_type and amount_wan is not null
+    union all
+    -- 1. split: what the 支出总表 counts beyond the fund tables, per code
+    select entity_id, functional_code, expenditure_type, other_wan, source_ref, 'expenditure_summary',
+           printed_name, 'other_funds'
+    from derived
+    where is_splittable and other_wan > 0
 
 ),
 
@@ -59,7 +76,7 @@ narrative as (
     from {{ ref('int_narrative_figures_resolved') }}
     where resolution = 'resolved'
       and amount is not null
-      and entity_id not in (select entity_id from best_table)
+      and entity_id not in (select entity_id from leaves)
 
 ),
 
@@ -89,11 +106,13 @@ narrative_facts as (
 
     select entity_id, functional_code, 'unspecified' as expenditure_type, {{ to_wan('amount', 'unit') }} as amount_wan,
            {{ source_ref('source_file', 'line_number') }} as source_ref, cast(null as varchar) as table_kind,
-           coalesce(item_name, class_name) as printed_name
+           coalesce(item_name, class_name) as printed_name,
+           coalesce({{ fund_scope_named('sentence') }}, 'all_funds') as fund_scope
     from narrative_items
     union all
     select entity_id, functional_code, 'unspecified', {{ to_wan('amount', 'unit') }},
-           {{ source_ref('source_file', 'line_number') }}, null, class_name
+           {{ source_ref('source_file', 'line_number') }}, null, class_name,
+           coalesce({{ fund_scope_named('sentence') }}, 'all_funds')
     from narrative_classes
 
 )

@@ -10,6 +10,7 @@
     'int_recon__income_equals_expenditure',
     'int_recon__summary_vs_fiscal_summary',
     'int_recon__expenditure_summary_vs_fund_tables',
+    'int_recon__fund_tables_within_summary',
     'int_recon__basic_function_vs_economic',
     'int_recon__narrative_vs_table',
     'int_recon__narrative_share_pct',

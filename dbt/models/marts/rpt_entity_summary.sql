@@ -16,7 +16,8 @@ best as (
 
 facts as (
 
-    select entity_id, count(*) as n_function_facts, sum(amount_wan) as function_facts_wan
+    select entity_id, count(*) as n_function_facts, sum(amount_wan) as function_facts_wan,
+           sum(case when fund_scope = 'general_public_budget' then amount_wan end) as function_facts_general_budget_wan
     from {{ ref('fct_function_expenditure') }}
     group by 1
 
@@ -33,7 +34,9 @@ select
     {% endfor %}
     max(case when b.measure = 'expenditure_total' then b.evidence end) as total_evidence,
     cast(coalesce(max(f.n_function_facts), 0) as integer) as n_function_facts,
-    cast(max(f.function_facts_wan) as decimal(18, 6)) as function_facts_wan
+    cast(max(f.function_facts_wan) as decimal(18, 6)) as function_facts_wan,
+    cast(max(case when b.measure = 'general_budget_expenditure' then b.amount_wan end) as decimal(18, 6)) as general_budget_wan,
+    cast(max(f.function_facts_general_budget_wan) as decimal(18, 6)) as function_facts_general_budget_wan
 from (select distinct entity_id, entity_name, fiscal_year from {{ ref('dim_budget_entity') }}) as e
 left join best as b using (entity_id)
 left join facts as f using (entity_id)

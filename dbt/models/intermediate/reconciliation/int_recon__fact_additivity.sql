@@ -1,34 +1,61 @@
 -- Rule fact_additivity (blocking): the additive facts add up to the printed leaf lines they are
 -- selected from — Σ fct_function_expenditure (table evidence) = Σ the printed 项/leaf amounts of
 -- that table, Σ fct_economic_expenditure = Σ the printed leaf amounts of the basic-expenditure
--- table. A fail means the warehouse lost or duplicated a fact (never a document discrepancy).
+-- table; where the 支出总表 is split by fund, each fund table's facts = its leaf lines and all facts
+-- (fund tables + other funds) = the 支出总表's leaf lines. A fail means the warehouse lost or duplicated a fact (never a document discrepancy).
 with leaves as (
 
     select
         entity_id, table_kind,
-        sum(case
-                when table_kind = 'general_budget_basic_expenditure' then
-                    case when personnel_wan is null and public_wan is null then total_wan
-                         else coalesce(personnel_wan, 0) + coalesce(public_wan, 0) end
-                else
-                    case when basic_wan is null and project_wan is null then total_wan
-                         else coalesce(basic_wan, 0) + coalesce(project_wan, 0) end
-            end) as leaves_wan,
+        sum(case when personnel_wan is null and public_wan is null then total_wan
+                 else coalesce(personnel_wan, 0) + coalesce(public_wan, 0) end) as leaves_wan,
         min(unit) as unit,
         min(source_ref) as source_ref
     from {{ ref('int_table_rows_pivoted') }}
     where row_kind = 'detail' and code is not null
       and table_rank = 1  -- the table the facts are selected from (see int_table_rows_pivoted)
+      and table_kind = 'general_budget_basic_expenditure'
     group by 1, 2
+    union all
+    -- the functional lines facts are selected from: each line's amount (合计, else 基本 + 项目)
+    select entity_id, table_kind, sum(amount_wan), min(unit), min(source_ref)
+    from {{ ref('int_function_leaves_scoped') }}
+    where not is_within_appropriation
+    group by 1, 2
+
+),
+
+-- entities whose 支出总表 is split by fund: the fund tables' lines are facts of their own kind,
+-- and their other_funds facts are the 支出总表's lines beyond the fund tables, where positive
+split as (
+
+    select entity_id, sum(case when other_wan < 0 then other_wan else 0 end) as negative_other_wan
+    from {{ ref('int_other_fund_expenditures_derived') }}
+    where is_splittable
+    group by 1
+
+),
+
+table_facts as (
+
+    select * from {{ ref('fct_function_expenditure') }}
+    where evidence = 'table'
 
 ),
 
 function_facts as (
 
     select entity_id, table_kind, sum(amount_wan) as facts_wan, count(*) as n_facts
-    from {{ ref('fct_function_expenditure') }}
-    where evidence = 'table'
+    from table_facts
+    where entity_id not in (select entity_id from split) or table_kind <> 'expenditure_summary'
     group by 1, 2
+    union all
+    -- split: all facts of the entity and the negative other funds (the fund tables' excess, a
+    -- finding of fund_tables_within_summary, never a fact) make the 支出总表's leaf lines
+    select f.entity_id, 'expenditure_summary', sum(f.amount_wan) + max(s.negative_other_wan), count(*)
+    from table_facts as f
+    inner join split as s using (entity_id)
+    group by 1
 
 ),
 

@@ -1,0 +1,167 @@
+-- Other funds (财政专户, 单位资金, 事业收入, 上年结转 …) per functional leaf of the 支出总表, derived
+-- where a document prints both the 支出总表 (all funds) and its fund tables: all funds − Σ the fund
+-- tables' lines of that code. One row per (entity, 支出总表 leaf line, expenditure_type): by type
+-- (basic / project) where the 支出总表 line and every fund line under it print the split, else one
+-- unspecified row of the line's amount.
+--
+-- An entity is split only where (is_splittable) every fund-table leaf falls under one 支出总表
+-- leaf (its code starts with the leaf's code) and no table involved is an uncertain reading (its
+-- own sums do not close): otherwise its facts stay all_funds (int_function_expenditures_selected).
+-- A fund line under no 支出总表 leaf is a row of its own (summary_wan 0).
+-- A negative other_wan says the fund tables spend more under a code than all funds do: a
+-- contradiction between two tables (rule fund_tables_within_summary), never a fact.
+with leaves as (
+
+    select * from {{ ref('int_function_leaves_scoped') }}
+
+),
+
+summary_leaves as (
+
+    select * from leaves where fund_scope = 'all_funds'
+
+),
+
+fund_leaves as (
+
+    -- a fund line of no amount (or 0: a 政府性基金 table printed with 0.00 lines) spends nothing
+    select * from leaves where fund_scope <> 'all_funds' and not is_within_appropriation
+      and amount_wan <> 0
+
+),
+
+-- each fund line under the 支出总表 leaf whose code is the longest prefix of its code
+mapped as (
+
+    select f.*, s.row_number as summary_row_number
+    from fund_leaves as f
+    left join summary_leaves as s
+        on s.entity_id = f.entity_id
+       and starts_with(f.code, s.code)
+    qualify row_number() over (
+        partition by f.entity_id, f.table_id, f.row_number
+        order by length(s.code) desc nulls last, s.row_number) = 1
+
+),
+
+entities as (
+
+    select
+        l.entity_id,
+        bool_and(coalesce(l.table_reading, 'certain') <> 'uncertain') as all_certain,
+        count(case when l.fund_scope = 'all_funds' then 1 end) as n_summary_leaves,
+        count(case when l.fund_scope <> 'all_funds' and not l.is_within_appropriation and l.amount_wan <> 0 then 1 end) as n_fund_leaves
+    from leaves as l
+    group by 1
+
+),
+
+unmapped as (
+
+    select entity_id, count(*) as n_unmapped
+    from mapped
+    where summary_row_number is null
+    group by 1
+
+),
+
+splittable as (
+
+    select e.entity_id, e.all_certain and coalesce(u.n_unmapped, 0) = 0 as is_splittable, coalesce(u.n_unmapped, 0) as n_unmapped,
+           e.all_certain
+    from entities as e
+    left join unmapped as u using (entity_id)
+    where e.n_summary_leaves > 0 and e.n_fund_leaves > 0
+
+),
+
+funds_per_line as (
+
+    select
+        entity_id,
+        summary_row_number,
+        sum(coalesce(basic_wan, 0)) as basic_wan,
+        sum(coalesce(project_wan, 0)) as project_wan,
+        sum(amount_wan) as amount_wan,
+        bool_and(is_split_by_type) as all_split_by_type,
+        count(*) as n_lines,
+        string_agg(fund_scope || ' ' || code || ' ' || amount_wan, ', ' order by fund_scope, code) as parts
+    from mapped
+    where summary_row_number is not null
+    group by 1, 2
+
+),
+
+lines as (
+
+    select
+        s.entity_id,
+        s.code as functional_code,
+        s.name as printed_name,
+        s.source_ref,
+        s.unit,
+        p.is_splittable,
+        p.all_certain,
+        s.is_split_by_type and coalesce(f.all_split_by_type, true) as by_type,
+        s.basic_wan as summary_basic_wan,
+        s.project_wan as summary_project_wan,
+        s.amount_wan as summary_amount_wan,
+        coalesce(f.basic_wan, 0) as funds_basic_wan,
+        coalesce(f.project_wan, 0) as funds_project_wan,
+        coalesce(f.amount_wan, 0) as funds_amount_wan,
+        coalesce(f.n_lines, 0) as n_fund_lines,
+        f.parts
+    from summary_leaves as s
+    inner join splittable as p using (entity_id)
+    left join funds_per_line as f
+        on f.entity_id = s.entity_id
+       and f.summary_row_number = s.row_number
+
+),
+
+typed as (
+
+    select *, 'basic' as expenditure_type, summary_basic_wan as summary_wan, funds_basic_wan as funds_wan
+    from lines where by_type and (summary_basic_wan is not null or funds_basic_wan <> 0)
+    union all
+    select *, 'project', summary_project_wan, funds_project_wan
+    from lines where by_type and (summary_project_wan is not null or funds_project_wan <> 0)
+    union all
+    select *, 'unspecified', summary_amount_wan, funds_amount_wan
+    from lines where not by_type
+
+),
+
+-- a fund line under no 支出总表 leaf: the 支出总表 prints nothing for its code
+unmapped_lines as (
+
+    select
+        m.entity_id, m.code as functional_code, 'unspecified' as expenditure_type, m.name as printed_name,
+        m.source_ref, m.unit, p.is_splittable, p.all_certain, cast(0 as decimal(18, 6)) as summary_wan,
+        m.amount_wan as funds_wan, 1 as n_fund_lines, m.fund_scope || ' ' || m.code || ' ' || m.amount_wan as parts
+    from mapped as m
+    inner join splittable as p using (entity_id)
+    where m.summary_row_number is null
+
+)
+
+select
+    entity_id,
+    functional_code,
+    expenditure_type,
+    printed_name,
+    source_ref,
+    unit,
+    is_splittable,
+    all_certain,
+    coalesce(summary_wan, 0) as summary_wan,
+    funds_wan,
+    coalesce(summary_wan, 0) - funds_wan as other_wan,
+    n_fund_lines,
+    parts
+from typed
+union all
+select
+    entity_id, functional_code, expenditure_type, printed_name, source_ref, unit, is_splittable, all_certain,
+    summary_wan, funds_wan, summary_wan - funds_wan, n_fund_lines, parts
+from unmapped_lines
