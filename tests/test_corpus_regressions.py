@@ -240,6 +240,20 @@ def test_split_code_columns_printing_only_their_own_part():
     assert not [p for p in problems if "length" in p]
 
 
+def test_split_code_part_printed_without_its_leading_zero():
+    # C090 p29 (元): 类 | 款 columns printing 津贴补贴 as 301 | 2 and 绩效工资 as 301 | 7: the 款 is
+    # 30102 / 30107 (was 3012 / 3017, two rows outside 301, which then did not close: hierarchy fail)
+    rows, _, problems = _parse([
+        ["类", "款", "科目名称", "合计", "人员经费", "公用经费"],
+        ["301", "", "工资福利支出", "88,282,511", "88,282,511", "0"],
+        ["301", "01", "基本工资", "5,873,551", "5,873,551", "0"],
+        ["301", "2", "津贴补贴", "16,623,810", "16,623,810", "0"],
+        ["301", "7", "绩效工资", "11,447,100", "11,447,100", "0"],
+    ], "general_budget_basic_expenditure")
+    assert [r.code for r in rows] == ["301", "30101", "30102", "30107"]
+    assert len([p for p in problems if "leading zero" in p]) == 2
+
+
 def test_rows_of_another_width_are_placed_by_position():
     # C009 pp4→5 (北京 预算03表): page 4's frame has a leading spacer column (11 cells), page 5's not (10)
     from extractors.tables.align import align_rows

@@ -34,3 +34,11 @@
         when {{ text }} like '%政府性基金%' then 'government_fund'
     end
 {%- endmacro %}
+
+{#- Two fund scopes that name different quantities. 财政拨款 (fiscal_appropriation) is 一般公共预算 +
+  政府性基金 + 国有资本经营: for most departments all of it is 一般公共预算 (国家信访局 2026: 收入全部为
+  一般公共预算拨款), so those two are not told apart; all funds is another quantity. -#}
+{% macro scopes_differ(a, b) -%}
+    ({{ a }} <> {{ b }} and not ({{ a }} in ('general_public_budget', 'fiscal_appropriation')
+                                 and {{ b }} in ('general_public_budget', 'fiscal_appropriation')))
+{%- endmacro %}

@@ -99,6 +99,12 @@ PATH_PART_RE = re.compile(
 COMPARED_WITH_RE = re.compile(
     r"^(?:与|同|和)?(?:20\d{2}年(?:度)?|上年(?:度)?|上一年(?:度)?|去年)?(?:预算|决算)?(?:数)?相比$")
 DECIDED_RE = re.compile(r"(?:支出)?决算(?:数)?")
+# an amount whose own label says it is a change (增加基本支出844.15万元, 本年数小于上年预算数403.75万元,
+# 从会议费预算中调减403.75万元), or an amount in the clause that explains a change (原因是…): the
+# change, not the measure's amount
+CHANGE_LABEL_RE = re.compile(
+    r"增加|减少|增长|下降|降低|提高|上升|调减|调增|压减|压缩|核减|核增|节约|节省|小于|大于|多于|少于")
+REASON_RE = re.compile(r"原因(?:是|为|在于|主要是|：|:)?")
 COUNT_RULES: list[tuple[re.Pattern, str, str]] = [
     (re.compile(r"共有(?:公务用?)?车辆?(\d+)辆"), "vehicles_held", "辆"),
     (re.compile(r"购置公务用车(\d+)辆"), "vehicles_purchase_planned", "辆"),
@@ -336,6 +342,8 @@ def parse_sentence(sent: Sentence, ctx: SentenceContext) -> tuple[list[Narrative
             if measure == "other" and share is not None and label.endswith("支出") and (
                     "功能分类" in s or "支出结构" in section):
                 measure = "function_class"
+            if measure != "other" and (CHANGE_LABEL_RE.search(raw_label) or REASON_RE.search(raw_label)):
+                measure = "other"
             class_name = label if measure == "function_class" else None
             code = _code_in(raw_label) if measure == "function_class" else None
             fig = NarrativeFigure(ctx.source_file, sent.line_number, s, measure, amount, unit, ctx.entity_code,

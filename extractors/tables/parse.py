@@ -504,6 +504,11 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         code_parts = [cells[c.index].text.strip() for c in cols if c.role == "code"]
         code_raw = " ".join(p for p in code_parts if p) or None
         split = [c.code_part for c in cols if c.role == "code"]
+        if len(code_parts) > 1 and any(len(p) == 1 and p.isdigit() for p in code_parts[1:]):
+            # a 款 / 项 part is two digits: one printed as "2" under 301 (C090 p29 津贴补贴) lost its
+            # leading zero — 30102, not 3012
+            problems.append(f"line {line_no}: code part printed without its leading zero in {code_parts!r}")
+            code_parts = [code_parts[0]] + [("0" + p if len(p) == 1 and p.isdigit() else p) for p in code_parts[1:]]
         if split == ["类", "款", "项"] and all(p.isdigit() or not p for p in code_parts):
             # 类 | 款 | 项 columns printing only the row's own part (款 row: | 03 |, under 205):
             # the blank leading parts are those of the rows above it

@@ -44,11 +44,36 @@ uncertain_refs as (
 
 ),
 
+-- every amount the document's tables print, in 万元. A prose figure that a table prints as
+-- another figure (the 一般公共预算 part where the rule took all funds, the 当年 column where it
+-- took 上年, a 项 where it took a total; equal within the comparison's tolerance: 461,836 元 is
+-- the 46.18 万元 the prose states) says the reader may have taken the sentence for the
+-- wrong figure: a failing comparison resting on it is 'unverified', not a contradiction. Checked:
+-- the prose figure of narrative_vs_table (actual), the prose total of the prose sums (expected),
+-- either statement of a repeated figure.
+printed_amounts as (
+
+    select distinct entity_id, amount_wan
+    from {{ ref('int_recon_table_cells_prepared') }}
+    where amount_wan is not null
+
+),
+
 statused as (
 
     select e.*,
         {{ recon_status('e.expected_wan', 'e.actual_wan', 'e.tolerance_wan', 'e.forced_status') }} as raw_status,
-        e.source_ref in (select source_ref from uncertain_refs) as rests_on_uncertain
+        e.source_ref in (select source_ref from uncertain_refs) as rests_on_uncertain,
+        case
+            when e.rule_id = 'narrative_vs_table' then exists (
+                select 1 from printed_amounts as p where p.entity_id = e.entity_id and abs(p.amount_wan - e.actual_wan) <= e.tolerance_wan)
+            when e.rule_id in ('narrative_parts_sum', 'narrative_total_sum_classes', 'narrative_class_sum_items') then exists (
+                select 1 from printed_amounts as p where p.entity_id = e.entity_id and abs(p.amount_wan - e.expected_wan) <= e.tolerance_wan)
+            when e.rule_id = 'narrative_repeated_figure' then exists (
+                select 1 from printed_amounts as p where p.entity_id = e.entity_id
+                  and least(abs(p.amount_wan - e.expected_wan), abs(p.amount_wan - e.actual_wan)) <= e.tolerance_wan)
+            else false
+        end as prose_printed_as_other_figure
     from evaluated as e
 
 )
@@ -65,10 +90,15 @@ select
     cast(e.actual_wan as decimal(18, 6)) as actual_wan,
     cast(e.actual_wan - e.expected_wan as decimal(18, 6)) as difference_wan,
     cast(e.tolerance_wan as decimal(18, 7)) as tolerance_wan,
-    case when e.raw_status = 'fail' and e.rests_on_uncertain then 'unverified' else e.raw_status end as status,
-    e.message || case when e.raw_status = 'fail' and e.rests_on_uncertain
-                      then ' (表格读取不确定，未核实 / the table reading is uncertain: its own sums do not close)'
-                      else '' end as message,
+    case when e.raw_status = 'fail' and (e.rests_on_uncertain or e.prose_printed_as_other_figure) then 'unverified'
+         else e.raw_status end as status,
+    e.message || case
+        when e.raw_status <> 'fail' then ''
+        when e.rests_on_uncertain
+            then ' (表格读取不确定，未核实 / the table reading is uncertain: its own sums do not close)'
+        when e.prose_printed_as_other_figure
+            then ' (该数字在表中作为另一数字列示，未核实 / the prose figure is printed in a table as another figure: which figure the sentence means is not certain)'
+        else '' end as message,
     r.severity,
     r.blocking,
     e.source_ref

@@ -47,7 +47,9 @@ select
     amount_wan as actual_wan,
     -- each statement at its own printed precision (1234万元 and 1,234.37万元 agree within 0.505)
     cast(first_half_wan + {{ printed_half_wan('amount_decimals', 'unit') }} as decimal(18, 7)) as tolerance_wan,
-    cast(null as varchar) as forced_status,
+    -- one measure stated twice in one sentence (2026年收入预算515665.27万元，比2025年执行数483923.17万元
+    -- 增加…, C010): the second is a comparison base or a part the reader took for the measure
+    case when line_number = first_line then 'unverified' end as forced_status,
     measure || case when code_key <> '' then ' ' || code_key else '' end || ': ' || amount_wan || ' at line ' || line_number
         || ' vs ' || first_wan || ' first stated at line ' || first_line as message,
     source_ref

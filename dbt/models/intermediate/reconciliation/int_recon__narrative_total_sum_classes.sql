@@ -20,7 +20,8 @@ total as (
 classes as (
 
     select entity_id, sum(amount_wan) as classes_wan, count(*) as n_classes,
-           string_agg(coalesce(functional_code, code_key) || '=' || amount_wan, ' + ' order by line_number, coalesce(functional_code, code_key), amount_wan) as parts
+           string_agg(coalesce(functional_code, code_key) || '=' || amount_wan, ' + ' order by line_number, coalesce(functional_code, code_key), amount_wan) as parts,
+           min(fund_scope) as min_scope, max(fund_scope) as max_scope
     from firsts
     -- a 类 resolved to its code: a name alone may restate a resolved 类 (卫生健康 = 210)
     where measure = 'function_class' and functional_code is not null
@@ -36,8 +37,17 @@ select
     c.classes_wan as actual_wan,
     {{ tolerance_wan('1 + c.n_classes', 't.unit') }} as tolerance_wan,
     -- the prose may name only the main 类: a sum short of the total is incomplete
-    case when c.classes_wan < t.amount_wan - {{ tolerance_wan('1 + c.n_classes', 't.unit') }} then 'incomplete' end as forced_status,
-    t.measure || ' ' || t.amount_wan || ' vs Σ 类 ' || c.parts as message,
+    case
+        when c.classes_wan < t.amount_wan - {{ tolerance_wan('1 + c.n_classes', 't.unit') }} then 'incomplete'
+        -- 类 figures first stated under another fund scope than the total (the all-funds 类 of the
+        -- 支出总表 section against the 一般公共预算 total, C073): not one quantity's parts
+        when ({{ scopes_differ('c.min_scope', 't.fund_scope') }} or {{ scopes_differ('c.max_scope', 't.fund_scope') }})
+         and abs(c.classes_wan - t.amount_wan) > {{ tolerance_wan('1 + c.n_classes', 't.unit') }} then 'unverified'
+    end as forced_status,
+    t.measure || ' ' || t.amount_wan || ' vs Σ 类 ' || c.parts
+        || case when {{ scopes_differ('c.min_scope', 't.fund_scope') }} or {{ scopes_differ('c.max_scope', 't.fund_scope') }}
+                then ' (类 stated under ' || c.min_scope || case when c.max_scope <> c.min_scope then '/' || c.max_scope else '' end
+                     || ', the total under ' || t.fund_scope || ')' else '' end as message,
     t.source_ref
 from total as t
 inner join classes as c using (entity_id)
