@@ -125,8 +125,10 @@ def test_every_fail_on_the_fixture_documents_is_a_reviewed_real_discrepancy(con)
     fixture_docs = {p.name for p in CORPUS.glob("*.pdf")}
     want = {(r["file"], r["rule_id"], r["subject"], r["expected_wan"], r["actual_wan"])
             for r in _reviewed() if r["file"] in fixture_docs}
+    assert {r["verdict"] for r in _reviewed() if r["file"] in fixture_docs} == {"real"}
     got = set(con.execute("""
-        select e.source_file, r.rule_id, r.subject, cast(r.expected_wan as varchar), cast(r.actual_wan as varchar)
+        select e.source_file, r.rule_id, r.subject, coalesce(cast(r.expected_wan as varchar), ''),
+               coalesce(cast(r.actual_wan as varchar), '')
         from marts.fct_reconciliation r
         join (select distinct entity_id, source_file from marts.dim_budget_entity) e using (entity_id)
         where r.status = 'fail'""").fetchall())

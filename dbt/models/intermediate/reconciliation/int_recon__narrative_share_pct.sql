@@ -9,13 +9,7 @@
 --   0.005 + 0.5 × (1 + share_pct/100) / total.
 with shares as (
 
-    select *,
-        -- the shares of one total in one sentence printed to add up to exactly 100%: the document
-        -- rounds them so (largest remainder), and a share may then be a whole unit of its last digit
-        -- off (C083 65.56% of a true 65.553%; 省人大 2018 p22 10.61% of 10.604%)
-        count(*) over (partition by entity_id, source_file, line_number, total_wan) > 1
-            and sum(share_pct) over (partition by entity_id, source_file, line_number, total_wan) = 100 as shares_add_to_100
-    from {{ ref('int_recon_narrative_totals_prepared') }}
+    select * from {{ ref('int_recon_narrative_totals_prepared') }}
 
 )
 
@@ -26,9 +20,8 @@ select
     cast(share_pct * total_wan * 0.01 as decimal(18, 6)) as expected_wan,
     amount_wan as actual_wan,
     -- at the printed precision of each figure: a share printed as 1.9% carries 0.05 points
-    -- (0.0005 × total), one printed as 1.90% 0.005 points — a whole unit where the sentence's shares
-    -- are rounded to add up to 100%; a whole-万元 amount 0.5 万元
-    cast(case when shares_add_to_100 then 1.0 else 0.5 end / power(10, coalesce(share_pct_decimals, 2)) * 0.01 * total_wan
+    -- (0.0005 × total), one printed as 1.90% 0.005 points; a whole-万元 amount 0.5 万元
+    cast(0.5 / power(10, coalesce(share_pct_decimals, 2)) * 0.01 * total_wan
          + {{ printed_half_wan('amount_decimals', 'unit') }} * (1 + share_pct * 0.01) as decimal(18, 7)) as tolerance_wan,
     case when total_wan is null then 'not_applicable' end as forced_status,
     measure || coalesce(' ' || functional_code, '') || ' ' || amount_wan || ' printed as ' || share_pct || '% of '
