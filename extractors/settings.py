@@ -109,6 +109,7 @@ NARRATIVE_MEASURES: dict[str, str] = {
     "procurement_services": "政府采购服务预算",
     "fixed_assets_purchase": "本年度拟购置固定资产（万元）",
     "performance_target_funds": "实行绩效目标管理的资金（涉及…当年财政拨款，见 subject）",
+    "performance_evaluated_funds": "绩效评价 / 绩效自评涉及的资金（涉及一般公共预算支出…万元，见 subject）",
     "vehicles_purchase_planned": "预算安排购置公务用车（辆）",
     "other": "其他金额（未归类，见 subject）",
 }

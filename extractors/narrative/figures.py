@@ -104,6 +104,7 @@ DECIDED_RE = re.compile(r"(?:支出)?决算(?:数)?")
 # change, not the measure's amount
 CHANGE_LABEL_RE = re.compile(
     r"增加|减少|增长|下降|降低|提高|上升|调减|调增|压减|压缩|核减|核增|节约|节省|小于|大于|多于|少于")
+EVALUATION_RE = re.compile(r"绩效自评|开展(?:了)?(?:重点)?绩效评价")
 REASON_RE = re.compile(r"原因(?:是|为|在于|主要是|：|:)?")
 COUNT_RULES: list[tuple[re.Pattern, str, str]] = [
     (re.compile(r"共有(?:公务用?)?车辆?(\d+)辆"), "vehicles_held", "辆"),
@@ -151,9 +152,11 @@ def clean_label(label: str) -> str:
     return label.lstrip("）) ").rstrip("（( ")
 
 
-def classify(label: str, share: bool, in_project_section: bool, performance: bool) -> str:
+def classify(label: str, share: bool, in_project_section: bool, performance) -> str:
     if performance:
-        return "performance_target_funds"
+        # 实行绩效目标管理的资金, or the funds a 绩效评价 / 绩效自评 covers (涉及一般公共预算支出0万元):
+        # never the 一般公共预算 expenditure itself
+        return "performance_evaluated_funds" if performance == "evaluation" else "performance_target_funds"
     for rx, measure in _MEASURE_RES:
         if rx.search(label):
             return measure
@@ -234,7 +237,7 @@ def parse_sentence(sent: Sentence, ctx: SentenceContext) -> tuple[list[Narrative
     paths = find_paths(s)
     section = sent.section or ""
     in_project_section = "项目支出" in section or "项目支出" in s[:40]
-    performance = "绩效目标管理" in s
+    performance = "target" if "绩效目标管理" in s else ("evaluation" if EVALUATION_RE.search(s) else False)
     compare = bool(COMPARE_CONTEXT_RE.search(s) or COMPARE_CONTEXT_RE.search(section))
     compare_year = next((y.prior_year for y in yoys if y.prior_year), None)
     if compare_year is None and ctx.fiscal_year:

@@ -18,6 +18,7 @@
     'int_recon__narrative_total_sum_classes',
     'int_recon__narrative_parts_sum',
     'int_recon__narrative_repeated_figure',
+    'int_recon__narrative_yoy_pct',
     'int_recon__projects_sum_project',
     'int_recon__department_sum_units',
     'int_recon__classification_in_catalog',
@@ -49,8 +50,8 @@ uncertain_refs as (
 -- took 上年, a 项 where it took a total; equal within the comparison's tolerance: 461,836 元 is
 -- the 46.18 万元 the prose states) says the reader may have taken the sentence for the
 -- wrong figure: a failing comparison resting on it is 'unverified', not a contradiction. Checked:
--- the prose figure of narrative_vs_table (actual), the prose total of the prose sums (expected),
--- either statement of a repeated figure.
+-- the prose total of the prose sums (expected), either statement of a repeated figure
+-- (narrative_vs_table checks its own prose figure, knowing the table it compares with).
 printed_amounts as (
 
     select distinct entity_id, amount_wan
@@ -65,8 +66,6 @@ statused as (
         {{ recon_status('e.expected_wan', 'e.actual_wan', 'e.tolerance_wan', 'e.forced_status') }} as raw_status,
         e.source_ref in (select source_ref from uncertain_refs) as rests_on_uncertain,
         case
-            when e.rule_id = 'narrative_vs_table' then exists (
-                select 1 from printed_amounts as p where p.entity_id = e.entity_id and abs(p.amount_wan - e.actual_wan) <= e.tolerance_wan)
             when e.rule_id in ('narrative_parts_sum', 'narrative_total_sum_classes', 'narrative_class_sum_items') then exists (
                 select 1 from printed_amounts as p where p.entity_id = e.entity_id and abs(p.amount_wan - e.expected_wan) <= e.tolerance_wan)
             when e.rule_id = 'narrative_repeated_figure' then exists (

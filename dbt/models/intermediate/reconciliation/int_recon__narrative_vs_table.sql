@@ -3,7 +3,7 @@
 -- the same entity and the same fund scope (the sentence's 一般公共预算 / 财政拨款 / 政府性基金, else
 -- all funds, against the table of that scope: int_recon_table_figures_scoped). 机关运行经费 is
 -- compared only with a table figure so labelled. A prose figure whose table figure is not
--- printed is not evaluated.
+-- printed is not evaluated; one a table prints as another figure is unverified (below).
 with narrative as (
 
     select
@@ -15,7 +15,10 @@ with narrative as (
         end as table_measure,
         {{ to_wan('amount', 'unit') }} as amount_wan,
         -- the fund scope the sentence names (支出预算 of all funds vs 一般公共预算支出 …)
-        coalesce({{ fund_scope_named('sentence') }}, 'all_funds') as scope
+        coalesce({{ fund_scope_named('sentence') }}, 'all_funds') as scope,
+        -- the figure's own label names its scope (一般公共预算财政拨款基本支出5377.64万元), not only
+        -- its sentence (…支出预算515313.35万元，…一般公共预算收入较上年…)
+        {{ fund_scope_named('subject') }} is not null as scope_named
     from {{ ref('int_narrative_figures_resolved') }}
     where amount is not null
       and measure in ('total_budget', 'revenue_total', 'expenditure_total', 'fiscal_appropriation_total',
@@ -49,6 +52,35 @@ matched as (
        and (t.scope = n.scope or t.scope = 'any')
     qualify row_number() over (partition by n.figure_id order by t.rank_, t.source_ref) = 1
 
+),
+
+cells as (
+
+    select entity_id, source_ref, amount_wan
+    from {{ ref('int_recon_table_cells_prepared') }}
+    where amount_wan is not null
+
+),
+
+-- a prose figure a table prints as another figure says the reader may have taken the sentence
+-- for the wrong figure: of a figure whose label names no fund scope, any table's (the 一般公共预算
+-- part where the rule took all funds); of one whose label names its scope, another column of the
+-- compared table row (the 当年 column of a “三公” table where the rule took 上年). A figure labelled
+-- with its scope and printed only in another scope's table is the document quoting the wrong
+-- figure: a fail.
+corroborated as (
+
+    select m.*,
+        cast({{ printed_half_wan('m.amount_decimals', 'm.unit') }} + {{ tolerance_wan('m.n_terms', 'm.table_unit') }} as decimal(18, 7)) as tol_wan,
+        exists (
+            select 1 from cells as c
+            where c.entity_id = m.entity_id
+              and (not m.scope_named or c.source_ref = m.table_ref)
+              and abs(c.amount_wan - m.amount_wan)
+                  <= {{ printed_half_wan('m.amount_decimals', 'm.unit') }} + {{ tolerance_wan('m.n_terms', 'm.table_unit') }}
+        ) as printed_as_other_figure
+    from matched as m
+
 )
 
 select
@@ -59,9 +91,12 @@ select
     n.amount_wan as actual_wan,
     -- each side at its own printed precision: a prose figure printed in whole 万元 carries 0.5 万元,
     -- one printed to 0.01 万元 0.005; a table figure in 元 0.000 000 5 万元 per figure
-    cast({{ printed_half_wan('n.amount_decimals', 'n.unit') }} + {{ tolerance_wan('n.n_terms', 'n.table_unit') }} as decimal(18, 7)) as tolerance_wan,
-    cast(null as varchar) as forced_status,
+    n.tol_wan as tolerance_wan,
+    case when n.printed_as_other_figure and abs(n.amount_wan - n.table_wan) > n.tol_wan then 'unverified' end as forced_status,
     'prose ' || n.measure || coalesce(' ' || n.functional_code, '') || ' ' || n.amount_wan || ' (' || n.source_file || ':' || n.line_number
-        || ') vs table ' || n.table_measure_printed || ' ' || n.table_wan || ' (' || n.table_ref || ', ' || n.scope || ')' as message,
+        || ') vs table ' || n.table_measure_printed || ' ' || n.table_wan || ' (' || n.table_ref || ', ' || n.scope || ')'
+        || case when n.printed_as_other_figure and abs(n.amount_wan - n.table_wan) > n.tol_wan
+                then ' (该数字在表中作为另一数字列示，未核实 / the prose figure is printed in a table as another figure: which figure the sentence means is not certain)'
+                else '' end as message,
     {{ source_ref('n.source_file', 'n.line_number') }} as source_ref
-from matched as n
+from corroborated as n
