@@ -1,6 +1,7 @@
 """Stage 1 — read: bytes on disk → a decoded, line-split :class:`SourceDocument`.
 
-Pure apart from reading the file. Rejects empty files, binary files with a text name and
+Pure apart from reading the file. Text is UTF-8, GB18030 or, after a byte order mark,
+UTF-16 (LE or BE). Rejects empty files, binary files with a text name and
 undecodable text with an :class:`~extractors.errors.ExtractionError` naming the file; a file
 cut inside a multi-byte character (a truncated download) is decoded up to the cut and
 flagged ``truncated``.
@@ -61,8 +62,27 @@ def _looks_binary(data: bytes, settings: ExtractSettings) -> bool:
     return control / max(len(head), 1) > settings.binary_control_ratio
 
 
+def _utf16_bom(data: bytes) -> Optional[str]:
+    """The UTF-16 byte order a byte order mark announces (Windows' "Unicode" text), else None."""
+    if data[:2] == b"\xff\xfe":
+        return "utf-16-le"
+    if data[:2] == b"\xfe\xff":
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes, source_file: str, settings: ExtractSettings = DEFAULT_SETTINGS) -> tuple[str, str, bool]:
     """Return (text, encoding, truncated)."""
+    utf16 = _utf16_bom(data)
+    if utf16:
+        try:
+            return data[2:].decode(utf16), utf16, False
+        except UnicodeDecodeError as exc:
+            # cut inside its last code unit or surrogate pair: keep what is there, flag it
+            if exc.start >= len(data) - 2 - 4 and exc.reason in ("truncated data", "unexpected end of data"):
+                return data[2:2 + exc.start].decode(utf16), utf16, True
+            raise ExtractionError(source_file, "read", f"not valid {utf16} text after its byte order mark: "
+                                  f"{exc.reason} at byte {exc.start + 2}") from exc
     for enc in settings.encodings:
         try:
             return data.decode(enc), enc.replace("-sig", ""), False
@@ -115,10 +135,17 @@ def read_document(path: Path, raw_dir: Optional[Path] = None, settings: ExtractS
     doc = SourceDocument(source_file=name, path=path, content_hash=content_hash(data), data=data)
     if not data.strip():
         raise ExtractionError(name, "read", "empty file (0 bytes of text)")
-    if _looks_binary(data, settings):
+    utf16 = _utf16_bom(data)  # UTF-16 text is half NUL bytes: judged on its decoded text
+    if not utf16 and _looks_binary(data, settings):
         raise ExtractionError(name, "read", "binary content in a text file (NUL or control bytes); "
                               "PDF, DOCX and XLSX need their native suffix")
     text, enc, truncated = decode(data, name, settings)
+    if utf16:
+        if not text.strip():
+            raise ExtractionError(name, "read", f"empty file (no text after the {utf16} byte order mark)")
+        if _looks_binary(text.encode("utf-8", "surrogatepass"), settings):
+            raise ExtractionError(name, "read", "binary content in a text file (NUL or control characters "
+                                  f"after a {utf16} byte order mark)")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     doc.text, doc.encoding, doc.truncated = text, enc, truncated
     doc.lines = text.split("\n")

@@ -33,6 +33,24 @@ _PROSE_PUNCT = re.compile(r"[，。；：]")
 _CODE_NAME = re.compile(r"^(\d{3}(?:\s+\d{2}){1,2})\s+(\S.*)$")
 
 
+def _encrypted(exc: BaseException) -> bool:
+    """Whether a failure to open is the PDF's encryption. pdfplumber wraps pdfminer's
+    PDFPasswordIncorrect (or PDFEncryptionError for an unsupported scheme) in a
+    PdfminerException whose own message is empty, so the wrapped errors are looked at too."""
+    seen: set[int] = set()
+    todo: list = [exc]
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        text = f"{type(e).__name__}: {e}".lower()
+        if "password" in text or "encrypt" in text:
+            return True
+        todo.extend([e.__cause__, e.__context__, *e.args])
+    return False
+
+
 def _open(data: bytes, name: str):
     import pdfplumber
 
@@ -42,9 +60,10 @@ def _open(data: bytes, name: str):
         pdf = pdfplumber.open(io.BytesIO(data))
         pages = pdf.pages
     except Exception as exc:  # pdfminer raises many types for bad files
+        if _encrypted(exc):
+            raise ExtractionError(name, "read", "encrypted PDF (password-protected): cannot read it "
+                                  "without the password") from exc
         text = f"{type(exc).__name__}: {exc}".strip()
-        if "password" in text.lower() or "encrypt" in text.lower() or type(exc).__name__ == "PDFPasswordIncorrect":
-            raise ExtractionError(name, "read", "encrypted PDF (password required); cannot read it") from exc
         raise ExtractionError(name, "read", f"cannot parse the PDF (truncated or damaged?): {text[:200]}") from exc
     if not pages:
         pdf.close()
@@ -385,6 +404,9 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings):
                 total_chars += len(chars)
                 tables = _drop_inline_boxes(page.find_tables(), chars) if chars else []
             except Exception as exc:
+                if _encrypted(exc):
+                    raise ExtractionError(name, "read", f"encrypted PDF (password-protected): page {pno} "
+                                          "cannot be read without the password") from exc
                 raise ExtractionError(name, "read", f"page {pno} cannot be read (damaged PDF?): "
                                       f"{type(exc).__name__}: {str(exc)[:120]}") from exc
             boxes = [t.bbox for t in tables]

@@ -31,19 +31,23 @@ def _text(v) -> str:
     return str(v).strip() if not isinstance(v, str) else v
 
 
-def _merged_ranges(data: bytes) -> list[list[tuple[int, int, int, int]]]:
-    """Per sheet (workbook order): merged ranges as 0-based (row0, col0, row1, col1)."""
+def _merged_ranges(data: bytes, name: str) -> list[list[tuple[int, int, int, int]]]:
+    """Per sheet (workbook order): merged ranges as 0-based (row0, col0, row1, col1).
+    A damaged zip member (bad CRC, a deflate stream cut or corrupt) is an ExtractionError."""
     import posixpath
     import zipfile
+    import zlib
     from xml.etree import ElementTree as ET
 
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
           "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
     out: list = []
+    path = "xl/workbook.xml"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            wb = ET.fromstring(z.read("xl/workbook.xml"))
-            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            wb = ET.fromstring(z.read(path))
+            path = "xl/_rels/workbook.xml.rels"
+            rels = ET.fromstring(z.read(path))
             target = {r.get("Id"): r.get("Target") for r in rels}
             for sh in wb.find("m:sheets", ns):
                 t = target.get(sh.get("{%s}id" % ns["r"]), "")
@@ -55,7 +59,10 @@ def _merged_ranges(data: bytes) -> list[list[tuple[int, int, int, int]]]:
                     if b:
                         ranges.append((*_rc(a), *_rc(b)))
                 out.append(ranges)
-    except (KeyError, ValueError, zipfile.BadZipFile, ET.ParseError):
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ExtractionError(name, "read", f"the XLSX is damaged (zip member {path} truncated or corrupt): "
+                              f"{type(exc).__name__}: {str(exc)[:150]}") from exc
+    except (KeyError, ValueError, ET.ParseError):
         return []
     return out
 
@@ -138,7 +145,7 @@ def read_xlsx(data: bytes, name: str, settings: ExtractSettings) -> list:
     except Exception as exc:
         raise ExtractionError(name, "read", f"cannot open the XLSX (truncated, encrypted or not a workbook?): "
                               f"{type(exc).__name__}: {str(exc)[:150]}") from exc
-    merged = _merged_ranges(data)
+    merged = _merged_ranges(data, name)
     entries: list = []
     for idx, sheet_name in enumerate(sheet_names):
         try:
