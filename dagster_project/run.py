@@ -41,9 +41,9 @@ def main() -> int:
             con.close()
     from extractors.corpus import try_hash_file
     from extractors.load import manifest_key
-    # a file that cannot be read counts as changed: its extraction records why (a load error row)
-    changed = [k for p, k in zip(files, keys)
-               if (h := try_hash_file(p)) is None or known.get(k) != manifest_key(h)]
+    # a file that cannot be read is extracted (its load error row says why) unless it was already
+    # unreadable at the last load: its row is there with the empty hash
+    changed = [k for p, k in zip(files, keys) if known.get(k) != manifest_key(try_hash_file(p) or "")]
     to_extract = len(changed)
     removed = sorted(set(known) - set(keys))
 

@@ -2,6 +2,7 @@
 and parallel extraction of many documents with progress output."""
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -25,18 +26,106 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("BUDGET_WAREHOUSE", PROJECT_ROOT / "warehouse" / "budget.duckdb")).resolve()
 
 
+MAX_DEPTH = 32  # folder levels below the raw dir that are scanned: bounds a chain of folder links
+
+
 def list_documents(root: Path) -> list[Path]:
-    """Every file under root that is not hidden, sorted. Unsupported suffixes are listed too:
-    the extractor records them as load errors instead of skipping them silently."""
+    """Every path under root that is not hidden, sorted. Symbolic links are followed: a linked
+    file is listed under its link's path, a linked folder is scanned like a folder (after the
+    folders themselves) unless it leads to a folder already scanned (a loop, or a second link
+    to it) or lies more than MAX_DEPTH levels deep. What cannot be read is listed too: an
+    unsupported suffix, a dangling or looping link, a folder not followed or not listable, a
+    FIFO. The extractor records each as a load error saying why (``skip_reason``) instead of
+    skipping it silently."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"raw dir {root} does not exist (set BUDGET_RAW_DIR)")
-    out = []
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts) \
-                and p.name not in IGNORED_NAMES:
-            out.append(p)
-    return out
+    out: list[Path] = []
+    scanned: set[tuple[int, int]] = set()  # (device, inode) of every folder scanned
+    links: list[tuple[Path, int]] = []  # linked folders, followed once the folders are scanned
+
+    def scan(folder: Path, depth: int) -> None:
+        try:
+            st = folder.stat()
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            if folder == root:
+                raise
+            out.append(folder)  # cannot be listed: its load error says why
+            return
+        scanned.add((st.st_dev, st.st_ino))
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            p = folder / e.name
+            try:
+                is_dir = e.is_dir()  # follows links
+            except OSError:
+                is_dir = False
+            if is_dir and e.is_symlink():
+                links.append((p, depth + 1))
+            elif is_dir:
+                # a folder inside a linked folder may be one already scanned through another link
+                try:
+                    st_e = e.stat()
+                except OSError:  # gone since it was listed
+                    continue
+                if depth + 1 > MAX_DEPTH or (st_e.st_dev, st_e.st_ino) in scanned:
+                    out.append(p)
+                else:
+                    scan(p, depth + 1)
+            elif e.name not in IGNORED_NAMES:
+                out.append(p)
+
+    scan(root, 0)
+    while links:
+        link, depth = links.pop(0)
+        try:
+            st = link.stat()
+        except OSError:
+            out.append(link)
+            continue
+        if depth > MAX_DEPTH or (st.st_dev, st.st_ino) in scanned:
+            out.append(link)
+        else:
+            scan(link, depth)
+    return sorted(out)
+
+
+def skip_reason(path: Path, root: Path) -> Optional[str]:
+    """Why a listed path is not read as a document (None: a regular file, or a link to one)."""
+    path, root = Path(path), Path(root)
+    key = relative_name(path, root)
+    if path.is_symlink():
+        try:
+            os.stat(path)
+        except OSError as exc:
+            target = os.readlink(path)
+            if exc.errno == errno.ELOOP:
+                return f"cannot read: symbolic link loop ({key} → {target})"
+            if exc.errno == errno.ENOENT:
+                return f"cannot read: dangling symbolic link ({key} → {target}: the target does not exist)"
+            return f"cannot read: symbolic link {key} → {target}: {exc.strerror}"
+    if path.is_dir():
+        if len(Path(key).parts) > MAX_DEPTH:
+            return f"folder more than {MAX_DEPTH} levels below the raw dir: not scanned"
+        try:
+            os.listdir(path)
+        except OSError as exc:
+            return f"cannot read: the folder cannot be listed ({exc.strerror})"
+        target = path.resolve()
+        ancestors = [root.resolve()] + [(root / Path(key).parents[i]).resolve() for i in range(len(Path(key).parts) - 1)]
+        if path.is_symlink() and target in ancestors:
+            return f"symbolic link loop: the folder link {key} → {os.readlink(path)} leads back to a folder " \
+                   "that holds it; not followed"
+        where = f"as {relative_name(target, root)}" if target.is_relative_to(root.resolve()) else "through another link"
+        if path.is_symlink():
+            return f"symbolic link {key} → {os.readlink(path)} leads to a folder already scanned {where}; " \
+                   "not followed twice"
+        return f"folder {key} is {target}, already scanned {where}; not scanned twice"
+    if path.exists() and not path.is_file():
+        return "cannot read: not a regular file (a FIFO, socket or device)"
+    return None
 
 
 def partition_key(path: Path, root: Path) -> str:
@@ -49,9 +138,10 @@ def hash_file(path: Path) -> str:
 
 def try_hash_file(path: Path) -> Optional[str]:
     """The content hash, or None when the file cannot be read (permission denied, vanished, a
-    dangling link): such a file is extracted like any other and gets its load error row there."""
+    dangling link, a folder or FIFO listed as skipped): such a file is extracted like any other
+    and gets its load error row there."""
     try:
-        return hash_file(path)
+        return hash_file(path) if Path(path).is_file() else None
     except OSError:
         return None
 
@@ -62,6 +152,9 @@ def _extract_one(args: tuple[str, str]) -> tuple[str, str, DocumentExtraction]:
 
     path, root = Path(path_s), Path(root_s)
     name = relative_name(path, root)
+    reason = skip_reason(path, root)
+    if reason:
+        return name, "", DocumentExtraction(document=None, load_errors=[LoadError(name, "read", reason)])
     try:
         chash = hash_file(path)
     except OSError as exc:

@@ -9,6 +9,7 @@ flagged ``truncated``.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -42,12 +43,19 @@ def content_hash(data: bytes) -> str:
 
 
 def relative_name(path: Path, raw_dir: Optional[Path]) -> str:
+    """A file's name in the warehouse and its partition key: its path relative to the raw dir,
+    '/'-separated. The path as listed, not its link's target (a symbolic link is named where it
+    is in the raw dir); a path outside the raw dir is named by its file name."""
     if raw_dir is not None:
         try:
-            return path.resolve().relative_to(raw_dir.resolve()).as_posix()
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(raw_dir)).as_posix()
         except ValueError:
             pass
-    return path.name
+        try:  # the raw dir or the path given through a link of its own (/tmp vs /private/tmp)
+            return Path(path).resolve().relative_to(Path(raw_dir).resolve()).as_posix()
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop
+            pass
+    return Path(path).name
 
 
 # control characters that do not occur in text (tab, newline, form feed, CR and ESC do)

@@ -1,10 +1,12 @@
-"""Sensor for new or changed files in BUDGET_RAW_DIR, and a daily schedule over everything."""
+"""Sensor for new or changed files in BUDGET_RAW_DIR, and a daily schedule over everything
+(02:00 Asia/Shanghai)."""
 
 import json
+from typing import Optional
 
 import dagster as dg
 
-from extractors.corpus import hash_file, list_documents, partition_key, raw_dir
+from extractors.corpus import list_documents, partition_key, raw_dir, try_hash_file
 
 from .partitions import DOCUMENTS_PARTITION, documents_partitions
 from .staging import staging_tables
@@ -13,9 +15,10 @@ staging_job = dg.define_asset_job(
     "staging_job", selection=dg.AssetSelection.assets(staging_tables), partitions_def=documents_partitions)
 
 
-def scan() -> dict[str, str]:
+def scan() -> dict[str, Optional[str]]:
     root = raw_dir()
-    return {partition_key(p, root): hash_file(p) for p in list_documents(root)}
+    # a path that cannot be read (None) is requested once (run key …:None): its run records why
+    return {partition_key(p, root): try_hash_file(p) for p in list_documents(root)}
 
 
 @dg.sensor(job=staging_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
@@ -27,7 +30,7 @@ def raw_documents_sensor(context: dg.SensorEvaluationContext):
     existing = set(context.instance.get_dynamic_partitions(DOCUMENTS_PARTITION))
     new_parts = sorted(set(current) - existing)
     gone = sorted(existing - set(current))
-    changed = sorted(k for k, h in current.items() if seen.get(k) != h)
+    changed = sorted(k for k, h in current.items() if k not in seen or seen[k] != h)
     return dg.SensorResult(
         run_requests=[dg.RunRequest(partition_key=k, run_key=f"{k}:{current[k]}") for k in changed],
         dynamic_partitions_requests=[
@@ -38,10 +41,11 @@ def raw_documents_sensor(context: dg.SensorEvaluationContext):
     )
 
 
-@dg.schedule(job=staging_job, cron_schedule="0 2 * * *", default_status=dg.DefaultScheduleStatus.RUNNING)
+@dg.schedule(job=staging_job, cron_schedule="0 2 * * *", execution_timezone="Asia/Shanghai",
+             default_status=dg.DefaultScheduleStatus.RUNNING)
 def daily_full_run(context: dg.ScheduleEvaluationContext):
-    """Every night: register every document and run staging over all of them in one run; the
-    dbt models follow (eager automation), then the checks."""
+    """Every night at 02:00 China time (Asia/Shanghai): register every document and run staging
+    over all of them in one run; the dbt models follow (eager automation), then the checks."""
     keys = sorted(scan())
     existing = set(context.instance.get_dynamic_partitions(DOCUMENTS_PARTITION))
     if set(keys) - existing:

@@ -50,15 +50,17 @@ def write_batch() -> int:
 def staging_tables(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     root = raw_dir()
     keys = sorted(context.partition_keys)
-    present = [k for k in keys if (root / k).is_file()]
+    # listed in the raw dir: a dangling link or a folder not followed is listed too (its extraction
+    # records why it is not read), so it counts as present
+    present = [k for k in keys if os.path.lexists(root / k)]
     missing = sorted(set(keys) - set(present))
     con = connect(warehouse_path())
     try:
         known = manifest(con)
         todo, unchanged = [], 0
         for key in present:
-            h = try_hash_file(root / key)
-            if h is not None and known.get(key) == manifest_key(h):
+            # unreadable now and at the last load (its load error row has the empty hash): unchanged
+            if known.get(key) == manifest_key(try_hash_file(root / key) or ""):
                 unchanged += 1
             else:
                 todo.append(root / key)
@@ -85,7 +87,7 @@ def staging_tables(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             flush()
         # the raw dir is the truth: a loaded file that is gone from it (its partition may already
         # be deleted, so it is not among this run's keys) loses its rows
-        pruned = prune_missing(con, [k for k in known if (root / k).is_file()] + loaded)
+        pruned = prune_missing(con, [k for k in known if os.path.lexists(root / k)] + loaded)
         if pruned:
             context.log.info(f"removed the rows of {len(pruned)} files no longer in {root}: {', '.join(pruned[:5])}")
     finally:

@@ -60,8 +60,9 @@ def _merged_ranges(data: bytes, name: str) -> list[list[tuple[int, int, int, int
                         ranges.append((*_rc(a), *_rc(b)))
                 out.append(ranges)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        kind = "zlib.error" if isinstance(exc, zlib.error) else type(exc).__name__
         raise ExtractionError(name, "read", f"the XLSX is damaged (zip member {path} truncated or corrupt): "
-                              f"{type(exc).__name__}: {str(exc)[:150]}") from exc
+                              f"{kind}: {str(exc)[:150]}") from exc
     except (KeyError, ValueError, ET.ParseError):
         return []
     return out
