@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
-import subprocess
-import sys
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from conftest import pipeline_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -26,21 +24,7 @@ FINDINGS = ROOT / "docs" / "findings" / "corpus_fails.csv"
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    if not (ROOT / "dbt" / "target" / "manifest.json").exists():
-        pytest.skip("dbt/target/manifest.json is missing (run `make dbt-parse` first)")
-    duckdb = pytest.importorskip("duckdb")
-    tmp = tmp_path_factory.mktemp("corpus_fixtures")
-    home = tmp / "dagster_home"
-    home.mkdir()
-    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    warehouse = tmp / "budget.duckdb"
-    env = dict(os.environ, BUDGET_RAW_DIR=str(CORPUS), BUDGET_WAREHOUSE=str(warehouse), DAGSTER_HOME=str(home),
-               DBT_PROFILES_DIR=str(ROOT / "dbt"), DO_NOT_TRACK="1", DAGSTER_DISABLE_TELEMETRY="1",
-               GX_ANALYTICS_ENABLED="False", PYTHONDONTWRITEBYTECODE="1")
-    proc = subprocess.run([sys.executable, "-m", "dagster_project.run"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=1200)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    c = duckdb.connect(str(warehouse), read_only=True)
+    c = pipeline_warehouse(CORPUS, tmp_path_factory.mktemp("corpus_fixtures"))
     yield c
     c.close()
 

@@ -6,14 +6,12 @@ temporary warehouse; the assertions are transcribed from the pages (page numbers
 """
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from conftest import pipeline_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 PDFS = ROOT / "tests" / "fixtures" / "pdf"
@@ -71,21 +69,7 @@ REAL_FAILS = {
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    if not (ROOT / "dbt" / "target" / "manifest.json").exists():
-        pytest.skip("dbt/target/manifest.json is missing (run `make dbt-parse` first)")
-    duckdb = pytest.importorskip("duckdb")
-    tmp = tmp_path_factory.mktemp("dev_pdfs")
-    home = tmp / "dagster_home"
-    home.mkdir()
-    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    warehouse = tmp / "budget.duckdb"
-    env = dict(os.environ, BUDGET_RAW_DIR=str(PDFS), BUDGET_WAREHOUSE=str(warehouse), DAGSTER_HOME=str(home),
-               DBT_PROFILES_DIR=str(ROOT / "dbt"), DO_NOT_TRACK="1", DAGSTER_DISABLE_TELEMETRY="1",
-               GX_ANALYTICS_ENABLED="False", PYTHONDONTWRITEBYTECODE="1")
-    proc = subprocess.run([sys.executable, "-m", "dagster_project.run"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    c = duckdb.connect(str(warehouse), read_only=True)
+    c = pipeline_warehouse(PDFS, tmp_path_factory.mktemp("dev_pdfs"), timeout=600)
     yield c
     c.close()
 
@@ -231,3 +215,20 @@ def test_three_public_item_shares_are_of_the_three_public_total(con):
         f"vehicle_total share @ 187#1 {JS_TEXT}": ("fail", "411.235440", "411.200000"),
         f"official_reception share @ 187#2 {JS_TEXT}": ("rounding", "26.985420", "27.000000"),
     }
+
+
+def test_general_budget_and_all_funds_facts_by_fund_scope(con):
+    """Σ general_public_budget facts = the 一般公共预算 table's 合计, Σ of all facts = the all-funds
+    total; the 决算 of 上海普陀规划资源 spends 12.88 of other funds on 2120101 (支出决算表 1,105.68 vs
+    一般公共预算财政拨款支出决算表 1,092.80): an other_funds fact, not counted twice."""
+    got = {r[0]: r[1:] for r in con.execute("""
+        select e.source_file, s.total_wan, s.function_facts_wan, s.general_budget_wan, s.function_facts_general_budget_wan
+        from marts.rpt_entity_summary s join marts.dim_budget_entity e using (entity_id)""").fetchall()}
+    assert got[GHZY] == (Decimal("9759.38"), Decimal("9759.38"), Decimal("9746.5"), Decimal("9746.5"))
+    assert got[CZJ] == (Decimal("3121.42058"),) * 4
+    assert got[JS_NPC] == (Decimal("15897.44"),) * 4
+    other = con.execute("""
+        select f.functional_code, f.amount_wan from marts.fct_function_expenditure f
+        join marts.dim_budget_entity e using (entity_id)
+        where e.source_file = ? and f.fund_scope = 'other_funds'""", [GHZY]).fetchall()
+    assert other == [("2120101", Decimal("12.88"))]

@@ -83,6 +83,21 @@ def test_function_facts_add_up_to_the_stated_total(wh):
     assert rows["000_94a51bfa8bc2096e.txt:003001"] == 0
 
 
+def test_general_budget_facts_add_up_to_the_general_budget_total(wh):
+    """Σ fund_scope = 'general_public_budget' facts = the 一般公共预算 expenditure the document states
+    (its 一般公共预算支出表's 合计, else the prose), and Σ of all facts = the all-funds total; facts
+    of every scope add up to the latter, none counted twice."""
+    rows = {r[0]: r[1:] for r in wh.execute("""
+        select e.source_file || coalesce(':' || e.entity_code, ''),
+               s.function_facts_general_budget_wan - s.general_budget_wan, s.function_facts_wan - s.total_wan
+        from marts.rpt_entity_summary s join marts.dim_budget_entity e using (entity_id)""").fetchall()}
+    assert rows["002_26df1c49268341e3.txt:434"] == (0, 0) and rows["002_26df1c49268341e3.txt:434001"] == (0, 0)
+    # 003: the leaves sum to 1623.36, the printed 合计 1623.35 (the real 0.01 rounding of the document)
+    assert rows["003_638e0d246034f851.txt"] == (Decimal("0.01"), Decimal("0.01"))
+    # prose only: the 项 of （三）一般公共预算支出具体使用情况 are 一般公共预算 facts
+    assert rows["000_94a51bfa8bc2096e.txt:003001"] == (0, 0)
+
+
 def test_three_public_items_come_from_the_table_rows(wh):
     rows = wh.execute("""select e.entity_code, item, amount_wan from marts.fct_three_public_expense t
                          join marts.dim_budget_entity e using (entity_id) order by 1, 2""").fetchall()

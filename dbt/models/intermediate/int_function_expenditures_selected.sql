@@ -9,7 +9,8 @@
 --   3. the fund tables (一般公共预算 + 政府性基金 + 国有资本经营 支出表; a 财政拨款支出表 covers the
 --      last two: fiscal_appropriation), else
 --   4. the narrative's resolved 项 figures (plus 类 figures of classes with no 项 figure), with the
---      scope their sentence names (else all_funds).
+--      scope their sentence, else their section heading names ((三）一般公共预算支出具体使用情况),
+--      else all_funds.
 -- Only leaf rows (row_kind = 'detail') become facts: printed 类/款/合计 subtotals are evidence
 -- for reconciliation, never facts, so nothing is counted twice.
 with leaves as (
@@ -107,12 +108,12 @@ narrative_facts as (
     select entity_id, functional_code, 'unspecified' as expenditure_type, {{ to_wan('amount', 'unit') }} as amount_wan,
            {{ source_ref('source_file', 'line_number') }} as source_ref, cast(null as varchar) as table_kind,
            coalesce(item_name, class_name) as printed_name,
-           coalesce({{ fund_scope_named('sentence') }}, 'all_funds') as fund_scope
+           coalesce({{ fund_scope_named('sentence') }}, {{ fund_scope_named('section') }}, 'all_funds') as fund_scope
     from narrative_items
     union all
     select entity_id, functional_code, 'unspecified', {{ to_wan('amount', 'unit') }},
            {{ source_ref('source_file', 'line_number') }}, null, class_name,
-           coalesce({{ fund_scope_named('sentence') }}, 'all_funds')
+           coalesce({{ fund_scope_named('sentence') }}, {{ fund_scope_named('section') }}, 'all_funds')
     from narrative_classes
 
 )
