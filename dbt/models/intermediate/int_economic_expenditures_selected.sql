@@ -15,6 +15,9 @@ with table_rows as (
       and table_rank = 1
       and table_kind = 'general_budget_basic_expenditure'
       and coalesce(code_system, 'economic') = 'economic'
+      -- shaped as an economic code (301, 30101, 3010201; 政府预算 501, 50101): a unit code (125001) or a
+      -- functional one misread into the table is no economic leaf (it stays in fct_reported_figure)
+      and regexp_full_match(code, '[35][0-9]{2,}')
       and row_kind = 'detail'
 
 )
