@@ -254,6 +254,26 @@ def test_split_code_part_printed_without_its_leading_zero():
     assert len([p for p in problems if "leading zero" in p]) == 2
 
 
+def test_period_column_groups_keep_only_the_budget_years_meaning():
+    # C050 p43 (元): 上年 | 当年 | 增减变化情况 over the same 合计 | “三公” … | 会议费 columns — the
+    # pivot took the 上年 会议费 506,800 for the year's (the prose's 46.18万元 is the 当年 461,836)
+    header = [["单位编码", "单位名称", "上年", "", "", "当年", "", "", "增减变化情况", "", ""],
+              ["", "", "合计", "公务接待费", "会议费", "合计", "公务接待费", "会议费", "合计", "公务接待费", "会议费"]]
+    rows, amounts, _ = _parse(header + [
+        ["125001", "西安市财政局本级", "2480000", "90000", "506800", "2083436", "80000", "461836", "-396564", "-10000", "-44964"],
+    ], "three_public_expenditure")
+    by_key = {}
+    for a in amounts:
+        by_key.setdefault(a.column_key, []).append(a.amount)
+    assert by_key["meeting"] == [Decimal("461836")] and by_key["official_reception"] == [Decimal("80000")]
+    assert by_key["total"] == [Decimal("2083436")] and len(by_key["other"]) == 6
+    assert {a.column_label for a in amounts if a.column_key == "other"} >= {"上年/会议费", "增减变化情况/合计"}
+    # 2019年 | 2020年 (C054 p49): the latest year is the budget year's group; 上年结转 is no period
+    from extractors.tables.parse import _period
+    assert _period("2019年") == ("year", 2019) and _period("增减变化情况") == ("change", None)
+    assert _period("上年结转") is None and _period("本年收入") is None
+
+
 def test_rows_of_another_width_are_placed_by_position():
     # C009 pp4→5 (北京 预算03表): page 4's frame has a leading spacer column (11 cells), page 5's not (10)
     from extractors.tables.align import align_rows

@@ -171,6 +171,60 @@ def _align_upper(upper: list[str], lower: list[str]) -> list[str]:
     return out
 
 
+_PERIOD_RE = re.compile(
+    r"(?P<y>上年|上一年|去年|当年|本年|(?P<year>20\d{2})年)(?:度)?(?:预算|决算|执行)?(?:数)?"
+    r"|(?P<change>增减|增减变化|增减变化情况|增减情况|比上年增减|变动情况)")
+
+
+def _period(label: str) -> Optional[tuple[str, Optional[int]]]:
+    """('prior' | 'current' | 'change' | 'year', year) for a column-group header naming a period
+    (上年 | 当年 | 增减变化情况; 2019年 | 2020年), else None (上年结转 is a revenue, not a period)."""
+    m = _PERIOD_RE.fullmatch(squash(label))
+    if not m:
+        return None
+    if m.group("change"):
+        return ("change", None)
+    if m.group("year"):
+        return ("year", int(m.group("year")))
+    return ("prior", None) if m.group("y") in ("上年", "上一年", "去年") else ("current", None)
+
+
+def mark_period_groups(cols: list[Column], header_rows: list[list[str]]) -> None:
+    """Columns printed in period groups (上年 | 当年 | 增减变化情况 over the same 合计 | “三公” … columns,
+    C050 p43; 2019年 | 2020年 | 增减变化情况, C054 p49): only the budget year's group keeps its meaning;
+    the prior year's and the change's columns become `other`, their label prefixed with the group
+    (the figures stay in the staging tables, never in the year's facts). The budget year's group is
+    当年 / 本年, else the latest year printed; nothing changes without one, or with fewer than two
+    period groups in the header row."""
+    for row in header_rows:
+        spans: list[tuple[int, str, tuple]] = []  # (first column, label, period) per non-empty cell
+        for i, text in enumerate(row):
+            if squash(text):
+                spans.append((i, squash(text), _period(text)))
+        periods = [sp for sp in spans if sp[2]]
+        if len(periods) < 2:
+            continue
+        years = [p[1] for _, _, p in periods if p[0] == "year"]
+        latest = max(years) if years else None
+
+        def is_current(p):
+            return p[0] == "current" or (p[0] == "year" and p[1] == latest)
+        if not any(is_current(p) for _, _, p in periods):
+            continue
+        for c in cols:
+            # a column headed by a period itself (2024年度预算 | 2025年度预算 | 增减) is keyed by
+            # header_columns (prior_year / total / change): only the columns under a group are here
+            if c.role != "amount" or _period(c.leaf) or c.key in ("prior_year", "change"):
+                continue
+            owner = next((sp for sp in reversed(spans) if sp[0] <= c.index), None)
+            if owner is None or owner[2] is None or is_current(owner[2]):
+                continue
+            c.key = "other"
+            if not c.label.startswith(owner[1]):
+                c.label = f"{owner[1]}/{c.label}"
+        return
+
+
 def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[Column]:
     """Build the column model from the printed header rows (top to bottom)."""
     levels: list[list[str]] = []
@@ -417,6 +471,7 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         texts = [[c.text if isinstance(c, Cell) else str(c) for c in r] for r in list(rows[:first_data]) + data]
     header = texts[:first_data]
     cols = header_columns(header, width, kind)
+    mark_period_groups(cols, header)
     # no printed code/name header: guess from the data (first text column = name)
     if not any(c.role in ("name", "code") for c in cols):
         for c in cols:
