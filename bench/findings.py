@@ -20,26 +20,31 @@ LIST = ROOT / "docs" / "findings" / "corpus_fails.csv"
 FIELDS = ["file", "page", "rule_id", "subject", "expected_wan", "actual_wan", "verdict", "reason"]
 
 
-def warehouse_fails(path: Path) -> list[dict]:
-    import duckdb
-
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        rows = con.execute("""
+def fails(con) -> list[dict]:
+    """Every `fail` finding of a warehouse (an open DuckDB connection), with its file and page."""
+    rows = con.execute("""
             select e.source_file, r.rule_id, r.subject, coalesce(cast(r.expected_wan as varchar), ''),
                    coalesce(cast(r.actual_wan as varchar), ''), r.source_ref
             from marts.fct_reconciliation r
             join (select distinct entity_id, source_file from marts.dim_budget_entity) e using (entity_id)
             where r.status = 'fail'
             order by 1, 2, 3""").fetchall()
-    finally:
-        con.close()
     out = []
     for f, rule, subject, exp, act, ref in rows:
         parts = (ref or "").split(":")
         page = next((p[1:] for p in parts if p.startswith("p") and p[1:].isdigit()), "")
         out.append(dict(file=f, page=page, rule_id=rule, subject=subject, expected_wan=exp, actual_wan=act))
     return out
+
+
+def warehouse_fails(path: Path) -> list[dict]:
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return fails(con)
+    finally:
+        con.close()
 
 
 def reviewed() -> list[dict]:
@@ -49,7 +54,7 @@ def reviewed() -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def _key(r: dict) -> tuple:
+def key(r: dict) -> tuple:
     return (r["file"], r["rule_id"], r["subject"], r["expected_wan"], r["actual_wan"])
 
 
@@ -59,11 +64,11 @@ def main(argv=None) -> int:
     ap.add_argument("--write", action="store_true", help="rewrite docs/findings/corpus_fails.csv")
     args = ap.parse_args(argv)
     got = warehouse_fails(args.warehouse)
-    known = {_key(r): r for r in reviewed()}
+    known = {key(r): r for r in reviewed()}
     bad = 0
     merged = []
     for r in got:
-        k = known.pop(_key(r), None)
+        k = known.pop(key(r), None)
         verdict = k["verdict"] if k else "unreviewed"
         reason = k["reason"] if k else ""
         page = (k or {}).get("page") or r["page"]

@@ -28,20 +28,26 @@ def wh(test_warehouse):
     con.close()
 
 
-def pipeline_warehouse(raw: Path, tmp: Path, timeout: int = 1200):
-    """Run ``python -m dagster_project.run`` over raw into a fresh warehouse and DAGSTER_HOME under
-    tmp; a read-only DuckDB connection to it (skips when dbt's manifest is not parsed)."""
-    if not (ROOT / "dbt" / "target" / "manifest.json").exists():
-        pytest.skip("dbt/target/manifest.json is missing (run `make dbt-parse` first)")
-    duckdb = pytest.importorskip("duckdb")
-    home = tmp / "dagster_home"
-    home.mkdir()
-    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    warehouse = tmp / "budget.duckdb"
+def run_pipeline(raw: Path, warehouse: Path, home: Path, timeout: int = 1200, **env_extra: str) -> None:
+    """Run ``python -m dagster_project.run`` over raw into warehouse, with DAGSTER_HOME home (made,
+    with the project's dagster.yaml, when it does not exist); fails the test when the run does."""
+    if not (home / "dagster.yaml").exists():
+        home.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
     env = dict(os.environ, BUDGET_RAW_DIR=str(raw), BUDGET_WAREHOUSE=str(warehouse), DAGSTER_HOME=str(home),
                DBT_PROFILES_DIR=str(ROOT / "dbt"), DO_NOT_TRACK="1", DAGSTER_DISABLE_TELEMETRY="1",
-               GX_ANALYTICS_ENABLED="False", PYTHONDONTWRITEBYTECODE="1")
+               GX_ANALYTICS_ENABLED="False", PYTHONDONTWRITEBYTECODE="1", **env_extra)
     proc = subprocess.run([sys.executable, "-m", "dagster_project.run"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+def pipeline_warehouse(raw: Path, tmp: Path, timeout: int = 1200):
+    """The pipeline over raw into a fresh warehouse and DAGSTER_HOME under tmp; a read-only DuckDB
+    connection to it (skips when dbt's manifest is not parsed)."""
+    if not (ROOT / "dbt" / "target" / "manifest.json").exists():
+        pytest.skip("dbt/target/manifest.json is missing (run `make dbt-parse` first)")
+    duckdb = pytest.importorskip("duckdb")
+    warehouse = tmp / "budget.duckdb"
+    run_pipeline(raw, warehouse, tmp / "dagster_home", timeout)
     return duckdb.connect(str(warehouse), read_only=True)

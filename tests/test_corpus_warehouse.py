@@ -6,7 +6,6 @@ nothing more, nothing less.
 """
 from __future__ import annotations
 
-import csv
 import json
 from collections import defaultdict
 from decimal import Decimal
@@ -14,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from bench import findings
 from conftest import pipeline_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 GOLDEN = ROOT / "tests" / "fixtures" / "expected_corpus"
-FINDINGS = ROOT / "docs" / "findings" / "corpus_fails.csv"
 
 
 @pytest.fixture(scope="module")
@@ -101,21 +100,8 @@ def test_c032_a_fund_line_the_summary_does_not_print_keeps_all_funds_and_fails(c
     assert rows == [("fail", "0.000000", "388.250000")]
 
 
-def _reviewed():
-    with FINDINGS.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    return rows
-
-
 def test_every_fail_on_the_fixture_documents_is_a_reviewed_real_discrepancy(con):
     fixture_docs = {p.name for p in CORPUS.glob("*.pdf")}
-    want = {(r["file"], r["rule_id"], r["subject"], r["expected_wan"], r["actual_wan"])
-            for r in _reviewed() if r["file"] in fixture_docs}
-    assert {r["verdict"] for r in _reviewed() if r["file"] in fixture_docs} == {"real"}
-    got = set(con.execute("""
-        select e.source_file, r.rule_id, r.subject, coalesce(cast(r.expected_wan as varchar), ''),
-               coalesce(cast(r.actual_wan as varchar), '')
-        from marts.fct_reconciliation r
-        join (select distinct entity_id, source_file from marts.dim_budget_entity) e using (entity_id)
-        where r.status = 'fail'""").fetchall())
-    assert got == want
+    listed = [r for r in findings.reviewed() if r["file"] in fixture_docs]
+    assert {r["verdict"] for r in listed} == {"real"}
+    assert {findings.key(r) for r in findings.fails(con)} == {findings.key(r) for r in listed}

@@ -284,29 +284,21 @@ def test_pipeline_loads_a_linked_file_in_a_subfolder_and_a_rerun_extracts_nothin
     a dangling link: the document reaches the marts under its own key, the link gets its row, and
     a second run re-extracts nothing (an unreadable path still unreadable is unchanged)."""
     import json
-    import os
-    import subprocess
-    import sys
+
+    from conftest import run_pipeline
 
     if not (ROOT / "dbt" / "target" / "manifest.json").exists():
         pytest.skip("dbt/target/manifest.json is missing (run `make dbt-parse` first)")
     raw, outside, home = tmp_path / "raw", tmp_path / "outside", tmp_path / "dagster_home"
-    for d in (raw / "2024" / "xiangshan", outside, home):
+    for d in (raw / "2024" / "xiangshan", outside):
         d.mkdir(parents=True)
-    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
     shutil.copy(RAW / "001_13025beda4217a55.txt", outside / "budget.txt")
     (raw / "2024" / "xiangshan" / "budget.txt").symlink_to(outside / "budget.txt")
     (raw / "2024" / "dangling.txt").symlink_to(tmp_path / "gone.txt")
     wh = tmp_path / "budget.duckdb"
 
     def run(n: int) -> dict:
-        env = dict(os.environ, BUDGET_RAW_DIR=str(raw), BUDGET_WAREHOUSE=str(wh), DAGSTER_HOME=str(home),
-                   DBT_PROFILES_DIR=str(ROOT / "dbt"), DO_NOT_TRACK="1", DAGSTER_DISABLE_TELEMETRY="1",
-                   GX_ANALYTICS_ENABLED="False", PYTHONDONTWRITEBYTECODE="1", BUDGET_WORKERS="1",
-                   BUDGET_COUNTS_FILE=str(tmp_path / f"counts{n}.json"))
-        proc = subprocess.run([sys.executable, "-m", "dagster_project.run"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=600)
-        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        run_pipeline(raw, wh, home, 600, BUDGET_WORKERS="1", BUDGET_COUNTS_FILE=str(tmp_path / f"counts{n}.json"))
         return json.loads((tmp_path / f"counts{n}.json").read_text())
 
     first = run(1)

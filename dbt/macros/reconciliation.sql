@@ -42,3 +42,9 @@
     ({{ a }} <> {{ b }} and not ({{ a }} in ('general_public_budget', 'fiscal_appropriation')
                                  and {{ b }} in ('general_public_budget', 'fiscal_appropriation')))
 {%- endmacro %}
+
+{#- A code shaped as an economic code (301, 30101, 3010201; 政府预算 501, 50101): a unit code
+  (125001), a functional code or a bare 款 part read into an economic table is no economic line. -#}
+{% macro economic_code_shaped(code) -%}
+    regexp_full_match({{ code }}, '[35][0-9]{2,}')
+{%- endmacro %}

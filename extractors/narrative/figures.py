@@ -18,7 +18,7 @@ from typing import Optional
 from ..records import NarrativeFigure, YoyChange
 from .sentences import PATH_MARK_RE, Sentence
 from .text import AMOUNT_RE, is_threshold, normalise_unit, parse_decimal, strip_enum
-from .yoy import COMPARE_CONTEXT_RE, YoyMatch, bare_change, find_yoy
+from .yoy import COMPARE_CONTEXT_RE, DIRECTION_WORDS, YoyMatch, bare_change, find_yoy
 
 FUNCTION_CLASSES = (
     "一般公共服务支出", "外交支出", "国防支出", "公共安全支出", "教育支出", "科学技术支出",
@@ -103,7 +103,7 @@ DECIDED_RE = re.compile(r"(?:支出)?决算(?:数)?")
 # 从会议费预算中调减403.75万元), or an amount in the clause that explains a change (原因是…): the
 # change, not the measure's amount
 CHANGE_LABEL_RE = re.compile(
-    r"增加|减少|增长|下降|降低|提高|上升|调减|调增|压减|压缩|核减|核增|节约|节省|小于|大于|多于|少于")
+    rf"{DIRECTION_WORDS}|调减|调增|压减|压缩|核减|核增|节约|节省|小于|大于|多于|少于")
 EVALUATION_RE = re.compile(r"绩效自评|开展(?:了)?(?:重点)?绩效评价")
 REASON_RE = re.compile(r"原因(?:是|为|在于|主要是|：|:)?")
 COUNT_RULES: list[tuple[re.Pattern, str, str]] = [

@@ -15,16 +15,16 @@ from .text import AMOUNT_RE, NUMBER, normalise_unit, parse_decimal
 
 UP = ("增加", "增长", "上升", "提高", "多")
 DOWN = ("减少", "下降", "降低", "减", "少")
-_DIR = r"增加|增长|上升|提高|减少|下降|降低"
+DIRECTION_WORDS = r"增加|增长|上升|提高|减少|下降|降低"
 COMPARATOR = (
     r"(?:(?:比|较)(?:(?P<year>20\d{2})年(?:度)?|(?P<last>上年|上一年|去年)(?:度)?)|同比)"
     r"(?:年初)?(?:预算|决算)?(?:数)?(?:相比)?"
 )
-_PART = rf"(?:{_DIR})(?:{NUMBER})(?:万元|万|元|%|％)"
+_PART = rf"(?:{DIRECTION_WORDS})(?:{NUMBER})(?:万元|万|元|%|％)"
 YOY_RE = re.compile(
     COMPARATOR
-    + rf"(?P<d1>{_DIR})(?P<n1>{NUMBER})(?P<u1>万元|万|元|%|％)"
-    + rf"(?:[，,]?(?P<d2>{_DIR})(?P<n2>{NUMBER})(?P<u2>万元|万|元|%|％))?"
+    + rf"(?P<d1>{DIRECTION_WORDS})(?P<n1>{NUMBER})(?P<u1>万元|万|元|%|％)"
+    + rf"(?:[，,]?(?P<d2>{DIRECTION_WORDS})(?P<n2>{NUMBER})(?P<u2>万元|万|元|%|％))?"
 )
 FLAT_RE = re.compile(
     r"(?:与|和|同)(?:(?P<year>20\d{2})年(?:度)?|(?P<last>上年|上一年|去年)(?:度)?)(?:预算)?(?:数)?(?:相比)?(?:保持)?(?:一致|持平|相同|相当|无变化)"

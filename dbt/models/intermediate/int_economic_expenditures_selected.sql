@@ -5,11 +5,7 @@
 with table_rows as (
 
     select *,
-        case
-            when table_title like '%一般公共预算%' then 'general_public_budget'
-            when table_title like '%财政拨款%' then 'fiscal_appropriation'
-            else 'all_funds'
-        end as fund_scope
+        coalesce({{ fund_scope_named('table_title') }}, 'all_funds') as fund_scope
     from {{ ref('int_table_rows_pivoted') }}
     where code is not null
       and table_rank = 1
@@ -17,7 +13,7 @@ with table_rows as (
       and coalesce(code_system, 'economic') = 'economic'
       -- shaped as an economic code (301, 30101, 3010201; 政府预算 501, 50101): a unit code (125001) or a
       -- functional one misread into the table is no economic leaf (it stays in fct_reported_figure)
-      and regexp_full_match(code, '[35][0-9]{2,}')
+      and {{ economic_code_shaped('code') }}
       and row_kind = 'detail'
 
 )

@@ -13,9 +13,8 @@ with rows_ as (
             when table_kind = 'expenditure_summary' then 'all_funds'
             when table_kind = 'gov_fund_expenditure' then 'government_fund'
             when table_kind = 'state_capital_expenditure' then 'state_capital'
-            when table_title like '%一般公共预算%' then 'general_public_budget'
-            when table_title like '%财政拨款%' then 'fiscal_appropriation'
-            else 'general_public_budget'
+            -- the general-budget kind: 一般公共预算… or 财政拨款… as its title says
+            else coalesce({{ fund_scope_named('table_title') }}, 'general_public_budget')
         end as fund_scope
     from (
         -- a table that prints 基本支出 as 人员支出 | 公用经费 (no column of its own): basic = their sum

@@ -44,34 +44,21 @@ mapped as (
 
 ),
 
-entities as (
-
-    select
-        l.entity_id,
-        bool_and(coalesce(l.table_reading, 'certain') <> 'uncertain') as all_certain,
-        count(case when l.fund_scope = 'all_funds' then 1 end) as n_summary_leaves,
-        count(case when l.fund_scope <> 'all_funds' and not l.is_within_appropriation and l.amount_wan <> 0 then 1 end) as n_fund_leaves
-    from leaves as l
-    group by 1
-
-),
-
-unmapped as (
-
-    select entity_id, count(*) as n_unmapped
-    from mapped
-    where summary_row_number is null
-    group by 1
-
-),
-
+-- entities printing both a 支出总表 leaf and a fund line that spends: split where every fund line
+-- is under a 支出总表 leaf and no table involved is an uncertain reading
 splittable as (
 
-    select e.entity_id, e.all_certain and coalesce(u.n_unmapped, 0) = 0 as is_splittable, coalesce(u.n_unmapped, 0) as n_unmapped,
-           e.all_certain
-    from entities as e
-    left join unmapped as u using (entity_id)
-    where e.n_summary_leaves > 0 and e.n_fund_leaves > 0
+    select
+        m.entity_id,
+        bool_and(m.summary_row_number is not null) and max(c.all_certain) as is_splittable,
+        max(c.all_certain) as all_certain
+    from mapped as m
+    inner join (
+        select entity_id, bool_and(coalesce(table_reading, 'certain') <> 'uncertain') as all_certain
+        from leaves group by 1
+    ) as c using (entity_id)
+    where m.entity_id in (select entity_id from summary_leaves)
+    group by 1
 
 ),
 

@@ -50,30 +50,40 @@ per_entity as (
     from totals
     group by 1
 
+),
+
+compared as (
+
+    select
+        p.*,
+        o.other_wan,
+        p.gb_wan + coalesce(p.gf_wan, 0) + coalesce(p.sc_wan, 0) as funds_wan,
+        {{ tolerance_wan('2 + (p.gf_wan is not null)::int + (p.sc_wan is not null)::int', 'p.unit') }} as funds_tolerance_wan,
+        {{ tolerance_wan('2 + (p.gf_wan is not null)::int + (p.sc_wan is not null)::int + coalesce(o.n_other, 0)', 'p.unit') }} as tolerance_wan
+    from per_entity as p
+    left join other_funds as o using (entity_id)
+    where p.summary_wan is not null and p.gb_wan is not null
+
 )
 
 select
-    p.entity_id,
+    entity_id,
     'expenditure_summary_vs_fund_tables' as rule_id,
     '支出总表 合计' as subject,
-    p.summary_wan as expected_wan,
-    p.gb_wan + coalesce(p.gf_wan, 0) + coalesce(p.sc_wan, 0) + coalesce(o.other_wan, 0) as actual_wan,
-    {{ tolerance_wan('2 + (p.gf_wan is not null)::int + (p.sc_wan is not null)::int + coalesce(o.n_other, 0)', 'p.unit') }} as tolerance_wan,
+    summary_wan as expected_wan,
+    funds_wan + coalesce(other_wan, 0) as actual_wan,
+    tolerance_wan,
     -- the other funds are read from the 收支总表's revenue lines, whose composition varies (上年结转
     -- printed inside a fund line and again on its own, 其他收入 only in the 收入总表): a
     -- difference the fund tables alone do not explain — they spend no more than the 支出总表 — is
     -- unverified; a fail is kept for fund tables that spend more than all funds
     case
-        when p.gb_wan + coalesce(p.gf_wan, 0) + coalesce(p.sc_wan, 0)
-             <= p.summary_wan + {{ tolerance_wan('2 + (p.gf_wan is not null)::int + (p.sc_wan is not null)::int', 'p.unit') }}
-         and abs(p.gb_wan + coalesce(p.gf_wan, 0) + coalesce(p.sc_wan, 0) + coalesce(o.other_wan, 0) - p.summary_wan)
-             > {{ tolerance_wan('2 + (p.gf_wan is not null)::int + (p.sc_wan is not null)::int + coalesce(o.n_other, 0)', 'p.unit') }}
+        when funds_wan <= summary_wan + funds_tolerance_wan
+         and abs(funds_wan + coalesce(other_wan, 0) - summary_wan) > tolerance_wan
             then 'unverified'
     end as forced_status,
-    '支出总表 ' || coalesce(cast(p.summary_wan as varchar), '—') || ' vs 一般公共预算 ' || coalesce(cast(p.gb_wan as varchar), '—')
-        || ' + 政府性基金 ' || coalesce(cast(p.gf_wan as varchar), '—') || ' + 国有资本经营 ' || coalesce(cast(p.sc_wan as varchar), '—')
-        || ' + other funds ' || coalesce(cast(o.other_wan as varchar), '—') as message,
-    p.source_ref
-from per_entity as p
-left join other_funds as o using (entity_id)
-where p.summary_wan is not null and p.gb_wan is not null
+    '支出总表 ' || coalesce(cast(summary_wan as varchar), '—') || ' vs 一般公共预算 ' || coalesce(cast(gb_wan as varchar), '—')
+        || ' + 政府性基金 ' || coalesce(cast(gf_wan as varchar), '—') || ' + 国有资本经营 ' || coalesce(cast(sc_wan as varchar), '—')
+        || ' + other funds ' || coalesce(cast(other_wan as varchar), '—') as message,
+    source_ref
+from compared

@@ -16,7 +16,7 @@ with leaves as (
       and table_rank = 1  -- the table the facts are selected from (see int_table_rows_pivoted)
       and table_kind = 'general_budget_basic_expenditure'
       and coalesce(code_system, 'economic') = 'economic'
-      and regexp_full_match(code, '[35][0-9]{2,}')  -- as int_economic_expenditures_selected
+      and {{ economic_code_shaped('code') }}  -- the lines int_economic_expenditures_selected takes
     group by 1, 2
     union all
     -- the functional lines facts are selected from: each line's amount (合计, else 基本 + 项目)

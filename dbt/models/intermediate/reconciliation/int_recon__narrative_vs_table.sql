@@ -44,7 +44,10 @@ matched as (
     -- restrict it: “三公”, 机关运行经费), the first by rank; a prose figure of a scope no table
     -- prints is not evaluated
     select n.*, t.amount_wan as table_wan, t.n_terms, t.unit as table_unit, t.source_ref as table_ref,
-           t.measure as table_measure_printed
+           t.measure as table_measure_printed,
+           -- each side at its own printed precision: a prose figure printed in whole 万元 carries 0.5
+           -- 万元, one printed to 0.01 万元 0.005; a table figure in 元 0.000 000 5 万元 per figure
+           cast({{ printed_half_wan('n.amount_decimals', 'n.unit') }} + {{ tolerance_wan('t.n_terms', 't.unit') }} as decimal(18, 7)) as tol_wan
     from narrative as n
     inner join tables as t
         on t.entity_id = n.entity_id
@@ -71,14 +74,12 @@ cells as (
 corroborated as (
 
     select m.*,
-        cast({{ printed_half_wan('m.amount_decimals', 'm.unit') }} + {{ tolerance_wan('m.n_terms', 'm.table_unit') }} as decimal(18, 7)) as tol_wan,
-        exists (
+        abs(m.amount_wan - m.table_wan) > m.tol_wan and exists (
             select 1 from cells as c
             where c.entity_id = m.entity_id
               and (not m.scope_named or c.source_ref = m.table_ref)
-              and abs(c.amount_wan - m.amount_wan)
-                  <= {{ printed_half_wan('m.amount_decimals', 'm.unit') }} + {{ tolerance_wan('m.n_terms', 'm.table_unit') }}
-        ) as printed_as_other_figure
+              and abs(c.amount_wan - m.amount_wan) <= m.tol_wan
+        ) as is_unverified
     from matched as m
 
 )
@@ -89,13 +90,11 @@ select
     n.measure || coalesce(':' || n.functional_code, '') || ' @ ' || n.line_number || '#' || n.figure_seq as subject,
     n.table_wan as expected_wan,
     n.amount_wan as actual_wan,
-    -- each side at its own printed precision: a prose figure printed in whole 万元 carries 0.5 万元,
-    -- one printed to 0.01 万元 0.005; a table figure in 元 0.000 000 5 万元 per figure
     n.tol_wan as tolerance_wan,
-    case when n.printed_as_other_figure and abs(n.amount_wan - n.table_wan) > n.tol_wan then 'unverified' end as forced_status,
+    case when n.is_unverified then 'unverified' end as forced_status,
     'prose ' || n.measure || coalesce(' ' || n.functional_code, '') || ' ' || n.amount_wan || ' (' || n.source_file || ':' || n.line_number
         || ') vs table ' || n.table_measure_printed || ' ' || n.table_wan || ' (' || n.table_ref || ', ' || n.scope || ')'
-        || case when n.printed_as_other_figure and abs(n.amount_wan - n.table_wan) > n.tol_wan
+        || case when n.is_unverified
                 then ' (该数字在表中作为另一数字列示，未核实 / the prose figure is printed in a table as another figure: which figure the sentence means is not certain)'
                 else '' end as message,
     {{ source_ref('n.source_file', 'n.line_number') }} as source_ref
