@@ -76,6 +76,7 @@ NARRATIVE_MEASURES: dict[str, str] = {
     "revenue_fiscal_special_account": "财政专户管理资金收入",
     "revenue_unit_funds": "单位资金收入",
     "revenue_carryover": "上年结转",
+    "expenditure_carryover": "年终结转结余（支出方，结转下年）",
     "revenue_other_funds": "其他资金收入",
     "expenditure_total": "支出预算（合计）",
     "fiscal_appropriation_total": "财政拨款收支预算",

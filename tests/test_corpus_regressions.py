@@ -367,3 +367,20 @@ def test_group_over_every_amount_column_keeps_its_total():
     ], "general_budget_basic_expenditure")
     keys = {(a.row_number, a.column_key) for a in amounts if a.amount is not None}
     assert keys == {(1, "total"), (1, "personnel"), (2, "total"), (2, "personnel")}
+
+
+def test_whole_number_amounts_under_named_headers_are_not_codes():
+    # C083 p20 (江苏): a 三公 table with no code or name column prints 237 | 237 | 700 as whole
+    # numbers; they were guessed to be a code column (a '237237700' code), so 公务用车 小计,
+    # 运行维护费 and 培训费 were lost and three_public_grand_total failed (1,276.7 vs 576.7)
+    header = [["合计", "“三公”经费", "", "", "", "", "", "会议费", "培训费"],
+              ["", "小计", "因公出国（境）费", "公务用车购置及运行维护费", "", "", "公务接待费", "", ""],
+              ["", "", "", "小计", "公务用车购置费", "公务用车运行维护费", "", "", ""]]
+    rows, amounts, problems = _parse(header + [
+        ["1276.7", "418.26", "80", "237", "", "237", "101.26", "158.44", "700"]], "three_public_expenditure")
+    assert [r.code for r in rows] == [None] and not problems
+    got = {a.column_key: a.amount for a in amounts if a.amount is not None}
+    assert got == {"total": Decimal("1276.7"), "three_public_total": Decimal("418.26"),
+                   "overseas_travel": Decimal("80"), "vehicle_total": Decimal("237"),
+                   "vehicle_operation": Decimal("237"), "official_reception": Decimal("101.26"),
+                   "meeting": Decimal("158.44"), "training": Decimal("700")}

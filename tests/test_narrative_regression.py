@@ -202,3 +202,12 @@ def test_regression_share_of_a_quoted_base():
     assert got == [("overseas_travel", Decimal("222.5"), Decimal("26.69")),
                    ("vehicle_total", Decimal("183.6"), Decimal("22.03")),
                    ("official_reception", Decimal("427.5"), Decimal("51.28"))]
+
+
+def test_regression_year_end_carryover_is_not_the_prior_years_carryover():
+    # C008 p9: （三）年终结转结余资金560823.20万元 is carried into next year (a part of the 支出 side),
+    # was read as revenue_carryover (上年结转), beside the sentence's real 上年结转结余 1,140,406.84
+    figs, _ = figures_of("（三）年终结转结余资金560823.20万元。")
+    assert [(f.measure, f.amount) for f in figs] == [("expenditure_carryover", Decimal("560823.20"))]
+    figs, _ = figures_of("上年结转结余1140406.84万元。")
+    assert [f.measure for f in figs] == ["revenue_carryover"]

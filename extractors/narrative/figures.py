@@ -61,6 +61,9 @@ MEASURE_RULES: list[tuple[str, str]] = [
     (r"基本支出", "basic"),
     (r"项目支出", "project"),
     (r"预留机动经费", "reserve"),
+    # 年终结转结余资金560823.20万元 (C008 p9): what is carried into next year, a part of the 支出
+    # side (收支总表), not the 上年结转 revenue
+    (r"年终结转|年末结转|结转下年", "expenditure_carryover"),
     (r"一般公共预算(?:财政)?(?:拨款)?支出", "general_budget_expenditure"),
     (r"政府性基金(?:预算)?(?:财政)?(?:拨款)?支出", "gov_fund_expenditure"),
     (r"国有资本经营预算(?:财政)?(?:拨款)?支出", "state_capital_expenditure"),
