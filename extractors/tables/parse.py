@@ -475,13 +475,12 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     # no printed code/name header: guess from the data (first text column = name)
     if not any(c.role in ("name", "code") for c in cols):
         for c in cols:
-            if c.role == "amount" and c.key != "other":
-                # a column whose header names an amount (公务用车运行维护费, 培训费) keeps it, even
-                # when its cells are whole numbers shaped like a code (237, 700: C083 p20)
-                continue
             vals = [texts[first_data + k][c.index] for k in range(len(data)) if c.index < len(texts[first_data + k])]
             vals = [v for v in vals if v.strip()]
-            if vals and all(normalise_code(v) for v in vals):
+            # a column whose header names an amount (公务用车运行维护费, 培训费) is no code column,
+            # even when its cells are whole numbers shaped like a code (237, 700: C083 p20)
+            named_amount = c.role == "amount" and c.key != "other"
+            if vals and not named_amount and all(normalise_code(v) for v in vals):
                 c.role = "code"
             elif vals and not all(parse_amount(v)[1] for v in vals):
                 c.role = "name" if not any(x.role == "name" for x in cols) else "text"
