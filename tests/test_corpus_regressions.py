@@ -44,6 +44,7 @@ def _parse(rows, kind):
     ("基本支出总表", "general_budget_basic_expenditure"),  # C016 p32: not the 支出总表
     ("项目支出总表", "project_expenditure"),  # C016 p34: not the 支出总表
     ("2026年市级部门项目支出绩效表", "performance_targets"),  # C068 p47: projects with their targets
+    ("部门预算基本支出预算表", "general_budget_basic_expenditure"),  # C027 p20: was unknown (部门 dropped)
 ])
 def test_corpus_titles(title, kind):
     assert looks_like_title(title)
@@ -266,7 +267,8 @@ def test_period_column_groups_keep_only_the_budget_years_meaning():
     for a in amounts:
         by_key.setdefault(a.column_key, []).append(a.amount)
     assert by_key["meeting"] == [Decimal("461836")] and by_key["official_reception"] == [Decimal("80000")]
-    assert by_key["total"] == [Decimal("2083436")] and len(by_key["other"]) == 6
+    assert by_key["total"] == [Decimal("2083436")] and len(by_key["other"]) == 5
+    assert by_key["prior_year"] == [Decimal("2480000")]  # 上年 / 合计: the prior year's own total
     assert {a.column_label for a in amounts if a.column_key == "other"} >= {"上年/会议费", "增减变化情况/合计"}
     # 2019年 | 2020年 (C054 p49): the latest year is the budget year's group; 上年结转 is no period
     from extractors.tables.parse import _period

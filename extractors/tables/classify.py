@@ -39,6 +39,8 @@ _RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("project_expenditure", ("项目支出总表",), ()),
     ("general_budget_basic_expenditure", ("基本支出预算情况表",), ()),
     ("general_budget_basic_expenditure", ("部门预算基本支出预算表",), ()),
+    # 部门预算基本支出预算表 (C027 p20) reads 预算基本支出预算表 once 部门 is dropped
+    ("general_budget_basic_expenditure", ("基本支出预算表",), ("项目",)),
     ("project_expenditure", ("专项业务经费支出表",), ()),
     ("revenue_summary", ("收入总表",), ()),
     ("revenue_summary", ("收入总体情况表",), ()),

@@ -31,6 +31,7 @@ ECONOMIC_KINDS = {"general_budget_basic_expenditure"}
 
 # (key, patterns) checked in order against the squashed column label
 _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("other", ("非财政拨款",)),  # 使用非财政拨款结余 (C062 p21): not the 财政拨款 column
     ("carryover", ("上年结转", "年初结转", "年初财政拨款结转", "结转结余")),
     ("current_year_revenue", ("本年收入",)),
     ("fiscal_appropriation", ("财政拨款收入",)),
@@ -70,6 +71,8 @@ _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
 
 _CODE_IN_NAME = re.compile(r"^(?:[\[【［](\d{3}|\d{5}|\d{7})[\]】］]|(\d{3}|\d{5}|\d{7})\s*[-－—–])\s*(\S.*)$")
 _PART_GROUP_KEYS = frozenset({"basic", "project", "carryover", "personnel", "public", "unit_funds"})
+# fund groups whose 小计 is the group's part when the table prints its own 合计 beside them
+_FUND_GROUP_KEYS = frozenset({"fiscal_appropriation", "general_budget", "gov_fund", "state_capital"})
 _SEQ_LABELS = ("序号", "栏次")
 _CODE_LABELS = ("编码", "代码", "科目代码")
 _NAME_LABELS = ("名称", "项目", "科目", "单位名称", "项目名称", "收入项目")
@@ -189,6 +192,9 @@ def _period(label: str) -> Optional[tuple[str, Optional[int]]]:
     return ("prior", None) if m.group("y") in ("上年", "上一年", "去年") else ("current", None)
 
 
+_PRIOR_TOTAL_LEAVES = ("执行数", "决算数", "预算数", "合计", "小计", "金额")
+
+
 def mark_period_groups(cols: list[Column], header_rows: list[list[str]]) -> None:
     """Columns printed in period groups (上年 | 当年 | 增减变化情况 over the same 合计 | “三公” … columns,
     C050 p43; 2019年 | 2020年 | 增减变化情况, C054 p49): only the budget year's group keeps its meaning;
@@ -211,6 +217,7 @@ def mark_period_groups(cols: list[Column], header_rows: list[list[str]]) -> None
             return p[0] == "current" or (p[0] == "year" and p[1] == latest)
         if not any(is_current(p) for _, _, p in periods):
             continue
+        prior_done: list = []
         for c in cols:
             # a column headed by a period itself (2024年度预算 | 2025年度预算 | 增减) is keyed by
             # header_columns (prior_year / total / change): only the columns under a group are here
@@ -218,6 +225,13 @@ def mark_period_groups(cols: list[Column], header_rows: list[list[str]]) -> None
                 continue
             owner = next((sp for sp in reversed(spans) if sp[0] <= c.index), None)
             if owner is None or owner[2] is None or is_current(owner[2]):
+                continue
+            # the prior year's own total (2025年执行数 / 执行数, 上年 / 合计: C036 p10) is its
+            # prior_year figure; the group's other columns and the change's are `other`
+            prior = owner[2][0] == "prior" or (owner[2][0] == "year" and owner[2][1] < latest)
+            if prior and owner not in prior_done and (c.key == "total" or c.leaf in _PRIOR_TOTAL_LEAVES):
+                prior_done.append(owner)
+                c.key = "prior_year"
                 continue
             c.key = "other"
             if not c.label.startswith(owner[1]):
@@ -267,6 +281,31 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
         if role == "amount":
             col.key = column_key(leaf, parent)
         cols.append(col)
+    # two code groups side by side (部门预算支出经济分类 类 | 款 then 政府预算支出经济分类 类 | 款:
+    # C062/C064 p21): the row's code is the first group's; a group restarting at a part already
+    # seen is a second classification's code, kept as text (it made 10-digit codes 3010150101)
+    seen_parts: set[str] = set()
+    second_group = False
+    for c in cols:
+        if c.role == "code" and c.code_part:
+            second_group = second_group or c.code_part in seen_parts
+            seen_parts.add(c.code_part)
+            if second_group:
+                c.role, c.code_part = "text", None
+    # 小计 under a fund group (财政拨款 / 小计 | 一般公共预算 | 政府性基金预算 …) beside the table's own
+    # 合计 (C062 p8, p21): the group's subtotal, not a second table total; under a group spanning
+    # every amount column (no 合计 outside it) it stays the total
+    for c in cols:
+        parts = c.label.split("/")
+        if c.role != "amount" or c.key != "total" or c.leaf not in ("小计", "合计") or len(parts) < 2:
+            continue
+        group = parts[-2]
+        group_key = next((k for k, pats in _KEY_RULES if any(p in squash(group) for p in pats)), "total")
+        if group_key not in _FUND_GROUP_KEYS:
+            continue
+        if any(o.role == "amount" and o.key == "total" and o.index != c.index and group not in o.label.split("/")
+               for o in cols):
+            c.key = group_key
     # year columns (2024年度预算 / 2025年度预算): the later year is the budget, the earlier the prior
     years = {c.index: int(m.group(1)) for c in cols if c.role == "amount" and (m := _YEAR_COL.search(c.leaf))}
     if len(years) >= 2:
