@@ -386,3 +386,27 @@ def test_whole_number_amounts_under_named_headers_are_not_codes():
                    "overseas_travel": Decimal("80"), "vehicle_total": Decimal("237"),
                    "vehicle_operation": Decimal("237"), "official_reception": Decimal("101.26"),
                    "meeting": Decimal("158.44"), "training": Decimal("700")}
+
+
+def test_second_economic_code_group_and_fund_group_subtotal():
+    # C062 p21 (烟台): 科目编码 类 | 款 of the 部门预算 economic class, then 类 | 款 of the 政府预算 one:
+    # the code was both groups run together (3010150101); 财政拨款 / 小计 beside the table's 合计
+    # was keyed a second total, 使用非财政拨款结余 the 财政拨款 column
+    header = [["科目编码", "", "部门预算支出经济分类科目", "科目编码", "", "政府预算支出经济分类科目", "合计",
+               "财政拨款", "", "", "", "财政专户管理资金", "单位资金", "使用非财政拨款结余", "上年结转"],
+              ["类", "款", "", "类", "款", "", "", "小计", "一般公共预算", "政府性基金预算", "国有资本经营预算",
+               "", "", "", ""]]
+    rows, amounts, problems = _parse(header + [
+        ["", "", "合计", "", "", "", "1,704.11", "1,704.11", "1,704.11", "", "", "", "", "", ""],
+        ["301", "", "工资福利支出", "501", "", "机关工资福利支出", "705.28", "705.28", "705.28", "", "", "", "", "", ""],
+        ["301", "01", "基本工资", "501", "01", "工资奖金津补贴", "169.28", "169.28", "169.28", "", "", "", "", "", ""],
+    ], "general_budget_basic_expenditure")
+    assert [r.code for r in rows] == [None, "301", "30101"]
+    first = {a.column_key: a.amount for a in amounts if a.row_number == 1 and a.amount is not None}
+    assert first == {"total": Decimal("1704.11"), "fiscal_appropriation": Decimal("1704.11"),
+                     "general_budget": Decimal("1704.11")}
+    assert {a.column_label: a.column_key for a in amounts}["使用非财政拨款结余"] == "other"
+    # a fund group spanning every amount column keeps its 小计 as the table's total
+    _, amounts, _ = _parse([["科目编码", "科目名称", "一般公共预算", ""], ["", "", "小计", "基本支出"],
+                            ["201", "一般公共服务支出", "10.00", "10.00"]], "general_budget_expenditure")
+    assert [a.column_key for a in amounts] == ["total", "basic"]

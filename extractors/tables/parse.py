@@ -292,12 +292,12 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
             seen_parts.add(c.code_part)
             if second_group:
                 c.role, c.code_part = "text", None
-    # 小计 under a fund group (财政拨款 / 小计 | 一般公共预算 | 政府性基金预算 …) beside the table's own
-    # 合计 (C062 p8, p21): the group's subtotal, not a second table total; under a group spanning
+    # 小计 under a fund group (财政拨款 / 小计 | 一般公共预算 | 政府性基金预算 …, 本级财政拨款 / 金额) beside
+    # the table's own 合计 (C062 p8, p21; C044 p13): the group's subtotal, not a second table total; under a group spanning
     # every amount column (no 合计 outside it) it stays the total
     for c in cols:
         parts = c.label.split("/")
-        if c.role != "amount" or c.key != "total" or c.leaf not in ("小计", "合计") or len(parts) < 2:
+        if c.role != "amount" or c.key != "total" or c.leaf not in ("小计", "合计", "金额", "预算数") or len(parts) < 2:
             continue
         group = parts[-2]
         group_key = next((k for k, pats in _KEY_RULES if any(p in squash(group) for p in pats)), "total")
