@@ -32,9 +32,10 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 def table_closures(con) -> list[dict]:
     """One dict per staged table: kind, page, unit, closure (None for tables without amounts)."""
     rows = defaultdict(list)
-    for sf, tid, rn, kind, code, name in con.execute(
-            "select source_file, table_id, row_number, row_kind, code, name from staging.table_rows").fetchall():
-        rows[(sf, tid)].append((rn, kind, code, name))
+    for sf, tid, rn, kind, code, name, block, parent in con.execute(
+            "select source_file, table_id, row_number, row_kind, code, name, block_code, parent_row "
+            "from staging.table_rows").fetchall():
+        rows[(sf, tid)].append((rn, kind, code, name, block, parent))
     amts = defaultdict(list)
     for sf, tid, rn, key, amt, raw, side in con.execute(
             "select source_file, table_id, row_number, column_key, amount, amount_raw, side "

@@ -117,6 +117,14 @@ class TableRow:
     # the row's other text cells (not its name), as a JSON object {printed column label: text} in
     # print order, blank cells left out: 采购物品名称, 计量单位, 变化原因 …; None when there are none
     text_cells: Optional[str] = None
+    # a table printing its units one after the other (125001 西安市…局 | 208 … | 125002 …中心 | 208 …,
+    # C056 p7): the unit code of the block the row is in (the unit's own line included), else None.
+    # A 类 / 款 adds up within its block; the blocks add up to the table's 合计
+    block_code: Optional[str] = None
+    # the row_number of the printed line this row adds up into (the nearest line above whose code
+    # its own extends, within its block; a 类 printed again with the same figures stands for the
+    # first), None for a top-level or uncoded row
+    parent_row: Optional[int] = None
 
 
 @dataclass(frozen=True)

@@ -410,3 +410,60 @@ def test_second_economic_code_group_and_fund_group_subtotal():
     _, amounts, _ = _parse([["科目编码", "科目名称", "一般公共预算", ""], ["", "", "小计", "基本支出"],
                             ["201", "一般公共服务支出", "10.00", "10.00"]], "general_budget_expenditure")
     assert [a.column_key for a in amounts] == ["total", "basic"]
+
+
+def test_unit_blocks_and_kuan_printed_by_their_own_part():
+    # C056 p7 (西安, 部门综合预算): one 功能科目编码 column printing each unit's line (125001 …局),
+    # then its 类 208, its 款 by their own part (05, 99) and its 项 in full; the next unit's block
+    # prints 208 again. The 类 were facts beside their 项 (the functional facts twice the total)
+    header = [["功能科目编码", "功能科目名称", "合计", "人员经费支出", "公用经费支出", "专项业务经费支出"]]
+    rows, amounts, problems = _parse(header + [
+        ["", "合计", "150.00", "120.00", "10.00", "20.00"],
+        ["125001", "西安市安全生产监督管理局", "130.00", "100.00", "10.00", "20.00"],
+        ["208", "社会保障和就业支出", "110.00", "100.00", "10.00", ""],
+        ["05", "行政事业单位离退休", "110.00", "100.00", "10.00", ""],
+        ["2080505", "机关事业单位基本养老保险缴费支出", "100.00", "100.00", "", ""],
+        ["2080506", "机关事业单位职业年金缴费支出", "10.00", "", "10.00", ""],
+        ["224", "灾害防治及应急管理支出", "20.00", "", "", "20.00"],
+        ["01", "应急管理事务", "20.00", "", "", "20.00"],
+        ["2240106", "安全监管", "20.00", "", "", "20.00"],
+        ["125002", "西安市安全生产宣传教育中心", "20.00", "20.00", "", ""],
+        ["208", "社会保障和就业支出", "20.00", "20.00", "", ""],
+        ["05", "行政事业单位离退休", "20.00", "20.00", "", ""],
+        ["2080505", "机关事业单位基本养老保险缴费支出", "20.00", "20.00", "", ""],
+    ], "general_budget_expenditure")
+    got = [(r.code, r.row_kind, r.block_code) for r in rows]
+    assert got == [(None, "total", None), ("125001", "subtotal", "125001"), ("208", "subtotal", "125001"),
+                   ("20805", "subtotal", "125001"), ("2080505", "detail", "125001"), ("2080506", "detail", "125001"),
+                   ("224", "subtotal", "125001"), ("22401", "subtotal", "125001"), ("2240106", "detail", "125001"),
+                   ("125002", "subtotal", "125002"), ("208", "subtotal", "125002"), ("20805", "subtotal", "125002"),
+                   ("2080505", "detail", "125002")]
+    assert not problems
+    assert {a.column_label: a.column_key for a in amounts}["专项业务经费支出"] == "project"
+    closure = table_closure(rows, amounts)
+    assert closure.closes, closure.failures  # 类 = Σ 款 per block, the units add up to 合计
+
+
+def test_a_class_printed_twice_with_other_figures_adds_up_its_own_lines():
+    # C062 p16 (烟台): 301 工资福利支出 under 政府 501 and again under 505, each followed by its 款;
+    # the second 301 was a repeated_subtotal and every 301xx was counted under the first
+    rows, amounts, _ = _parse([
+        ["科目编码", "科目名称", "合计"],
+        ["", "合计", "30.00"],
+        ["301", "工资福利支出", "10.00"], ["30101", "基本工资", "6.00"], ["30102", "津贴补贴", "4.00"],
+        ["301", "工资福利支出", "20.00"], ["30101", "基本工资", "20.00"],
+    ], "general_budget_basic_expenditure")
+    assert [(r.code, r.row_kind, r.parent_row) for r in rows] == [
+        (None, "total", None), ("301", "subtotal", None), ("30101", "detail", 2), ("30102", "detail", 2),
+        ("301", "subtotal", None), ("30101", "detail", 5)]
+    assert table_closure(rows, amounts).closes
+    # printed again with the same figures (a continued page repeating its 类 line): a repeat, and
+    # the lines under it add up into the first
+    rows, amounts, _ = _parse([
+        ["科目编码", "科目名称", "合计"],
+        ["301", "工资福利支出", "10.00"], ["30101", "基本工资", "6.00"],
+        ["301", "工资福利支出", "10.00"], ["30102", "津贴补贴", "4.00"],
+    ], "general_budget_basic_expenditure")
+    assert [(r.row_kind, r.parent_row) for r in rows] == [
+        ("subtotal", None), ("detail", 1), ("repeated_subtotal", None), ("detail", 1)]
+    assert table_closure(rows, amounts).closes

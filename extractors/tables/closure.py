@@ -62,6 +62,9 @@ class Row:
     code: Optional[str]
     name: Optional[str]
     figs: dict = field(default_factory=dict)  # column_key → Fig (first printed of that key)
+    block: Optional[str] = None  # the unit block the row is in (TableRow.block_code)
+    parent: Optional[int] = None  # the row it adds up into (TableRow.parent_row)
+    positional: bool = False  # parent known from the print (parent None: a top-level row)
 
 
 @dataclass(frozen=True)
@@ -99,11 +102,13 @@ class Closure:
 
 
 def build_rows(rows: Iterable, amounts: Iterable) -> list[Row]:
-    """rows: (row_number, row_kind, code, name); amounts: (row_number, column_key, amount, amount_raw, side).
-    Two-sided rows (side set) are left out: a 收支总表 has its own identities (not checked here)."""
+    """rows: (row_number, row_kind, code, name[, block_code, parent_row]); amounts: (row_number,
+    column_key, amount, amount_raw, side). Two-sided rows (side set) are left out: a 收支总表 has its
+    own identities (not checked here). Without parent_row a row's parent is found by its code."""
     out: dict[int, Row] = {}
-    for rn, kind, code, name in rows:
-        out[rn] = Row(rn, kind, code, name)
+    for rn, kind, code, name, *more in rows:
+        out[rn] = Row(rn, kind, code, name, block=more[0] if more else None,
+                      parent=more[1] if len(more) > 1 else None, positional=len(more) > 1)
     for rn, key, amt, raw, side in amounts:
         if side or amt is None or key not in ADDITIVE_KEYS or rn not in out:
             continue
@@ -126,24 +131,35 @@ def check_table(rows: list[Row]) -> Closure:
         if abs(printed.amount - total) > tol:
             res.failures.append(Failure(check, row.row_number, col, printed.amount, total, tol, detail))
 
-    coded = [r for r in rows if r.code and r.code.isdigit()]
-    codes = {r.code for r in coded}
-    # ---- hierarchy: a code row equals the sum of its nearest printed descendants
+    # a unit's own line heading its block (TableRow.block_code): its block's top-level rows are its
+    # parts, the unit lines are the table's top level
+    heads = {r.row_number: r for r in rows if r.block and r.code == r.block}
+    coded = [r for r in rows if r.code and r.code.isdigit() and r.row_number not in heads]
+    codes = {(r.block, r.code) for r in coded}
+    # ---- hierarchy: a code row equals the sum of its nearest printed descendants (in its block)
     children: dict[int, list[Row]] = defaultdict(list)
     top: list[Row] = []
-    by_code_first: dict[str, Row] = {}
+    by_code_first: dict[tuple, Row] = {}
     for r in coded:
-        by_code_first.setdefault(r.code, r)
+        by_code_first.setdefault((r.block, r.code), r)
+    by_number = {r.row_number: r for r in coded}
     for r in coded:
-        # the nearest printed ancestor: the longest proper prefix of the code printed in the table
-        parent = next((by_code_first[r.code[:n]] for n in range(len(r.code) - 1, 2, -1) if r.code[:n] in codes), None)
+        if r.positional:  # the line it adds up into, as printed (TableRow.parent_row)
+            parent = by_number.get(r.parent) if r.parent is not None else None
+        else:  # the nearest printed ancestor: the longest proper prefix of the code printed in the table
+            parent = next((by_code_first[(r.block, r.code[:n])] for n in range(len(r.code) - 1, 2, -1)
+                           if (r.block, r.code[:n]) in codes), None)
         if parent is None:
             top.append(r)
         else:
             children[parent.row_number].append(r)
-    for r in coded:
+    for head in heads.values():
+        children[head.row_number] = [r for r in top if r.block == head.block]
+    if heads:
+        top = [r for r in top if r.block is None] + list(heads.values())
+    for r in list(heads.values()) + coded:
         kids = children.get(r.row_number)
-        if not kids or r is not by_code_first[r.code]:
+        if not kids or (r.row_number not in heads and not r.positional and r is not by_code_first[(r.block, r.code)]):
             continue
         for col, fig in r.figs.items():
             parts = [k.figs[col] for k in kids if col in k.figs]
@@ -182,5 +198,5 @@ def reading_of(c: Closure) -> Optional[str]:
 def table_closure(rows, amounts) -> Closure:
     """Closure of one parsed table from its TableRow / TableAmount records."""
     return check_table(build_rows(
-        [(r.row_number, r.row_kind, r.code, r.name) for r in rows],
+        [(r.row_number, r.row_kind, r.code, r.name, r.block_code, r.parent_row) for r in rows],
         [(a.row_number, a.column_key, a.amount, a.amount_raw, a.side) for a in amounts]))

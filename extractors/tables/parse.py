@@ -49,7 +49,7 @@ _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("other_income", ("其他收入",)),
     ("unit_funds", ("单位资金",)),
     ("basic", ("基本支出",)),
-    ("project", ("项目支出",)),
+    ("project", ("项目支出", "专项业务经费")),  # 专项业务经费支出 (西安, C054/C056): the project column
     ("personnel", ("人员经费", "人员支出", "人员类")),
     ("public", ("公用经费", "公用支出", "公用类")),
     ("reserve", ("预留机动", "机动经费")),
@@ -100,6 +100,12 @@ def normalise_code(text: str) -> Optional[str]:
     if _CODE_RE.match(t):
         return re.sub(r"\s+", "", t)
     return None
+
+
+def is_unit_code(code: Optional[str]) -> bool:
+    """A unit code printed on a table line (125001: department 125, unit 001): six digits, a length
+    no functional (3/5/7) or economic (3/5/7) code has."""
+    return bool(code) and code.isdigit() and len(code) == 6
 
 
 def column_key(label: str, parent: str = "") -> str:
@@ -556,11 +562,12 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     out_amounts: list[TableAmount] = []
     row_no = 0
 
-    def emit(line_no, row_kind, code, code_raw, name, label, raw, code_system, amounts, page=None, text_cells=None):
+    def emit(line_no, row_kind, code, code_raw, name, label, raw, code_system, amounts, page=None, text_cells=None,
+             block=None):
         nonlocal row_no
         row_no += 1
         out_rows.append(TableRow(source_file, table_id, row_no, line_no, row_kind, code, code_raw, name, raw,
-                                 entity_code, code_system, page, label, text_cells))
+                                 entity_code, code_system, page, label, text_cells, block))
         for col, amt, amt_raw, side, ln in amounts:
             out_amounts.append(TableAmount(source_file, table_id, row_no, col.key, col.label or col.leaf,
                                            amt, amt_raw, unit, entity_code, ln, page, side))
@@ -568,6 +575,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
 
     pending: list[tuple[int, str]] = []  # (index into out_rows, code) for row_kind resolution
     split_ctx = ["", "", ""]  # the 类 / 款 printed last, for 类 | 款 | 项 columns printing only their own part
+    class_ctx = ""  # the 类 printed last in a single code column, for 款 rows printing only their part
+    block: Optional[str] = None  # the unit code of the block of lines being read (see TableRow.block_code)
     for r in data:
         cells = list(r) + [Cell("", None)] * (width - len(r))
         raw = " | ".join(c.text for c in r)
@@ -625,6 +634,13 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
                 if digits.isdigit():
                     code = digits
                     problems.append(f"line {line_no}: code {code_raw!r} has an unexpected length")
+        if len(code_parts) == 1 and code and len(code) == 3:
+            class_ctx = code
+        elif len(code_parts) == 1 and code and len(code) == 2 and code.isdigit() and class_ctx:
+            # one code column printing a 款 row by its own part (208 | 05 | 2080505, C056 p7): the 款
+            # is the part under the 类 printed last (20805), so the 类 is a subtotal of its lines
+            code = class_ctx + code
+            problems = [p for p in problems if not p.startswith(f"line {line_no}: code ")]
         name, text_cells = row_name_and_texts(cells, cols, primary)
         if code is None and name and (m := _CODE_IN_NAME.match(name.strip())):
             # the code printed inside the name cell: [2010501]行政运行 (Guangzhou), 2050101-行政运行 (Beijing)
@@ -657,6 +673,13 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
             if len(code) not in lengths:
                 problems.append(f"line {line_no}: {code_system or 'classification'} code {code!r} "
                                 f"has {len(code)} digits")
+        if code and is_unit_code(code) and name:
+            # a unit's own line heading its block of lines (125001 西安市安全生产监督管理局): the unit's
+            # subtotal, no classification code
+            block = code
+            code_system = None
+            problems = [p for p in problems if not p.startswith(f"line {line_no}: ") or code not in p]
+            class_ctx = ""
         if code:
             rk = "detail"
         elif not name and row_no == 0:
@@ -664,26 +687,43 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         else:
             rk = _row_kind_label(name or "") or "detail"
         label = None if code else name
-        emit(line_no, rk, code, code_raw, name, label, raw, code_system, amts, page, text_cells)
+        emit(line_no, rk, code, code_raw, name, label, raw, code_system, amts, page, text_cells,
+             block if code or block else None)
         if code:
             pending.append((len(out_rows) - 1, code))
-    # row kinds of code rows: subtotal when its children follow, repeated_subtotal when a
-    # subtotal's code is printed again later (one linear pass)
-    seen_subtotal: set[str] = set()
+    # row kinds and printed parents of code rows, in one pass over the lines as printed:
+    # - a code row adds up into the nearest open line above it whose code its own extends (a stack
+    #   of open 类 / 款); a unit's own line (block head) closes every open one and is a subtotal;
+    # - a subtotal printed again with the same figures (a 类 line repeated on a continued page) is
+    #   a repeated_subtotal and the lines under it add up into the first; printed again with other
+    #   figures (301 under 政府 501 and 301 under 505: C062 p16) it is the subtotal of its own lines
+    from dataclasses import replace
+    figures: dict[int, list] = {}
+    for a in out_amounts:
+        figures.setdefault(a.row_number, []).append((a.column_key, a.amount))
+    first: dict[str, int] = {}  # code → index (into out_rows) of its first subtotal line
+    stack: list[int] = []  # indexes of the open code lines
     for k, (idx, code) in enumerate(pending):
         nxt = pending[k + 1][1] if k + 1 < len(pending) else None
-        has_children = nxt is not None and len(nxt) > len(code) and nxt.startswith(code)
         row = out_rows[idx]
-        if code in seen_subtotal:
-            kind_ = "repeated_subtotal"
+        if is_unit_code(code) and row.block_code == code:
+            first, stack = {}, []
+            out_rows[idx] = replace(row, row_kind="subtotal")
+            continue
+        while stack and not (len(code) > len(out_rows[stack[-1]].code) and code.startswith(out_rows[stack[-1]].code)):
+            stack.pop()
+        parent = out_rows[stack[-1]].row_number if stack else None
+        has_children = nxt is not None and len(nxt) > len(code) and nxt.startswith(code)
+        anchor = idx
+        if code in first and figures.get(row.row_number) == figures.get(out_rows[first[code]].row_number):
+            kind_, anchor = "repeated_subtotal", first[code]
         elif has_children:
             kind_ = "subtotal"
-            seen_subtotal.add(code)
+            first.setdefault(code, idx)
         else:
             kind_ = "detail"
-        if kind_ != row.row_kind:
-            from dataclasses import replace
-            out_rows[idx] = replace(row, row_kind=kind_)
+        out_rows[idx] = replace(row, row_kind=kind_, parent_row=parent)
+        stack.append(anchor)
     return out_rows, out_amounts, problems
 
 

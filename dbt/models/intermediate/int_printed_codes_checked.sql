@@ -8,7 +8,13 @@ with printed as (
         -- the system the table row states (an economic table of another kind: 机关运行经费支出表)
         coalesce(r.code_system,
                  case when r.table_kind = 'general_budget_basic_expenditure' then 'economic' else 'functional' end)
-            as code_system
+            as code_system,
+        -- the row's name is the code's name in a classification table; in a 政府采购 / 购买服务 /
+        -- 项目支出 table it names what is bought or the project (C050 p41: 201 06 02 | 财政检查)
+        r.table_kind in ('expenditure_summary', 'general_budget_expenditure', 'gov_fund_expenditure',
+                         'state_capital_expenditure', 'general_budget_basic_expenditure', 'operating_cost',
+                         'revenue_summary', 'fiscal_appropriation_summary', 'income_expenditure_summary')
+            as name_is_the_codes
     from {{ ref('int_table_rows_pivoted') }} as r
     -- one row per entity (an entity published in two files has two rows in int_entities_keyed)
     inner join (select distinct entity_id, fiscal_year from {{ ref('int_entities_keyed') }}) as e using (entity_id)

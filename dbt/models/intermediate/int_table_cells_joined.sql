@@ -11,6 +11,7 @@ select
     r.row_kind,
     r.code,
     r.code_system,
+    r.block_code,
     r.name,
     r.label,
     a.column_key,

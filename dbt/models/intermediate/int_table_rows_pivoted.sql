@@ -56,6 +56,8 @@ select
     r.name,
     r.label,
     r.raw_text,
+    r.block_code,
+    r.parent_row_number,
     {{ source_ref('r.source_file', 'r.line_number', 'r.page') }} as source_ref,
     -- one table per (entity, kind) is evidence for facts: a document may print the same kind
     -- twice (财政拨款支出表 = all appropriations, 一般公共预算支出表 = its general-budget part);

@@ -15,7 +15,7 @@ select
     case when not code_known then 'code_not_in_catalog' else 'name_differs_from_catalog' end as issue,
     source_ref
 from checked
-where not code_known or not name_matches
+where not code_known or (not name_matches and name_is_the_codes)
 union all
 select
     entity_id,

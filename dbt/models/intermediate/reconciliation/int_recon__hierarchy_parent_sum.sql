@@ -1,7 +1,9 @@
 -- Rule hierarchy_parent_sum: in every functional table (支出总表, 一般公共预算/政府性基金/国有资本
 -- 经营支出表) and the economic basic-expenditure table, each printed 类 = Σ its printed 款 and
--- each 款 = Σ its printed 项, per amount column. Children are the rows of the same table whose
--- code extends the parent's by two digits. A parent with no printed child is not evaluated.
+-- each 款 = Σ its printed 项, per amount column. Children are the lines printed under the parent
+-- (stg_budget_docs__table_rows.parent_row_number: the nearest line above whose code theirs extends,
+-- within a unit's block where the table prints its units one after the other, C056 p7; a 类
+-- printed twice with other figures, 301 under 政府 501 and under 505 (C062 p16), has its own). A parent with no printed child is not evaluated.
 with rows_ as (
 
     select * from {{ ref('int_table_rows_pivoted') }}
@@ -14,7 +16,8 @@ with rows_ as (
 cells as (
 
     {% for col in ['total', 'basic', 'project', 'personnel', 'public'] %}
-    select entity_id, table_id, table_kind, row_number, code, unit, source_ref, '{{ col }}' as column_key,
+    select entity_id, table_id, table_kind, row_number, code, parent_row_number, unit, source_ref,
+           '{{ col }}' as column_key,
            {{ col }}_wan as amount_wan
     from rows_
     {% if not loop.last %}union all{% endif %}
@@ -42,8 +45,9 @@ evaluated as (
         on c.entity_id = p.entity_id
        and c.table_id = p.table_id
        and c.column_key = p.column_key
-       and length(c.code) = length(p.code) + 2
-       and starts_with(c.code, p.code)
+       -- the line it adds up into as printed (the nearest open line above whose code its own
+       -- extends, within a unit's block; a 类 printed twice with other figures has its own lines)
+       and c.parent_row_number = p.row_number
     group by all
 
 )

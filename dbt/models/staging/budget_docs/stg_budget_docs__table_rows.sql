@@ -20,7 +20,9 @@ renamed as (
         cast(code_system as varchar) as code_system,
         cast(page as integer) as page,
         cast(label as varchar) as label,
-        cast(text_cells as varchar) as text_cells
+        cast(text_cells as varchar) as text_cells,
+        cast(block_code as varchar) as block_code,
+        cast(parent_row as integer) as parent_row_number
     from source
 
 )
