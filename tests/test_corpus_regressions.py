@@ -45,6 +45,7 @@ def _parse(rows, kind):
     ("项目支出总表", "project_expenditure"),  # C016 p34: not the 支出总表
     ("2026年市级部门项目支出绩效表", "performance_targets"),  # C068 p47: projects with their targets
     ("部门预算基本支出预算表", "general_budget_basic_expenditure"),  # C027 p20: was unknown (部门 dropped)
+    ("一般公共预算项目支出情况表（按经济分类科目）", "project_expenditure"),  # C027 p16
 ])
 def test_corpus_titles(title, kind):
     assert looks_like_title(title)
@@ -467,3 +468,25 @@ def test_a_class_printed_twice_with_other_figures_adds_up_its_own_lines():
     assert [(r.row_kind, r.parent_row) for r in rows] == [
         ("subtotal", None), ("detail", 1), ("repeated_subtotal", None), ("detail", 1)]
     assert table_closure(rows, amounts).closes
+
+
+def test_frame_width_is_the_width_of_the_rows_printing_the_table():
+    # C040 p6→7: the next table's label 公开02表 in a 19-cell frame was caught under the 4-column
+    # 收支总表; the table took 19 columns and every row's cells were run together into one name
+    from extractors.tables.parse import frame_width
+    four = [["一、一般公共预算拨款收入", "1,136.23", "一、一般公共服务支出", ""]] * 30
+    assert frame_width(four + [["公开02表"] + [""] * 18]) == 4
+    assert frame_width([]) == 0
+
+
+def test_a_name_column_with_budget_in_its_header_is_a_name():
+    # C062 p16: 部门预算支出经济分类科目名称 was an amount column keyed total, so the table's
+    # 基本支出预算 / 小计 over every amount column was not taken as the table's total
+    rows, amounts, _ = _parse([
+        ["科目编码", "", "部门预算支出经济分类科目名称", "基本支出预算", "", ""],
+        ["类", "款", "", "小计", "人员支出", "日常公用支出"],
+        ["301", "", "工资福利支出", "705.28", "705.28", ""],
+    ], "general_budget_basic_expenditure")
+    assert rows[0].name == "工资福利支出"
+    assert [(a.column_key, a.amount) for a in amounts if a.amount is not None] == [
+        ("total", Decimal("705.28")), ("personnel", Decimal("705.28"))]

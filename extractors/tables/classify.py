@@ -51,6 +51,8 @@ _RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("expenditure_summary", ("支出预算总表",), ()),
     ("expenditure_summary", ("^支出预算表",), ()),  # 支出决算表 (决算: all funds by function)
     ("general_budget_basic_expenditure", ("一般公共预算", "基本支出"), ()),
+    # 一般公共预算项目支出情况表（按经济分类科目） (C027 p16): the project expenditure, by economic code
+    ("project_expenditure", ("一般公共预算", "项目支出"), ()),
     ("general_budget_expenditure", ("一般公共预算", "支出"), ()),
     ("gov_fund_expenditure", ("政府性基金",), ()),
     ("state_capital_expenditure", ("国有资本经营",), ()),

@@ -279,7 +279,8 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
             role = "seq"
         elif any(p in leaf for p in _CODE_LABELS) or leaf in ("类", "款", "项"):
             role = "code"
-        elif any(leaf.endswith(p) or leaf == p for p in _NAME_LABELS) and "预算" not in leaf:
+        elif leaf.endswith("名称") or (any(leaf.endswith(p) or leaf == p for p in _NAME_LABELS) and "预算" not in leaf):
+            # 部门预算支出经济分类科目名称 (C062 p16) names the row, 预算 in it or not
             role = "name"
         col = Column(j, label, leaf, role)
         if leaf in ("类", "款", "项"):
@@ -488,6 +489,18 @@ def row_name_and_texts(cells: list[Cell], cols: list["Column"], primary: Optiona
     return " ".join(name_parts) or None, (json.dumps(others, ensure_ascii=False) if others else None)
 
 
+def frame_width(data_texts: list[list[str]]) -> int:
+    """The table's number of columns: the width of the rows that print most of its cells. A row
+    of another frame caught with the table (the next table's label 公开02表 in a 19-cell frame under
+    a 4-column 收支总表, C040 p6→7) is placed by position, never the other way round."""
+    printed: dict[int, int] = {}
+    for r in data_texts:
+        printed[len(r)] = printed.get(len(r), 0) + sum(1 for t in r if t.strip())
+    if not printed:
+        return 0
+    return max(printed, key=lambda w: (printed[w], w))
+
+
 def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind: str,
                 unit: Optional[str], entity_code: Optional[str],
                 settings: ExtractSettings) -> tuple[list[TableRow], list[TableAmount], list[str]]:
@@ -504,7 +517,7 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         first_data = text_table_first_row(texts)
     if first_data is None:
         return [], [], problems
-    width = max(len(r) for r in texts[first_data:]) if rows[first_data:] else 0
+    width = frame_width(texts[first_data:])
     printed = rows[first_data:]
     data = align_rows(printed, width)
     grid = merge_sparse_columns(list(rows[:first_data]) + data, first_data)

@@ -1,7 +1,8 @@
 -- “三公”经费 table figures classified into items: the one place a “三公” label or column is
 -- read (marts.fct_three_public_expense and the three_public reconciliation rules use it).
 -- Two layouts exist, decided per table:
---   columns: items are columns of a row (Shanghai, Jiangsu): the item is the column's meaning;
+--   columns: items are columns of a row (Shanghai, Jiangsu): the item is the column's meaning, of
+--            the table's 合计 line where it prints one (a line per unit under it), else its first;
 --            the 合计 column is the grand_total only where the table also prints the “三公”
 --            subtotal as a column of its own (else it is not classified: the extractor keys
 --            several headers as total);
@@ -25,7 +26,12 @@ with table_rows as (
         *,
         regexp_replace(coalesce(label, name, ''), '\s+', '', 'g') as label_norm,
         bool_or(coalesce({% for item in item_columns %}{{ item }}_wan{% if not loop.last %}, {% endif %}{% endfor %}) is not null)
-            over (partition by source_file, table_id) as is_column_layout
+            over (partition by source_file, table_id) as is_column_layout,
+        -- a columns-layout table printing a line per unit under its 合计 (C054 p49: 合计 | 242 …局 |
+        -- 242001 … | 242002 …): the entity's items are those of the 合计 line, else of the first line;
+        -- the units' lines stay evidence in fct_reported_figure
+        bool_or(row_kind = 'total') over (partition by source_file, table_id) as prints_total_line,
+        min(row_number) over (partition by source_file, table_id) as first_row_number
     from {{ ref('int_table_rows_pivoted') }}
     where table_kind = 'three_public_expenditure'
 
@@ -102,12 +108,14 @@ columns_classified as (
            {{ item }}_wan as amount_wan, 'columns' as layout, source_file, unit
     from table_rows
     where is_column_layout and {{ item }}_wan is not null
+      and (row_kind = 'total' or (not prints_total_line and row_number = first_row_number))
     union all
     {% endfor %}
     select entity_id, source_ref, line_number, table_id, row_number, 'total', 'grand_total', 'total',
            total_wan, 'columns', source_file, unit
     from table_rows
     where is_column_layout and total_wan is not null and three_public_total_wan is not null
+      and (row_kind = 'total' or (not prints_total_line and row_number = first_row_number))
 
 )
 
