@@ -490,3 +490,21 @@ def test_a_name_column_with_budget_in_its_header_is_a_name():
     assert rows[0].name == "工资福利支出"
     assert [(a.column_key, a.amount) for a in amounts if a.amount is not None] == [
         ("total", Decimal("705.28")), ("personnel", Decimal("705.28"))]
+
+
+def test_header_rows_of_a_wider_first_page_frame_are_placed_by_position():
+    # C009 p4 → p5… (北京 预算03表): the first page's frame (header and 30 rows) has an empty spacer
+    # column (11 cells), the 500 rows of the continued pages have 10; the table is 10 wide and the
+    # first page's header and rows are placed by position (the header was cut at 10 cells and
+    # every column's meaning shifted by one: names read as amounts)
+    def row(cells, page):
+        return [Cell(t, line_number=1, page=page, bbox=bb) for t, bb in cells]
+    spacer = [("", (40, 0, 60, 9))]
+    head = row(spacer + [("支出功能分类科目", (60, 0, 186, 9)), ("合计", (186, 0, 250, 9)), ("基本支出", (250, 0, 310, 9))], 4)
+    first = row(spacer + [("2050101-行政运行", (60, 0, 186, 9)), ("10.00", (186, 0, 250, 9)), ("10.00", (250, 0, 310, 9))], 4)
+    more = [row([("2050102-一般行政管理事务", (60, 0, 186, 9)), ("2.00", (186, 0, 250, 9)), ("2.00", (250, 0, 310, 9))], 5)
+            for _ in range(3)]
+    rows, amounts, _ = parse_table([head, first] + more, source_file="t.pdf", table_id=1, kind="expenditure_summary",
+                                   unit="万元", entity_code=None, settings=DEFAULT_SETTINGS)
+    assert [(r.code, r.name) for r in rows][:2] == [("2050101", "行政运行"), ("2050102", "一般行政管理事务")]
+    assert {a.column_key for a in amounts} == {"total", "basic"}

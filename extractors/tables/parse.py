@@ -519,8 +519,15 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         return [], [], problems
     width = frame_width(texts[first_data:])
     printed = rows[first_data:]
-    data = align_rows(printed, width)
-    grid = merge_sparse_columns(list(rows[:first_data]) + data, first_data)
+    # header rows printed in another frame than the data (C009 p4: an 11-cell first page with a
+    # spacer column over 10-cell continued pages) are placed by position too
+    aligned = align_rows(list(rows[:first_data]) + list(printed), width)
+    header_rows, data = aligned[:first_data], aligned[first_data:]
+    if all(a is b for a, b in zip(aligned, rows)):
+        data = printed
+    else:
+        rows = list(header_rows) + data
+    grid = merge_sparse_columns(list(header_rows) + data, first_data)
     if grid is not None:
         data = grid[first_data:]
         width = len(grid[0])
