@@ -508,3 +508,23 @@ def test_header_rows_of_a_wider_first_page_frame_are_placed_by_position():
                                    unit="万元", entity_code=None, settings=DEFAULT_SETTINGS)
     assert [(r.code, r.name) for r in rows][:2] == [("2050101", "行政运行"), ("2050102", "一般行政管理事务")]
     assert {a.column_key for a in amounts} == {"total", "basic"}
+
+
+def test_a_row_of_another_frame_is_placed_by_the_narrowest_cells_of_each_column():
+    # C090 p20: the table's last line 合计 | 156,211,123 | 99,706,020 | 56,505,103 (4 cells) under
+    # 7-cell pages whose header merges 本年支出 over the three amount columns: the columns'
+    # extents were the union of their cells (the merged header's), and the three amounts went
+    # into one cell
+    from extractors.tables.align import align_rows
+
+    def row(cells):
+        return [Cell(t, page=1, bbox=bb) for t, bb in cells]
+    header = row([("科目编码", (55, 0, 168, 9)), ("", None), ("", None), ("科目名称", (168, 0, 433, 9)),
+                  ("本年支出", (433, 0, 785, 9)), ("", None), ("", None)])
+    line = row([("221", (55, 10, 92, 19)), ("03", (92, 10, 130, 19)), ("99", (130, 10, 168, 19)),
+                ("其他城乡社区住宅支出", (168, 10, 433, 19)), ("2,177,200", (433, 10, 553, 19)),
+                ("0", (553, 10, 666, 19)), ("2,177,200", (666, 10, 785, 19))])
+    total = row([("合计", (55, 20, 433, 29)), ("156,211,123", (433, 20, 553, 29)),
+                 ("99,706,020", (553, 20, 666, 29)), ("56,505,103", (666, 20, 785, 29))])
+    out = align_rows([header, line, total], 7)
+    assert [c.text for c in out[2]][4:] == ["156,211,123", "99,706,020", "56,505,103"]

@@ -2,8 +2,9 @@
 whose frame has no empty spacer column, or one more: Beijing 预算03表 pp4→5) are placed in the
 columns of the table by the x-position of their cells, not by their index.
 
-The column extents come from the rows printed with the table's own width; a cell of a row of
-another width goes to the column its centre lies in (else the nearest). Native PDF rows only
+The column extents come from the rows printed with the table's own width (each column's
+narrowest cell); a cell of a row of another width goes to the column its centre lies in (else
+the nearest). Native PDF rows only
 (cells carry bboxes); text dialects and rows of the table's width are returned as they are.
 """
 from __future__ import annotations
@@ -21,10 +22,10 @@ def column_extents(rows: list[list[Cell]], width: int) -> Optional[list[Optional
         for j, c in enumerate(r):
             if c.bbox is None:
                 continue
-            if ext[j] is None:
+            # the narrowest printed cell of the column: a cell merged over its neighbours (合计
+            # across the code columns, a header over three amount columns: C090 p16) is wider
+            if ext[j] is None or c.bbox[2] - c.bbox[0] < ext[j][1] - ext[j][0]:
                 ext[j] = [c.bbox[0], c.bbox[2]]
-            else:
-                ext[j][0], ext[j][1] = min(ext[j][0], c.bbox[0]), max(ext[j][1], c.bbox[2])
     if all(e is None for e in ext):
         return None
     # a column no row of the table's width prints a cell in (a merged spacer) takes no cell
