@@ -22,6 +22,8 @@ renamed as (
         cast(label as varchar) as label,
         cast(text_cells as varchar) as text_cells
     from source
+    -- a second name of the same bytes adds nothing (macros/duplicates.sql)
+    where {{ not_a_duplicate() }}
 
 )
 
