@@ -134,7 +134,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         (tmp / "dagster_home").mkdir()
         shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", tmp / "dagster_home" / "dagster.yaml")
         env = pipeline_env({k: v for k, v in os.environ.items()
-                            if k not in ("BUDGET_RAW_DIR", "BUDGET_WAREHOUSE", "DAGSTER_HOME", "BUDGET_COUNTS_FILE")})
+                            if k not in ("BUDGET_RAW_DIR", "BUDGET_WAREHOUSE", "DAGSTER_HOME", "BUDGET_COUNTS_FILE",
+                                         "BUDGET_DBT_UNIT_TESTS", "BUDGET_FORCE_BUILD")})
         env.update(BUDGET_RAW_DIR=str(tmp / "raw"), BUDGET_WAREHOUSE=str(tmp / "budget.duckdb"),
                    DAGSTER_HOME=str(tmp / "dagster_home"))
         log(f"check: reading {doc} (a throw-away warehouse in {tmp}; about a minute)")
