@@ -22,7 +22,7 @@ TEST_DAGSTER_HOME := $(CURDIR)/build/test/dagster_home
 # accuracy threshold for `make bench-accuracy` (share of golden figures found exactly)
 ACCURACY_MIN ?= 0.95
 
-.PHONY: run test install dbt-parse ui docs docs-serve clean bench bench-accuracy bench-corpus
+.PHONY: help run test install dbt-parse ui docs docs-serve clean bench bench-accuracy bench-corpus export
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,19 +30,19 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-install: $(STAMP)
+install: $(STAMP)  ## the virtualenv .venv with the project and its dependencies
 
 dbt/target/manifest.json: $(STAMP) $(shell find dbt/models dbt/seeds dbt/macros dbt/tests -type f 2>/dev/null) dbt/dbt_project.yml
 	cd dbt && ../$(VENV)/bin/dbt parse --quiet --no-use-colors
 	@touch $@
 
-dbt-parse: dbt/target/manifest.json
+dbt-parse: dbt/target/manifest.json  ## parse the dbt project (the manifest Dagster loads)
 
-run: dbt-parse
+run: dbt-parse  ## the whole pipeline on raw/ into warehouse/budget.duckdb, then a summary
 	@mkdir -p $(dir $(BUDGET_WAREHOUSE)) $(DAGSTER_HOME)
 	$(PY) -m dagster_project.run
 
-test: dbt-parse
+test: dbt-parse  ## the whole test suite (two pipeline runs, GX suites, pytest)
 	@rm -rf $(dir $(TEST_WAREHOUSE)) && mkdir -p $(TEST_DAGSTER_HOME) && cp dagster_home/dagster.yaml $(TEST_DAGSTER_HOME)/
 	@echo "== pipeline on raw/ into $(TEST_WAREHOUSE) (first run; dbt unit tests included)"
 	BUDGET_RAW_DIR=$(CURDIR)/raw BUDGET_WAREHOUSE=$(TEST_WAREHOUSE) DAGSTER_HOME=$(TEST_DAGSTER_HOME) BUDGET_DBT_UNIT_TESTS=1 \
@@ -55,33 +55,41 @@ test: dbt-parse
 	@echo "== pytest"
 	BUDGET_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m pytest -q -p no:cacheprovider
 
+# every mart as Parquet, CSV (UTF-8 with BOM) and one XLSX workbook into export/ beside the
+# warehouse (EXPORT_ARGS="--out DIR" to change)
+export: $(STAMP)  ## every mart as Parquet, CSV and XLSX into export/ beside the warehouse
+	$(PY) -m budget_warehouse export $(EXPORT_ARGS)
+
+help:  ## this list
+	@awk -F':.*## ' '/^[a-z][a-zA-Z_-]*:.*## / { printf "  make %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
 # benchmarks (never part of `make test`): results in build/bench/ (BENCH_DIR), each run in its own
 # warehouse and DAGSTER_HOME there. bench: 100 and 1,000 generated documents, ~10 min.
-bench: dbt-parse
+bench: dbt-parse  ## benchmarks on 100 and 1,000 generated documents (build/bench/)
 	$(PY) -m bench.run $(BENCH_ARGS)
 
-bench-accuracy: dbt-parse
+bench-accuracy: dbt-parse  ## share of golden figures found exactly (ACCURACY_MIN)
 	$(PY) -m bench.accuracy --min $(ACCURACY_MIN)
 
 # closure of every amount table the pipeline reads in a folder (no golden): report + CSVs in
 # build/bench/corpus/. CORPUS defaults to ../shared/corpus (the development corpus).
 CORPUS ?= $(abspath $(CURDIR)/../shared/corpus)
-bench-corpus: dbt-parse
+bench-corpus: dbt-parse  ## closure of every amount table in CORPUS (build/bench/corpus/)
 	$(PY) -m bench.corpus --corpus $(CORPUS) $(BENCH_ARGS)
 
-ui: dbt-parse
+ui: dbt-parse  ## the Dagster UI on http://127.0.0.1:3000
 	@mkdir -p $(DAGSTER_HOME)
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
 
-docs: dbt-parse
+docs: dbt-parse  ## dbt docs and Great Expectations Data Docs (static files)
 	cd dbt && ../$(VENV)/bin/dbt docs generate --quiet --no-use-colors --target-path target
 	$(PY) -m expectations.suites --docs
 	@echo "dbt docs: dbt/target/index.html   Data Docs: build/gx/gx/uncommitted/data_docs/local_site/index.html"
 
-docs-serve: docs
+docs-serve: docs  ## serve the docs on 127.0.0.1:8080 and :8081
 	@echo "dbt docs on http://127.0.0.1:8080 , Data Docs on http://127.0.0.1:8081"
 	( cd build/gx/gx/uncommitted/data_docs/local_site && ../../../../../../$(PY) -m http.server 8081 --bind 127.0.0.1 ) & \
 	cd dbt && ../$(VENV)/bin/dbt docs serve --port 8080 --host 127.0.0.1 --no-browser
 
-clean:
+clean:  ## remove build/, warehouse/ and dbt's target and logs
 	rm -rf build warehouse dbt/target dbt/logs

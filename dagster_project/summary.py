@@ -28,6 +28,13 @@ def summary(warehouse: Path, failed_checks: list[str], seconds: float, checks_fr
         n_docs = sum(status.values())
         lines = [f"Summary ({seconds:.1f} s)",
                  f"  documents read: {n_docs} ({', '.join(f'{v} {k}' for k, v in sorted(status.items())) or 'none'})"]
+        if q("select count(*) from information_schema.columns where table_schema = 'staging' "
+             "and table_name = 'file_manifest' and column_name = 'duplicate_of'")[0][0]:
+            dups = q("select source_file, duplicate_of from staging.file_manifest where duplicate_of is not null "
+                     "order by 1")
+            if dups:
+                lines.append(f"  second names of the same bytes (no facts of their own): {len(dups)} ("
+                             + ", ".join(f"{f} = {d}" for f, d in dups[:5]) + (" …" if len(dups) > 5 else "") + ")")
         ents = q("select scope, count(*) from marts.dim_budget_entity group by 1 order by 1")
         lines.append(f"  budget entities: {sum(n for _, n in ents)} ({', '.join(f'{n} {s}' for s, n in ents)})")
         lines.append("  rows per mart:")

@@ -6,6 +6,13 @@ and load status). A file whose content hash is already in the manifest is skippe
 run over unchanged files writes nothing; a changed file's old rows are deleted before its new
 rows go in; a file gone from the raw dir is pruned. Amounts go in as text and are cast to
 DECIMAL in SQL: no float ever touches a figure.
+
+Identical bytes under two names are one document: after every write and prune,
+``mark_duplicates`` sets ``file_manifest.duplicate_of`` on every name but the first (by partition
+key) of a content hash and gives each a warning row naming both; the dbt staging models leave
+those names out, so no mart counts a document twice. It is recomputed from the whole manifest
+each time, so the order files arrive in does not matter: when the first name is deleted, the
+next one is the document on the next run.
 """
 from __future__ import annotations
 
@@ -32,12 +39,16 @@ MANIFEST_DDL = f"""
 CREATE TABLE IF NOT EXISTS {SCHEMA}.file_manifest (
     source_file VARCHAR PRIMARY KEY,
     content_hash VARCHAR,
-    status VARCHAR,          -- loaded | loaded_with_warnings | failed
+    status VARCHAR,          -- loaded | loaded_with_warnings | failed | not_budget
     n_records BIGINT,
     n_errors BIGINT,
     loaded_at TIMESTAMP,
-    extractor_version VARCHAR
+    extractor_version VARCHAR,
+    duplicate_of VARCHAR     -- the first name of the same bytes: this name adds no facts
 )"""
+
+# the stage of the warning row a duplicate name gets (rewritten by mark_duplicates at every load)
+DUPLICATE_STAGE = "duplicate"
 
 
 def _base_type(tp) -> type:
@@ -60,6 +71,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"ALTER TABLE {SCHEMA}.{table} ADD COLUMN IF NOT EXISTS {name} {sqltype}")
     con.execute(MANIFEST_DDL)
     con.execute(f"ALTER TABLE {SCHEMA}.file_manifest ADD COLUMN IF NOT EXISTS extractor_version VARCHAR")
+    con.execute(f"ALTER TABLE {SCHEMA}.file_manifest ADD COLUMN IF NOT EXISTS duplicate_of VARCHAR")
 
 
 def manifest_key(content_hash: str, version: str | None = None) -> str:
@@ -141,11 +153,12 @@ def write_extractions(con: duckdb.DuckDBPyConnection, extractions: list[tuple[st
         for name, chash, ex in extractions:
             n_err = sum(1 for e in ex.load_errors if e.severity == "error")
             n_warn = len(ex.load_errors) - n_err
-            status = "failed" if ex.document is None else ("loaded_with_warnings" if (n_err or n_warn) else "loaded")
+            status = manifest_status(ex, n_err, n_warn)
             n_rec = sum(len(getattr(ex, t)) for t in RECORD_TABLES if t not in ("documents", "load_errors"))
             rows.append((name, chash, status, n_rec, n_err, now, extractor_version()))
         con.executemany(f"INSERT INTO {SCHEMA}.file_manifest (source_file, content_hash, status, n_records, "
                         f"n_errors, loaded_at, extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        mark_duplicates(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -153,15 +166,62 @@ def write_extractions(con: duckdb.DuckDBPyConnection, extractions: list[tuple[st
     return written
 
 
+def manifest_status(ex: DocumentExtraction, n_err: int, n_warn: int) -> str:
+    """loaded | loaded_with_warnings | failed (not read: its error rows say why) | not_budget (read,
+    and not a budget disclosure: its warning row says why; extractors.disclosure)."""
+    if ex.document is None:
+        return "failed" if n_err else "not_budget"
+    return "loaded_with_warnings" if (n_err or n_warn) else "loaded"
+
+
+def mark_duplicates(con: duckdb.DuckDBPyConnection) -> int:
+    """Identical bytes under several names: the first name (by partition key) is the document, each
+    other name gets ``duplicate_of`` = that name and a warning row naming both (the dbt staging
+    models leave its rows out). Recomputed from the whole manifest, in the caller's transaction.
+    Files that could not be read (empty hash) are no one's duplicate. Returns the duplicates."""
+    con.execute(f"""
+        UPDATE {SCHEMA}.file_manifest AS m SET duplicate_of = d.first_name
+        FROM (
+            SELECT source_file,
+                   CASE WHEN coalesce(content_hash, '') <> '' THEN
+                        nullif(min(source_file) OVER (PARTITION BY content_hash), source_file) END AS first_name
+            FROM {SCHEMA}.file_manifest
+        ) AS d
+        WHERE m.source_file = d.source_file AND m.duplicate_of IS DISTINCT FROM d.first_name""")
+    con.execute(f"DELETE FROM {SCHEMA}.load_errors WHERE stage = ?", [DUPLICATE_STAGE])
+    con.execute(f"""
+        INSERT INTO {SCHEMA}.load_errors (source_file, stage, error, severity, line_number)
+        SELECT source_file, ?, 'same bytes as ' || duplicate_of || ' (sha256 ' || left(content_hash, 12)
+               || '…): one document, read as ' || duplicate_of || '; ' || source_file || ' adds no facts',
+               'warning', NULL
+        FROM {SCHEMA}.file_manifest WHERE duplicate_of IS NOT NULL""", [DUPLICATE_STAGE])
+    return con.execute(f"SELECT count(*) FROM {SCHEMA}.file_manifest WHERE duplicate_of IS NOT NULL").fetchone()[0]
+
+
 def prune_missing(con: duckdb.DuckDBPyConnection, present: Iterable[str]) -> list[str]:
-    """Delete the staging rows of files no longer in the raw dir. Returns the pruned names."""
+    """Delete the staging rows of files no longer in the raw dir (and mark the duplicates again:
+    a deleted first name leaves the next name the document). Returns the pruned names."""
     present = set(present)
     gone = [f for f in manifest(con) if f not in present]
-    if gone:
-        con.execute("BEGIN TRANSACTION")
+    con.execute("BEGIN TRANSACTION")
+    try:
         delete_files(con, gone)
+        mark_duplicates(con)
         con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
     return gone
+
+
+def rows_of(con: duckdb.DuckDBPyConnection, files: Iterable[str]) -> dict[str, int]:
+    """Rows each staging table holds for these files (whether written now or at an earlier load)."""
+    con.register("_rows_of", pl.DataFrame({"source_file": list(files)}, schema={"source_file": pl.Utf8}))
+    try:
+        return {table: con.execute(f"SELECT count(*) FROM {SCHEMA}.{table} JOIN _rows_of USING (source_file)").fetchone()[0]
+                for table in RECORD_TABLES}
+    finally:
+        con.unregister("_rows_of")
 
 
 def connect(warehouse: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -2,7 +2,8 @@
 
 ``extract_document`` never raises on bad input: every problem becomes a
 :class:`~extractors.records.LoadError` row naming the file, the stage and the line, and the
-other documents keep loading.
+other documents keep loading. A document that reads fine but is no budget disclosure
+(``extractors.disclosure``) gives only a warning row saying why: no entity, no facts.
 """
 from __future__ import annotations
 
@@ -60,4 +61,10 @@ def extract_document(path: Path, raw_dir: Optional[Path] = None,
     from .bounds import drop_oversized
     merged = merge_parts(meta, parts, result)
     drop_oversized(merged, name)
+    from .disclosure import not_budget_reason
+    reason = not_budget_reason(doc, merged)
+    if reason:
+        # read, and no budget: no document row, no entity, no facts; its warning row says why
+        return DocumentExtraction(document=None, load_errors=[
+            *merged.load_errors, LoadError(name, "classify", reason, "warning")])
     return merged

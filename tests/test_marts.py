@@ -99,10 +99,14 @@ def test_general_budget_facts_add_up_to_the_general_budget_total(wh):
 
 
 def test_three_public_items_come_from_the_table_rows(wh):
-    rows = wh.execute("""select e.entity_code, item, amount_wan from marts.fct_three_public_expense t
+    rows = wh.execute("""select e.entity_code, item, amount_wan, evidence from marts.fct_three_public_expense t
                          join marts.dim_budget_entity e using (entity_id) order by 1, 2""").fetchall()
-    assert rows == [(c, item, Decimal(v)) for c in ("434", "434001")
-                    for item, v in [("official_reception", "3"), ("training", "2"), ("vehicle_operation", "18")]]
+    # the table leaves 因公出国（境）费 and 公务用车购置费 blank; the prose (l.1730, l.5544) prints
+    # 因公出国（境）费0.00万元 and 公务用车购置费为0.00万元: zeros kept, not dropped as “not disclosed”
+    assert rows == [(c, item, Decimal(v), ev) for c in ("434", "434001")
+                    for item, v, ev in [("official_reception", "3", "table"), ("overseas_travel", "0", "narrative"),
+                                        ("training", "2", "table"), ("vehicle_operation", "18", "table"),
+                                        ("vehicle_purchase", "0", "narrative")]]
 
 
 def test_revenue_sources_do_not_double_count_subtotals(wh):

@@ -43,10 +43,6 @@ class Translator(DagsterDbtTranslator):
             return "catalogs"
         return fqn[1] if len(fqn) > 2 else "dbt"
 
-    def get_automation_condition(self, dbt_resource_props):
-        # after a staging run (sensor or schedule) the models follow by themselves
-        return dg.AutomationCondition.eager()
-
 
 @dbt_assets(
     manifest=MANIFEST,

@@ -9,7 +9,10 @@ extracts documents in parallel.
 
 One key rather than one per table: Dagster records a planned and a materialisation event per
 asset key and partition, so ten keys cost ten times the bookkeeping for no extra information
-(the ten were always materialised together). Rows written per table are the metadata.
+(the ten were always materialised together). The metadata: the rows each staging table holds for
+the run's documents (``rows/<table>``, what they are now, also after a run that found nothing
+changed), the rows this run wrote (``rows_written/<table>``, only when it extracted something) and
+the documents extracted and unchanged.
 """
 
 import os
@@ -18,7 +21,7 @@ from collections import Counter
 import dagster as dg
 
 from extractors.corpus import Progress, iter_extract, try_hash_file, raw_dir, warehouse_path
-from extractors.load import connect, manifest, manifest_key, prune_missing, write_extractions
+from extractors.load import connect, manifest, manifest_key, prune_missing, rows_of, write_extractions
 from extractors.records import RECORD_TABLES
 
 from .partitions import DUCKDB_POOL, documents_partitions
@@ -90,11 +93,15 @@ def staging_tables(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         pruned = prune_missing(con, [k for k in known if os.path.lexists(root / k)] + loaded)
         if pruned:
             context.log.info(f"removed the rows of {len(pruned)} files no longer in {root}: {', '.join(pruned[:5])}")
+        held = rows_of(con, present)
     finally:
         con.close()
     for name, stage, err in errors:
         context.log.warning(f"{name}: [{stage}] {err}")
+    # a run that extracted nothing reports what staging holds, not zeros over the last real counts
     return dg.MaterializeResult(metadata={
-        **{f"rows_written/{table}": dg.MetadataValue.int(written.get(table, 0)) for table in STAGING_TABLES},
+        **{f"rows/{table}": dg.MetadataValue.int(held[table]) for table in STAGING_TABLES},
+        **({f"rows_written/{table}": dg.MetadataValue.int(written.get(table, 0)) for table in STAGING_TABLES}
+           if todo else {}),
         "documents_extracted": dg.MetadataValue.int(len(todo)),
         "documents_unchanged": dg.MetadataValue.int(unchanged)})

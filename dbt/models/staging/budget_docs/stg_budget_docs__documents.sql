@@ -24,6 +24,8 @@ renamed as (
         cast(n_pages as integer) as n_pages,
         cast(document_group as varchar) as document_group
     from source
+    -- a second name of the same bytes adds nothing (macros/duplicates.sql)
+    where {{ not_a_duplicate() }}
 
 )
 

@@ -16,6 +16,8 @@ renamed as (
         cast(line_number as integer) as line_number,
         cast(raw_text as varchar) as raw_text
     from source
+    -- a second name of the same bytes adds nothing (macros/duplicates.sql)
+    where {{ not_a_duplicate() }}
 
 )
 

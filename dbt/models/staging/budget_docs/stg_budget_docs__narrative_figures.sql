@@ -25,6 +25,8 @@ renamed as (
         cast(amount_decimals as integer) as amount_decimals,
         cast(share_pct_decimals as integer) as share_pct_decimals
     from source
+    -- a second name of the same bytes adds nothing (macros/duplicates.sql)
+    where {{ not_a_duplicate() }}
 
 )
 

@@ -22,6 +22,8 @@ renamed as (
         cast(page as integer) as page,
         cast(raw_text as varchar) as raw_text
     from source
+    -- a second name of the same bytes adds nothing (macros/duplicates.sql)
+    where {{ not_a_duplicate() }}
 
 )
 

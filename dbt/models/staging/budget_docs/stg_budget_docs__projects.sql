@@ -22,6 +22,8 @@ renamed as (
         cast(page as integer) as page,
         cast(table_id as integer) as table_id
     from source
+    -- a second name of the same bytes adds nothing (macros/duplicates.sql)
+    where {{ not_a_duplicate() }}
 
 )
 

@@ -20,6 +20,8 @@ renamed as (
         cast(page as integer) as page,
         cast(side as varchar) as side
     from source
+    -- a second name of the same bytes adds nothing (macros/duplicates.sql)
+    where {{ not_a_duplicate() }}
 
 )
 

@@ -24,6 +24,8 @@ renamed as (
         cast(block_code as varchar) as block_code,
         cast(parent_row as integer) as parent_row_number
     from source
+    -- a second name of the same bytes adds nothing (macros/duplicates.sql)
+    where {{ not_a_duplicate() }}
 
 )
 

@@ -25,6 +25,8 @@ renamed as (
         cast(section_name as varchar) as section_name,
         cast(item_name as varchar) as item_name
     from source
+    -- a second name of the same bytes adds nothing (macros/duplicates.sql)
+    where {{ not_a_duplicate() }}
 
 )
 
