@@ -772,7 +772,9 @@ def _parse_groups(rows: list[list[Cell]], groups: list[tuple[int, int]], first_d
                     part_key[r.row_number] = "personnel"
                 elif "公用经费" in n:
                     part_key[r.row_number] = "public"
-        out_rows.extend(replace(r, row_number=r.row_number + offset) for r in g_rows)
+        out_rows.extend(replace(r, row_number=r.row_number + offset,
+                                parent_row=r.parent_row + offset if r.parent_row is not None else None)
+                        for r in g_rows)
         for am in g_amounts:
             key = part_key.get(am.row_number)
             am = replace(am, row_number=am.row_number + offset)
