@@ -78,3 +78,14 @@ def test_document_without_any_name_still_gets_metadata():
     meta, ext = _meta(["没有名字的文本。"], "prose")
     assert meta.entity_name is None and meta.fiscal_year is None
     assert ext.entities == []
+
+
+def test_a_unit_named_after_its_department_is_not_the_departments_full_name():
+    # C054 (西安): the department prints its units under its own name (…社会保障局信息中心); the
+    # longest name containing the prose's 西安市人力资源和社会保障局 was taken as its full name
+    lines = ["西安市人力资源和社会保障局", "2020年部门预算",
+             "西安市人力资源和社会保障局2020年收支总预算182157.13万元。",
+             "西安市人力资源和社会保障局共设置18个处（室）。",
+             "序号\t单位名称", "1\t西安市人力资源和社会保障局（机关）", "8\t西安市人力资源和社会保障局信息中心"]
+    meta, _ = _meta(lines, "prose")
+    assert meta.entity_name == "西安市人力资源和社会保障局"

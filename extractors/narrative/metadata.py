@@ -221,8 +221,11 @@ def find_entities(doc: SourceDocument, paras: list[Paragraph]) -> EntityInfo:
     pool = placed or list(merged)
     # the form the prose uses most (cells repeat the full name in every table header)
     used = max(pool, key=lambda n: (merged_prose[n], merged[n], len(n)))
+    # a fuller form of that name (the city prefixed, a word the prose leaves out), never a unit
+    # under it: 西安市人力资源和社会保障局信息中心 is a unit of …社会保障局 (C054), not its full name
     full_candidates = [n for n in merged
-                       if n == used or (is_subsequence(used, n) and (n[-1] == used[-1] or _same_place(n, used, geo2)))]
+                       if n == used or (is_subsequence(used, n) and (n[-1] == used[-1] or _same_place(n, used, geo2))
+                                        and not _is_unit_of(n, used))]
     full = max(full_candidates, key=lambda n: (len(n), merged[n]))
     place = geo2.get(full) or geo2.get(used) or (None,) * 5
     # prefix the city (and province) when the text prints the longer form
@@ -253,6 +256,13 @@ def find_entities(doc: SourceDocument, paras: list[Paragraph]) -> EntityInfo:
                 info.units.append(BudgetEntity(doc.source_file, c, n, "unit", False, info.code, ln, raw))
     info.spans = _entity_spans(doc, info)
     return info
+
+
+def _is_unit_of(name: str, department: str) -> bool:
+    """``name`` is a unit printed under ``department``: the department's name followed by a name
+    of its own (…社会保障局信息中心, …局机关服务中心)."""
+    return (len(name) > len(department) and name.startswith(department)
+            and bool(ORG_END_RE.search(name[len(department):])))
 
 
 def _same_place(a: str, b: str, geo: dict[str, tuple]) -> bool:
