@@ -528,3 +528,27 @@ def test_a_row_of_another_frame_is_placed_by_the_narrowest_cells_of_each_column(
                  ("99,706,020", (553, 20, 666, 29)), ("56,505,103", (666, 20, 785, 29))])
     out = align_rows([header, line, total], 7)
     assert [c.text for c in out[2]][4:] == ["156,211,123", "99,706,020", "56,505,103"]
+
+
+def test_year_groups_over_a_three_public_table_are_header_rows_not_meta():
+    # C064 p18 (烟台): 2025年预算数 | 2026年预算数 over two groups of 合计 | 因公出国（境）经费 | …
+    # — the period row was skipped as an entity header (2025 + 年预算数), so the 2025 group's
+    # figures were the year's; 公务用车购置经费 was keyed vehicle_total
+    from extractors.tables import segment
+
+    def item(k, texts):
+        return Item(k, cells=[Cell(t, line_number=k, page=18) for t in texts], page=18)
+    groups = ["合计", "因公出国（境）经费", "公务用车购置及运行维护费", "", "", "公务接待费"]
+    parts = ["", "", "小计", "公务用车购置经费", "公务用车运行维护费", ""]
+    items = [Item(1, text="一般公共预算“三公”经费支出情况表", page=18),
+             item(2, ["2025年预算数"] + [""] * 5 + ["2026年预算数"] + [""] * 5),
+             item(3, groups + groups), item(4, parts + parts),
+             item(5, ["20.45", "10.00", "5.00", "", "5.00", "5.45", "19.45", "10.00", "5.00", "", "5.00", "4.45"])]
+    tables, _ = segment(items, DEFAULT_SETTINGS, "pdf")
+    assert len(tables) == 1 and len(tables[0].rows) == 4
+    _, amounts, _ = parse_table(tables[0].rows, source_file="t.pdf", table_id=1, kind="three_public_expenditure",
+                                unit="万元", entity_code=None, settings=DEFAULT_SETTINGS)
+    got = {a.column_key: a.amount for a in amounts if a.amount is not None and a.column_key != "other"}
+    assert got == {"prior_year": Decimal("20.45"), "total": Decimal("19.45"), "overseas_travel": Decimal("10.00"),
+                   "vehicle_total": Decimal("5.00"), "vehicle_operation": Decimal("5.00"),
+                   "official_reception": Decimal("4.45")}

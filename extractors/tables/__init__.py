@@ -52,6 +52,13 @@ class RawTable:
         return [it.cells for it in self.items]
 
 
+def _entity_header(text: str):
+    """An entity code + name header cell (101001 某某局), not a year heading read as one: 2025年预算数
+    over a 三公 table's first column group (C064 p18) is a period, never meta to skip."""
+    m = _ENTITY_HEADER.match(text)
+    return m if m and "预算" not in m.group(2) and not m.group(2).startswith("年") else None
+
+
 def _single_text(it: Item, nonempty: list[str]) -> Optional[str]:
     """The text of a prose line, or of a row with one non-empty cell (``nonempty`` = it.nonempty())."""
     if not it.is_row:
@@ -93,14 +100,13 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
         squashed = [squash(t) for t in texts]  # once per item: the checks below all read it
         ent_hits = []
         if cur is not None and not cur.items and it.is_row:
-            ent_hits = [m for t in squashed if (m := _ENTITY_HEADER.match(t)) and "预算" not in m.group(2)
-                        and not m.group(2).startswith("年")]
+            ent_hits = [m for t in squashed if (m := _entity_header(t))]
             for m in ent_hits:
                 entity = m.group(1)
                 entities.append((entity, it.line_number, m.group(2)))
                 cur.entity_code = entity
         unit_hit = _unit_of(squashed)
-        is_meta = all(_META_RE.match(t) or _ENTITY_HEADER.match(t) for t in squashed) if squashed else False
+        is_meta = all(_META_RE.match(t) or _entity_header(t) for t in squashed) if squashed else False
         if ent_hits and is_meta:
             if unit_hit and cur.unit is None:
                 cur.unit = unit_hit

@@ -54,7 +54,7 @@ _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("public", ("公用经费", "公用支出", "公用类")),
     ("reserve", ("预留机动", "机动经费")),
     ("overseas_travel", ("因公出国",)),
-    ("vehicle_purchase", ("公务用车购置费",)),
+    ("vehicle_purchase", ("公务用车购置费", "公务用车购置经费")),  # 公务用车购置经费 (C064 p18)
     ("vehicle_operation", ("公务用车运行",)),
     ("vehicle_total", ("公务用车",)),
     ("official_reception", ("公务接待",)),
