@@ -21,7 +21,7 @@ from ..settings import AMOUNT_UNITS, ExtractSettings
 from .classify import classify_title, is_final_account_title, looks_like_title
 from .closure import CLOSING_KINDS, reading_of, table_closure
 from .continued import merge_continued
-from .parse import parse_table
+from .parse import _period, parse_table
 from .performance import parse_performance_grid, parse_performance_lines, split_department
 
 __all__ = ["extract_tables", "segment", "RawTable"]
@@ -53,8 +53,8 @@ class RawTable:
 
 
 def _entity_header(text: str):
-    """An entity code + name header cell (101001 某某局), not a year heading read as one: 2025年预算数
-    over a 三公 table's first column group (C064 p18) is a period, never meta to skip."""
+    """An entity code + name header cell (101001 某某局), not a year heading read as one
+    (2025年预算数: 2025 + 年预算数)."""
     m = _ENTITY_HEADER.match(text)
     return m if m and "预算" not in m.group(2) and not m.group(2).startswith("年") else None
 
@@ -106,7 +106,11 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
                 entities.append((entity, it.line_number, m.group(2)))
                 cur.entity_code = entity
         unit_hit = _unit_of(squashed)
-        is_meta = all(_META_RE.match(t) or _entity_header(t) for t in squashed) if squashed else False
+        is_meta = all(_META_RE.match(t) or _ENTITY_HEADER.match(t) for t in squashed) if squashed else False
+        if is_meta and it.is_row and len(squashed) >= 2 and all(_period(t) for t in squashed):
+            # 2025年预算数 | 2026年预算数 over a table's column groups (C064 p18): a header row of
+            # periods, not entity header lines (2025 + 年预算数) to skip
+            is_meta = False
         if ent_hits and is_meta:
             if unit_hit and cur.unit is None:
                 cur.unit = unit_hit
