@@ -35,10 +35,33 @@ EXIT_BUSY = 4  # another run holds the warehouse (or a process has it open for w
 EXIT_DIED = 5  # the pipeline process was killed (kill -9, out of memory)
 
 
+class Interrupted(Exception):
+    """SIGTERM or SIGHUP before the build started (SIGINT raises KeyboardInterrupt)."""
+
+
+def _interrupted(signum, _frame):
+    raise Interrupted(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--build"]:
         return build()
+    for s in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(s) is not signal.SIG_IGN:
+            signal.signal(s, _interrupted)
+    try:
+        return run()
+    except (KeyboardInterrupt, Interrupted) as exc:  # while listing the raw dir or printing the summary
+        signum = exc.args[0] if isinstance(exc, Interrupted) else signal.SIGINT
+        log(f"\ninterrupted ({signal.Signals(signum).name}) outside the build; the warehouse is whole "
+            "(a build is published whole or not at all)")
+        return 128 + signum
+
+
+def run() -> int:
     t0 = time.perf_counter()
     root, wh = raw_dir(), warehouse_path()
     os.environ["BUDGET_WAREHOUSE"] = str(wh)
@@ -62,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             con = connect(wh, read_only=True)
         except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
             log(f"pipeline not started: {wh} is open for writing by another process, so it cannot be read "
                 f"or copied safely. Readers open it read-only (duckdb.connect(path, read_only=True), "
                 f"`duckdb -readonly`). DuckDB says: {str(exc).splitlines()[0]}")
@@ -82,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     state = read_state(state_path(wh))
     if to_extract == 0 and not removed and known and state.get("fingerprint") == build_fingerprint(wh) \
             and os.environ.get("BUDGET_FORCE_BUILD") != "1":
+        from dagster_project.publish import discard, working_path
+        discard(working_path(wh))  # what a failed build left (this run holds the lock)
         log("[2/4] nothing new or changed, nothing removed")
         log("[3/4] the marts were built from exactly these files and this dbt project: kept as they are "
             "(BUDGET_FORCE_BUILD=1 rebuilds)")
@@ -118,7 +145,9 @@ def supervise(plan: dict, lock_fd: int) -> int:
         log(f"\ninterrupted ({signal.Signals(signum).name}): stopping the run and its processes")
         _kill_group(child.pid)
 
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    # a signal ignored when we started stays ignored (nohup, a background job of a script)
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+                if signal.getsignal(s) is not signal.SIG_IGN}
     try:
         try:
             child.stdin.write(json.dumps(plan).encode())

@@ -132,6 +132,24 @@ def lock_wait() -> float:
         return 0.0
 
 
+@contextmanager
+def step_writer_lock() -> Iterator[None]:
+    """For an asset step that writes the warehouse: inside a `make run` build the lock is already
+    held by the build (BUDGET_PUBLISHED_WAREHOUSE is set); a run launched by `make ui` (sensor,
+    schedule, the UI) takes it for the step, so it and a `make run` never write at once: the one
+    that comes second fails saying which run holds the warehouse (or waits BUDGET_LOCK_WAIT)."""
+    if os.environ.get("BUDGET_PUBLISHED_WAREHOUSE"):
+        yield
+        return
+    from extractors.corpus import warehouse_path
+
+    fd = acquire_writer_lock(warehouse_path(), lock_wait())
+    try:
+        yield
+    finally:
+        os.close(fd)
+
+
 # ---- the Dagster instance
 
 @contextmanager

@@ -699,3 +699,61 @@ def test_a_signal_ends_the_run_and_its_processes(tmp_path, sig, when):
     statuses, claimed, pending = _dagster_state(home)
     assert statuses == (["FAILURE"] if when == "staging" else ["FAILURE", "SUCCESS"])
     assert claimed == [] and pending == []
+
+
+def test_a_ui_run_does_not_write_while_make_run_holds_the_warehouse(tmp_path, monkeypatch):
+    """A staging run launched by `make ui` (sensor, schedule: no make run around it) takes the
+    writer lock for its step: while a `make run` holds the warehouse it fails saying so and writes
+    nothing; once the lock is free it loads."""
+    import subprocess
+    import sys
+
+    import dagster as dg
+
+    raw, wh = _raw(tmp_path, [SAMPLE]), tmp_path / "wh.duckdb"
+    monkeypatch.setenv("BUDGET_RAW_DIR", str(raw))
+    monkeypatch.setenv("BUDGET_WAREHOUSE", str(wh))
+    monkeypatch.delenv("BUDGET_PUBLISHED_WAREHOUSE", raising=False)
+    from dagster_project.defs.staging import staging_tables
+
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                               "from dagster_project.runlock import acquire_writer_lock; "
+                               "acquire_writer_lock(Path(sys.argv[1])); print('held', flush=True); time.sleep(600)",
+                               str(wh)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with dg.instance_for_test() as instance:
+            instance.add_dynamic_partitions("documents", [SAMPLE])
+            res = dg.materialize([staging_tables], instance=instance, partition_key=SAMPLE, raise_on_error=False)
+            assert not res.success
+            [failure] = [e for e in res.all_events if e.is_step_failure]
+            assert f"a run is in progress on {wh} (PID {holder.pid} on " in str(failure.step_failure_data.error)
+            assert not wh.exists()
+            holder.kill()
+            holder.wait(30)
+            assert dg.materialize([staging_tables], instance=instance, partition_key=SAMPLE).success
+    finally:
+        holder.kill()
+    con = duckdb.connect(str(wh), read_only=True)
+    assert con.execute("select source_file, status from staging.file_manifest").fetchall() == [(SAMPLE, "loaded")]
+    con.close()
+
+
+def test_a_warehouse_open_for_writing_stops_the_run_with_a_reason(tmp_path):
+    """Someone has the published warehouse open read-write (`duckdb budget.duckdb`): the run cannot
+    read or copy it safely and says so, exit 4, no traceback."""
+    import subprocess
+    import sys
+
+    from conftest import pipeline_env
+
+    raw, wh = _raw(tmp_path, [SAMPLE]), tmp_path / "budget.duckdb"
+    holder = duckdb.connect(str(wh))
+    try:
+        proc = subprocess.run([sys.executable, "-m", "dagster_project.run"], cwd=ROOT, capture_output=True, text=True,
+                              env=pipeline_env(raw, wh, tmp_path / "dagster_home"), timeout=300)
+    finally:
+        holder.close()
+    assert proc.returncode == 4
+    assert f"pipeline not started: {wh} is open for writing by another process" in proc.stderr
+    assert "Traceback" not in proc.stderr

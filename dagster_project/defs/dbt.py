@@ -62,7 +62,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     os.environ["BUDGET_DBT_PARENT"] = str(os.getpid())  # dbt ends with this process (DIE_WITH_PARENT)
     from expectations.suites import prefetch
     prefetch()  # the GX checks follow dbt: import GX (~4 s) while dbt runs in its own process
-    yield from dbt.cli(dbt_build_args(), context=context, target_path=dbt_target_path()).stream()
+    from dagster_project.runlock import step_writer_lock
+    with step_writer_lock():
+        yield from dbt.cli(dbt_build_args(), context=context, target_path=dbt_target_path()).stream()
 
 
 def dbt_target_path() -> Path:
