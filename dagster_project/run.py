@@ -1,11 +1,19 @@
 """`make run`: the whole pipeline over BUDGET_RAW_DIR, through Dagster, then a summary.
 
+0. takes the writer lock <warehouse>.lock (dagster_project/runlock.py): a second run says which
+   run holds the warehouse and exits 4 (BUDGET_LOCK_WAIT=<seconds> waits for it instead);
+   when nothing changed since the last build, prints the summary and ends here, without Dagster;
+   otherwise the build runs in a child process (`supervise`), in a working copy of the warehouse
+   published at the end in one rename (dagster_project/publish.py), after freeing the Dagster
+   runs and pool slots a dead run left behind;
 1. registers every file of the raw dir as a dynamic partition (and drops deleted ones);
 2. materialises the staging asset over all partitions in one run (unchanged files are skipped
    by content hash, so a second run adds nothing);
 3. materialises the dbt models (dbt build: seeds, models, tests) and the GX asset checks;
 4. prints documents read, entities, fact rows per mart and reconciliation findings by status.
-Exit 0 when the pipeline ran, whatever the documents say; non-zero with the reason otherwise.
+Exit 0 when the pipeline ran, whatever the documents say; non-zero with the reason otherwise:
+2 staging failed, 3 dbt failed, 4 another run holds the warehouse, 5 the build process was
+killed, 130 / 143 interrupted by SIGINT (Ctrl-C) / SIGTERM.
 """
 from __future__ import annotations
 
@@ -13,6 +21,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 from extractors.corpus import list_documents, partition_key, raw_dir, warehouse_path
 
@@ -21,11 +30,48 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def main() -> int:
+# exit codes besides 0 (the pipeline ran), 2 (staging failed) and 3 (dbt failed)
+EXIT_BUSY = 4  # another run holds the warehouse (or a process has it open for writing)
+EXIT_DIED = 5  # the pipeline process was killed (kill -9, out of memory)
+
+
+class Interrupted(Exception):
+    """SIGTERM or SIGHUP before the build started (SIGINT raises KeyboardInterrupt)."""
+
+
+def _interrupted(signum, _frame):
+    raise Interrupted(signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import signal
+
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--build"]:
+        return build()
+    for s in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(s) is not signal.SIG_IGN:
+            signal.signal(s, _interrupted)
+    try:
+        return run()
+    except (KeyboardInterrupt, Interrupted) as exc:  # while listing the raw dir or printing the summary
+        signum = exc.args[0] if isinstance(exc, Interrupted) else signal.SIGINT
+        log(f"\ninterrupted ({signal.Signals(signum).name}) outside the build; the warehouse is whole "
+            "(a build is published whole or not at all)")
+        return 128 + signum
+
+
+def run() -> int:
     t0 = time.perf_counter()
     root, wh = raw_dir(), warehouse_path()
     os.environ["BUDGET_WAREHOUSE"] = str(wh)
     log(f"budget-warehouse: raw dir {root} → warehouse {wh}")
+    from dagster_project.runlock import RunInProgress, acquire_writer_lock, lock_wait
+    try:
+        lock_fd = acquire_writer_lock(wh, lock_wait(), log)  # held until this process ends
+    except RunInProgress as exc:
+        log(f"pipeline not started: {exc}")
+        return EXIT_BUSY
     files = list_documents(root)
     keys = [partition_key(p, root) for p in files]
     log(f"[1/4] {len(keys)} files in the raw dir")
@@ -33,8 +79,18 @@ def main() -> int:
     # what changed since the last load: new or changed files (bytes or extractor code), removed files
     known: dict[str, str] = {}
     if wh.exists():
+        import duckdb
+
         from extractors.load import connect, manifest
-        con = connect(wh, read_only=True)
+        try:
+            con = connect(wh, read_only=True)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            log(f"pipeline not started: {wh} is open for writing by another process, so it cannot be read "
+                f"or copied safely. Readers open it read-only (duckdb.connect(path, read_only=True), "
+                f"`duckdb -readonly`). DuckDB says: {str(exc).splitlines()[0]}")
+            return EXIT_BUSY
         try:
             known = manifest(con, ensure=False)
         finally:
@@ -48,69 +104,188 @@ def main() -> int:
     removed = sorted(set(known) - set(keys))
 
     # nothing new and the marts were built from exactly this: done, without starting Dagster
-    state_file = wh.with_name(wh.name + ".built")
-    state = read_state(state_file)
+    state = read_state(state_path(wh))
     if to_extract == 0 and not removed and known and state.get("fingerprint") == build_fingerprint(wh) \
             and os.environ.get("BUDGET_FORCE_BUILD") != "1":
+        from dagster_project.publish import discard, working_path
+        discard(working_path(wh))  # what a failed build left (this run holds the lock)
         log("[2/4] nothing new or changed, nothing removed")
         log("[3/4] the marts were built from exactly these files and this dbt project: kept as they are "
             "(BUDGET_FORCE_BUILD=1 rebuilds)")
         return finish(wh, state.get("failed_checks", []), t0, to_extract, checks_from_last_build=True)
 
+    rc = supervise({"warehouse": str(wh), "keys": keys, "changed": changed, "removed": removed}, lock_fd)
+    if rc:
+        return rc
+    return finish(wh, read_state(state_path(wh)).get("failed_checks", []), t0, to_extract)
+
+
+def supervise(plan: dict, lock_fd: int) -> int:
+    """Runs the build (`build`, below) in a child process, its own process group, and answers for it:
+    SIGINT (Ctrl-C), SIGTERM and SIGHUP stop the whole group at once (the build, its extraction
+    workers, dbt) and end this process with 128 + the signal; a build that dies (kill -9, out of
+    memory) has its group stopped too. Either way the published warehouse is the one of the last
+    finished build, and the Dagster run left behind is marked failed and its pool slot freed.
+    The child keeps the writer lock's descriptor, so the lock lasts as long as either process."""
+    import signal
+    import subprocess
+
+    from extractors.corpus import die_with_parent
+
+    me = os.getpid()
+    child = subprocess.Popen([sys.executable, "-m", "dagster_project.run", "--build"], stdin=subprocess.PIPE,
+                             env=dict(os.environ, BUDGET_RUN_PARENT=str(me)), pass_fds=(lock_fd,),
+                             start_new_session=True, preexec_fn=die_with_parent)
+    caught: list[int] = []
+
+    def stop(signum, _frame):
+        if caught:  # a second signal while cleaning up: end now
+            os._exit(128 + signum)
+        caught.append(signum)
+        log(f"\ninterrupted ({signal.Signals(signum).name}): stopping the run and its processes")
+        _kill_group(child.pid)
+
+    # a signal ignored when we started stays ignored (nohup, a background job of a script)
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+                if signal.getsignal(s) is not signal.SIG_IGN}
+    try:
+        try:
+            child.stdin.write(json.dumps(plan).encode())
+            child.stdin.close()
+        except BrokenPipeError:
+            pass
+        # wait without reaping: the child's PID (its group's id) cannot be reused while we stop
+        # whatever of its group is left
+        os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)
+        _kill_group(child.pid)
+        rc = child.wait()
+        if not caught and rc >= 0:
+            return rc
+        wh = Path(plan["warehouse"])
+        if caught:
+            log(f"interrupted: the run and its processes are stopped; {wh} is as the last finished run left it")
+        else:
+            log(f"pipeline error: the pipeline process was killed ({signal.Signals(-rc).name}); its processes "
+                f"are stopped; {wh} is as the last finished run left it")
+        _free_after(child.pid)
+        return 128 + caught[0] if caught else EXIT_DIED
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+def _kill_group(pgid: int) -> None:
+    import signal
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _free_after(pid: int) -> None:
+    """Marks the Dagster runs of the stopped build failed and frees their pool slots now (the next
+    run would do it too), so `make ui` does not show them running or wait for their slot."""
+    try:
+        from dagster_project.defs.partitions import DUCKDB_POOL
+        from dagster_project.runlock import free_stale_runs, instance
+        freed = free_stale_runs(instance(), DUCKDB_POOL)
+        if freed:
+            log(f"      marked {len(freed)} Dagster runs of the stopped build failed, pool {DUCKDB_POOL} "
+                "slots freed")
+    except Exception as exc:  # noqa: BLE001 - the next run frees them
+        log(f"      could not mark the stopped build's Dagster run failed ({exc}); the next run will")
+
+
+def build() -> int:
+    """The build, in the child process `supervise` starts (the plan on stdin): a working copy of
+    the warehouse, staging, dbt and the checks on it, then the copy published in one rename."""
+    import signal
+
+    from extractors.corpus import die_with_parent
+    die_with_parent(int(os.environ.get("BUDGET_RUN_PARENT", os.getppid())))  # again: the parent may have ended
+    signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
+    plan = json.load(sys.stdin)
+    keys, changed, removed = plan["keys"], plan["changed"], plan["removed"]
+    wh = Path(plan["warehouse"])
+
+    from dagster_project.publish import prepare, publish
+    t = time.perf_counter()
+    building, copied = prepare(wh)
+    os.environ["BUDGET_WAREHOUSE"] = str(building)
+    os.environ["BUDGET_PUBLISHED_WAREHOUSE"] = str(wh)
+    log(f"      building in {building} ({f'a copy of {copied / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s' if copied else 'a new warehouse'}); "
+        f"readers keep {wh.name} until the build is published")
+
     import dagster as dg  # not imported when nothing changed (the run above ends without Dagster)
 
     from dagster_project.defs.checks import gx_suites
     from dagster_project.defs.dbt import dbt_models, dbt_resource
-    from dagster_project.defs.partitions import DOCUMENTS_PARTITION
+    from dagster_project.defs.partitions import DOCUMENTS_PARTITION, DUCKDB_POOL
     from dagster_project.defs.staging import staging_tables
+    from dagster_project.runlock import free_stale_runs, instance, run_tags
 
-    instance = dg.DagsterInstance.get()
+    inst = instance()
+    freed = free_stale_runs(inst, DUCKDB_POOL)
+    if freed:
+        log(f"      freed {len(freed)} stale runs from a dead process (marked failed, pool {DUCKDB_POOL} "
+            "slots released): " + "; ".join(freed))
+    tags = run_tags(wh)
     quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("BUDGET_LOG_LEVEL", "INFO")}}}}
-    existing = set(instance.get_dynamic_partitions(DOCUMENTS_PARTITION))
+    existing = set(inst.get_dynamic_partitions(DOCUMENTS_PARTITION))
     new = [k for k in keys if k not in existing]
     gone = sorted(existing - set(keys))
     if new:
-        instance.add_dynamic_partitions(DOCUMENTS_PARTITION, new)
+        inst.add_dynamic_partitions(DOCUMENTS_PARTITION, new)
     for k in gone:
-        instance.delete_dynamic_partition(DOCUMENTS_PARTITION, k)
+        inst.delete_dynamic_partition(DOCUMENTS_PARTITION, k)
     log(f"      partitions: {len(new)} added, {len(gone)} removed")
+    kept = f"{wh} is unchanged; the failed build stays in {building} until the next run"
 
-    log(f"[2/4] extracting documents into staging tables ({to_extract} new or changed, {len(removed)} removed)")
+    log(f"[2/4] extracting documents into staging tables ({len(changed)} new or changed, {len(removed)} removed)")
     if keys:
         # one run over the span of partitions that changed (new files are appended, so usually
         # just those): Dagster records events per partition and asset, unchanged documents need none.
         # A run with only removals spans one partition: the asset prunes by the raw dir.
-        ordered = instance.get_dynamic_partitions(DOCUMENTS_PARTITION)
+        ordered = inst.get_dynamic_partitions(DOCUMENTS_PARTITION)
         position = {k: i for i, k in enumerate(ordered)}
         span = sorted(position[k] for k in changed) or [0]
         res = dg.materialize(
-            [staging_tables], instance=instance,
-            tags={"dagster/asset_partition_range_start": ordered[span[0]],
+            [staging_tables], instance=inst,
+            tags={**tags, "dagster/asset_partition_range_start": ordered[span[0]],
                   "dagster/asset_partition_range_end": ordered[span[-1]]},
             run_config=quiet, raise_on_error=False)
         if not res.success:
-            log("pipeline error: the staging run failed (see the Dagster log above)")
+            log(f"pipeline error: the staging run failed (see the Dagster log above); {kept}")
             return 2
     else:
         from extractors.load import connect, ensure_schema, prune_missing
-        con = connect(wh)
+        con = connect(building)
         ensure_schema(con)
         prune_missing(con, [])
         con.close()
 
     log("[3/4] dbt build (seeds, models, data tests) and Great Expectations checks")
-    state_file.unlink(missing_ok=True)
     res = dg.materialize(
-        [dbt_models, gx_suites], instance=instance,
-        resources={"dbt": dbt_resource()},
+        [dbt_models, gx_suites], instance=inst,
+        resources={"dbt": dbt_resource()}, tags=tags,
         run_config=quiet, raise_on_error=False)
     if not res.success:
-        log("pipeline error: dbt build failed (see the dbt output above)")
+        log(f"pipeline error: dbt build failed (see the dbt output above); {kept}")
         return 3
     failed_checks = [f"{e.asset_key.to_user_string()}:{e.check_name} ({e.severity.value})"
                      for e in res.get_asset_check_evaluations() if not e.passed]
-    state_file.write_text(json.dumps({"fingerprint": build_fingerprint(wh), "failed_checks": failed_checks}))
-    return finish(wh, failed_checks, t0, to_extract)
+    fingerprint = build_fingerprint(building)
+    state_file = state_path(wh)
+    state_file.unlink(missing_ok=True)  # a crash from here to the write below means: rebuild
+    publish(building, wh)
+    state_file.write_text(json.dumps({"fingerprint": fingerprint, "failed_checks": failed_checks}))
+    log(f"      published {wh}")
+    return 0
+
+
+def state_path(wh: Path) -> Path:
+    """The last build's fingerprint and failed checks, next to the published warehouse."""
+    return wh.with_name(wh.name + ".built")
 
 
 def read_state(path) -> dict:
@@ -154,7 +329,6 @@ def finish(wh, failed_checks: list[str], t0: float, to_extract: int, checks_from
     print(summary(wh, failed_checks, time.perf_counter() - t0, checks_from_last_build))
     counts_file = os.environ.get("BUDGET_COUNTS_FILE")
     if counts_file:
-        from pathlib import Path
         Path(counts_file).write_text(json.dumps(
             {"marts": mart_counts(wh), "documents_extracted": to_extract}, indent=1, sort_keys=True))
     return 0

@@ -2,8 +2,10 @@
 and parallel extraction of many documents with progress output."""
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
+import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -146,6 +148,20 @@ def try_hash_file(path: Path) -> Optional[str]:
         return None
 
 
+def die_with_parent(parent: Optional[int] = None, sig: int = signal.SIGKILL) -> None:
+    """This process gets ``sig`` when its parent process ends, however it ends (Linux
+    ``prctl(PR_SET_PDEATHSIG)``; elsewhere a no-op). With ``parent``, exits at once when the parent
+    has already ended before the request was made."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(sig), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
 def _extract_one(args: tuple[str, str]) -> tuple[str, str, DocumentExtraction]:
     path_s, root_s = args
     from .pipeline import extract_document
@@ -181,7 +197,8 @@ def iter_extract(paths: Iterable[Path], root: Path, processes: int = 1,
             yield res
         return
     chunk = max(1, min(32, len(jobs) // (processes * 8) or 1))
-    with ProcessPoolExecutor(max_workers=processes) as pool:
+    # a worker (~300 MB on a large PDF) ends with the process that started it, even on kill -9
+    with ProcessPoolExecutor(max_workers=processes, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         for i, res in enumerate(pool.map(_extract_one, jobs, chunksize=chunk), 1):
             if progress:
                 progress(i, len(jobs), res[0])

@@ -28,18 +28,25 @@ def wh(test_warehouse):
     con.close()
 
 
-def run_pipeline(raw: Path, warehouse: Path, home: Path, timeout: int = 1200, **env_extra: str) -> None:
-    """Run ``python -m dagster_project.run`` over raw into warehouse, with DAGSTER_HOME home (made,
-    with the project's dagster.yaml, when it does not exist); fails the test when the run does."""
+def pipeline_env(raw: Path, warehouse: Path, home: Path, **env_extra: str) -> dict:
+    """The environment of ``python -m dagster_project.run`` over raw into warehouse, with DAGSTER_HOME
+    home (made, with the project's dagster.yaml, when it does not exist)."""
     if not (home / "dagster.yaml").exists():
         home.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    env = dict(os.environ, BUDGET_RAW_DIR=str(raw), BUDGET_WAREHOUSE=str(warehouse), DAGSTER_HOME=str(home),
-               DBT_PROFILES_DIR=str(ROOT / "dbt"), DO_NOT_TRACK="1", DAGSTER_DISABLE_TELEMETRY="1",
-               GX_ANALYTICS_ENABLED="False", PYTHONDONTWRITEBYTECODE="1", **env_extra)
-    proc = subprocess.run([sys.executable, "-m", "dagster_project.run"], cwd=ROOT, env=env,
+    return dict(os.environ, BUDGET_RAW_DIR=str(raw), BUDGET_WAREHOUSE=str(warehouse), DAGSTER_HOME=str(home),
+                DBT_PROFILES_DIR=str(ROOT / "dbt"), DO_NOT_TRACK="1", DAGSTER_DISABLE_TELEMETRY="1",
+                GX_ANALYTICS_ENABLED="False", PYTHONDONTWRITEBYTECODE="1", **env_extra)
+
+
+def run_pipeline(raw: Path, warehouse: Path, home: Path, timeout: int = 1200, **env_extra: str) -> str:
+    """Run ``python -m dagster_project.run`` over raw into warehouse (see pipeline_env); fails the
+    test when the run does. Its stderr (the progress log)."""
+    proc = subprocess.run([sys.executable, "-m", "dagster_project.run"], cwd=ROOT,
+                          env=pipeline_env(raw, warehouse, home, **env_extra),
                           capture_output=True, text=True, timeout=timeout)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stderr
 
 
 def pipeline_warehouse(raw: Path, tmp: Path, timeout: int = 1200):

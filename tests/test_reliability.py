@@ -342,3 +342,422 @@ def test_daily_schedule_fires_at_two_in_shanghai():
     schedule = load().resolve_schedule_def("daily_full_run")
     assert schedule.cron_schedule == "0 2 * * *"
     assert schedule.execution_timezone == "Asia/Shanghai"
+
+
+# ---- items 1 and 7: a run that dies, readers and the writer, two runs at once
+# Each pipeline run here is on one or two documents; the subprocess timeouts are hang guards
+# (a run that waits forever for a pool slot), not performance assertions.
+
+KILL_DOCS = [SAMPLE, "sh_putuo_czj_2025_dept_budget.pdf"]  # the PDF takes seconds to read: a window
+HANG_GUARD = 900
+
+
+def _needs_manifest():
+    if not (ROOT / "dbt" / "target" / "manifest.json").exists():
+        pytest.skip("dbt/target/manifest.json is missing (run `make dbt-parse` first)")
+
+
+def _raw(tmp: Path, names: list[str]) -> Path:
+    raw = tmp / "raw"
+    raw.mkdir(parents=True)
+    for name in names:
+        src = RAW / name if (RAW / name).exists() else ROOT / "tests" / "fixtures" / "pdf" / name
+        shutil.copy(src, raw / name)
+    return raw
+
+
+def _start(raw: Path, wh: Path, home: Path, log: Path, **env):
+    import subprocess
+    import sys
+
+    from conftest import pipeline_env
+
+    return subprocess.Popen([sys.executable, "-m", "dagster_project.run"], cwd=ROOT,
+                            env=pipeline_env(raw, wh, home, **env), stdout=subprocess.DEVNULL,
+                            stderr=open(log, "w"))
+
+
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            kids.setdefault(ppid, []).append(int(d.name))
+    return kids
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """{pid: command line} of every process below pid."""
+    kids, out, todo = _children(), {}, [pid]
+    while todo:
+        for k in kids.get(todo.pop(), []):
+            try:
+                out[k] = (Path(f"/proc/{k}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+            except OSError:
+                continue
+            todo.append(k)
+    return out
+
+
+def _running(pid: int) -> bool:
+    from dagster_project.runlock import process_start
+
+    return process_start(pid) is not None  # None: gone, or a zombie (it has ended)
+
+
+def _wait_until(what, timeout: float, why: str, proc=None):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = what()
+        if got:
+            return got
+        if proc is not None and proc.poll() is not None:
+            pytest.fail(f"the run ended (exit {proc.returncode}) before {why}")
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {why}")
+
+
+def _log_says(log: Path, text: str):
+    return lambda: text in log.read_text(errors="replace")
+
+
+def _dbt_running(proc):
+    return lambda: [p for p, cmd in _descendants(proc.pid).items() if " build " in cmd and "dbt" in cmd]
+
+
+def _workers_running(proc):
+    """Forked extraction workers: processes below the build process with its command line."""
+    def find():
+        d = _descendants(proc.pid)
+        kids = set(_children().get(proc.pid, []))
+        return [p for p, cmd in d.items() if "dagster_project.run --build" in cmd and p not in kids]
+    return find
+
+
+def _dagster_state(home: Path) -> tuple[list[str], list, list]:
+    """Statuses of every run recorded in DAGSTER_HOME home, and the duckdb_warehouse pool's claimed
+    slots and pending steps."""
+    import os
+
+    import dagster as dg
+
+    old = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(home)  # the project's event log storage reads it
+    try:
+        with dg.DagsterInstance.from_config(str(home)) as inst:
+            info = inst.event_log_storage.get_concurrency_info("duckdb_warehouse")
+            return sorted(r.status.value for r in inst.get_runs()), info.claimed_slots, info.pending_steps
+    finally:
+        if old is None:
+            os.environ.pop("DAGSTER_HOME")
+        else:
+            os.environ["DAGSTER_HOME"] = old
+
+
+def _marts(wh: Path) -> dict:
+    """What a build's marts hold: rows per mart and a few values."""
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+        out = {t: q(f"select count(*) from marts.{t}")[0][0] for (t,) in q(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1")}
+        out["entities"] = q("select source_file, entity_name, fiscal_year from marts.dim_budget_entity order by 1")
+        out["function_total"] = q("select sum(amount_wan), count(distinct functional_code) from marts.fct_function_expenditure")
+        out["findings"] = q("select rule_id, status, count(*) from marts.fct_reconciliation group by 1, 2 order by 1, 2")
+        out["manifest"] = q("select source_file, status from staging.file_manifest order by 1")
+        return out
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def clean_build(tmp_path_factory):
+    """The pipeline on KILL_DOCS, never interrupted: what every rerun must give."""
+    from conftest import run_pipeline
+
+    _needs_manifest()
+    tmp = tmp_path_factory.mktemp("clean")
+    raw, wh = _raw(tmp, KILL_DOCS), tmp / "wh" / "budget.duckdb"
+    run_pipeline(raw, wh, tmp / "dagster_home", HANG_GUARD)
+    marts = _marts(wh)
+    assert [e[0] for e in marts["entities"]] == sorted(KILL_DOCS) and marts["fct_function_expenditure"] > 0
+    return tmp, wh, marts
+
+
+def _group_gone(pids: dict[int, str], timeout: float = 30):
+    _wait_until(lambda: not [p for p in pids if _running(p)], timeout,
+                "every process of the killed run to end: " + "; ".join(
+                    f"{p} {c[:80]}" for p, c in pids.items() if _running(p)))
+
+
+@pytest.mark.parametrize("when", ["staging", "dbt"])
+def test_kill_9_then_rerun_gives_the_marts_of_a_clean_run(clean_build, tmp_path, when):
+    """kill -9 during staging (of `make run`'s process: the build process ends with it) and during dbt (of both processes at once, as `pkill -9 -f dagster_project.run` does:
+    dbt ends with the build). Nothing is left running, the published warehouse is untouched, and
+    the rerun frees the dead run's Dagster run and pool slot, completes and gives the clean marts.
+    Before: the rerun waited forever for the duckdb_warehouse slot ('Step blocked by limit for
+    pool'), and the killed run's dbt and workers went on."""
+    import os
+    import signal
+
+    from conftest import run_pipeline
+
+    _, _, clean = clean_build
+    raw, home = _raw(tmp_path, KILL_DOCS), tmp_path / "dagster_home"
+    wh = tmp_path / "wh" / "budget.duckdb"
+    log = tmp_path / "killed.log"
+    proc = _start(raw, wh, home, log, BUDGET_WORKERS="1")
+    if when == "staging":
+        _wait_until(_log_says(log, "extract [1/2]"), HANG_GUARD, "the first document to be read", proc)
+        assert not _log_says(log, "[3/4]")()  # the PDF is being read: staging is running
+        pids = _descendants(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+    else:
+        _wait_until(_dbt_running(proc), HANG_GUARD, "dbt to start", proc)
+        pids = _descendants(proc.pid)
+        for p, cmd in pids.items():
+            if "dagster_project.run --build" in cmd:
+                os.kill(p, signal.SIGKILL)
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(60)
+    assert any("dbt" in c for c in pids.values()) == (when == "dbt")
+    _group_gone(pids)
+    assert not wh.exists()  # the first build never published: nobody sees half a warehouse
+
+    out = run_pipeline(raw, wh, home, HANG_GUARD)
+    assert "freed 1 stale runs from a dead process" in out, out[-3000:]
+    assert "its process (PID" in out
+    assert _marts(wh) == clean
+    statuses, claimed, pending = _dagster_state(home)
+    assert statuses.count("FAILURE") == 1 and statuses.count("SUCCESS") == (3 if when == "dbt" else 2)
+    assert claimed == [] and pending == []
+
+
+def test_a_reader_held_open_across_a_whole_run(clean_build, tmp_path):
+    """A read-only connection open on the published warehouse, querying all along, while a run adds
+    a document: every read succeeds and sees the warehouse it opened (never a half build), the run
+    exits 0, and a connection opened afterwards sees the new build. Before: `make run` exited 2
+    after 3 s with a lock error."""
+    import threading
+
+    from conftest import run_pipeline
+
+    src, clean_wh, clean = clean_build
+    raw = _raw(tmp_path, KILL_DOCS + ["001_13025beda4217a55.txt"])
+    wh = tmp_path / "wh" / "budget.duckdb"
+    wh.parent.mkdir()
+    shutil.copy(clean_wh, wh)
+    shutil.copy(clean_wh.with_name(clean_wh.name + ".built"), wh.with_name(wh.name + ".built"))
+    reader = duckdb.connect(str(wh), read_only=True)
+    seen, errors, stop = [], [], threading.Event()
+
+    def read():
+        while not stop.is_set():
+            try:
+                seen.append(reader.execute("select count(*), min(source_file) from marts.dim_budget_entity").fetchone())
+            except Exception as exc:  # noqa: BLE001 - the assertion below names it
+                errors.append(repr(exc))
+            stop.wait(0.2)
+
+    t = threading.Thread(target=read)
+    t.start()
+    try:
+        out = run_pipeline(raw, wh, tmp_path / "dagster_home", HANG_GUARD)
+    finally:
+        stop.set()
+        t.join()
+    assert errors == []
+    assert len(seen) > 10 and set(seen) == {(2, SAMPLE)}  # the warehouse it opened, throughout
+    assert reader.execute("select count(*) from marts.fct_project").fetchone()[0] == clean["fct_project"]
+    reader.close()
+    assert "1 new or changed" in out and f"published {wh}" in out
+    after = _marts(wh)
+    assert len(after["entities"]) == 3 and after["fct_project"] > clean["fct_project"]
+    assert not wh.with_name(wh.name + ".building").exists()
+
+
+def test_two_runs_started_together(tmp_path):
+    """Two `make run`s at once on one warehouse and a new DAGSTER_HOME: one builds, the other says
+    which run holds the warehouse (PID, start) and exits 4 without a traceback; the DAGSTER_HOME is
+    sane and the second run afterwards works (nothing new: it keeps the marts). Before: a lock
+    traceback, and 3 of 6 first runs crashed creating the DAGSTER_HOME storage."""
+    import json
+
+    _needs_manifest()
+    raw, home, wh = _raw(tmp_path, [SAMPLE]), tmp_path / "dagster_home", tmp_path / "wh" / "budget.duckdb"
+    logs = [tmp_path / "a.log", tmp_path / "b.log"]
+    procs = [_start(raw, wh, home, log) for log in logs]
+    codes = [p.wait(HANG_GUARD) for p in procs]
+    assert sorted(codes) == [0, 4], [log.read_text()[-2000:] for log in logs]
+    ran, refused = (logs[0], logs[1]) if codes[0] == 0 else (logs[1], logs[0])
+    winner = procs[codes.index(0)].pid
+    said = refused.read_text()
+    assert f"pipeline not started: a run is in progress on {wh} (PID {winner} on " in said
+    assert "BUDGET_LOCK_WAIT" in said and "Traceback" not in said
+    assert f"published {wh}" in ran.read_text()
+
+    from conftest import run_pipeline
+    counts = tmp_path / "counts.json"
+    out = run_pipeline(raw, wh, home, HANG_GUARD, BUDGET_COUNTS_FILE=str(counts))
+    assert "nothing new or changed" in out and json.loads(counts.read_text())["documents_extracted"] == 0
+    assert _dagster_state(home) == (["SUCCESS", "SUCCESS"], [], [])
+
+
+def test_a_second_writer_waits_with_budget_lock_wait(tmp_path):
+    """BUDGET_LOCK_WAIT: the second run waits for the lock and goes on once it is free; a lock whose
+    holder was killed never blocks (the kernel releases a flock with the last process holding it)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from dagster_project.runlock import RunInProgress, acquire_writer_lock
+
+    wh = tmp_path / "budget.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                               "from dagster_project.runlock import acquire_writer_lock; "
+                               "acquire_writer_lock(Path(sys.argv[1])); print('held', flush=True); time.sleep(600)",
+                               str(wh)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(RunInProgress, match=rf"a run is in progress on .*budget.duckdb \(PID {holder.pid} on "):
+            acquire_writer_lock(wh, wait=0)
+        waited: list[str] = []
+        t0 = time.monotonic()
+        with pytest.raises(RunInProgress, match=r"waited 1 s"):
+            acquire_writer_lock(wh, wait=1, log=waited.append)
+        assert time.monotonic() - t0 >= 1 and waited and f"PID {holder.pid}" in waited[0]
+        holder.send_signal(signal.SIGKILL)  # killed holding it
+        holder.wait(30)
+        fd = acquire_writer_lock(wh, wait=30)
+    finally:
+        holder.kill()
+    import json
+    import os
+    assert json.loads(wh.with_name("budget.duckdb.lock").read_text())["pid"] == os.getpid()
+    os.close(fd)
+
+
+def test_dagster_home_created_by_several_processes_at_once(tmp_path):
+    """Six processes creating the storage of one new DAGSTER_HOME at the same moment all get a
+    working instance and the run storage has one alembic head (Dagster alone: 'table runs already
+    exists', 'UNIQUE constraint failed: alembic_version', two heads)."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from conftest import pipeline_env
+
+    home = tmp_path / "dagster_home"
+    env = pipeline_env(tmp_path, tmp_path / "wh.duckdb", home)
+    go = tmp_path / "go"
+    code = ("import os, sys, time, dagster\n"
+            "while not os.path.exists(sys.argv[1]): time.sleep(0.005)\n"
+            "from dagster_project.runlock import instance\n"
+            "inst = instance(); print(len(inst.get_runs()))\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(go)], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    import time
+    time.sleep(3)  # all six have imported dagster and wait for the signal
+    go.touch()
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, [err[-1500:] for _, err in results]
+    assert [out.strip() for out, _ in results] == ["0"] * 6
+    con = sqlite3.connect(home / "history" / "runs.db")
+    assert len(con.execute("select version_num from alembic_version").fetchall()) == 1
+    con.close()
+
+
+@pytest.mark.parametrize("sig,when", [("SIGTERM", "staging"), ("SIGINT", "dbt")])
+def test_a_signal_ends_the_run_and_its_processes(tmp_path, sig, when):
+    """SIGTERM (as `kill`, or make passing it on) while extraction workers run, SIGINT (Ctrl-C)
+    while dbt runs: the run ends within seconds with 128 + the signal and a message, every
+    process it started has ended, and its Dagster run is marked failed with its pool slot freed.
+    Before: a run ignored both for 10 minutes while waiting for a pool slot, and the workers
+    (~290 MB each) outlived SIGTERM."""
+    import os
+    import signal
+
+    _needs_manifest()
+    # four documents and two workers: the extraction runs in worker processes
+    raw = _raw(tmp_path, KILL_DOCS + ["001_13025beda4217a55.txt", "003_638e0d246034f851.txt"])
+    home, wh, log = tmp_path / "dagster_home", tmp_path / "wh" / "budget.duckdb", tmp_path / "run.log"
+    proc = _start(raw, wh, home, log, BUDGET_WORKERS="2")
+    _wait_until(_workers_running(proc) if when == "staging" else _dbt_running(proc), HANG_GUARD,
+                f"{when} to run in its own processes", proc)
+    pids = _descendants(proc.pid)
+    os.kill(proc.pid, getattr(signal, sig))
+    code = proc.wait(60)  # hang guard; the run ends in a few seconds
+    assert code == 128 + getattr(signal, sig)
+    _group_gone(pids, timeout=10)
+    said = log.read_text()
+    assert f"interrupted ({sig}): stopping the run and its processes" in said
+    assert "marked 1 Dagster runs of the stopped build failed" in said and "Traceback" not in said
+    assert not wh.exists()
+    statuses, claimed, pending = _dagster_state(home)
+    assert statuses == (["FAILURE"] if when == "staging" else ["FAILURE", "SUCCESS"])
+    assert claimed == [] and pending == []
+
+
+def test_a_ui_run_does_not_write_while_make_run_holds_the_warehouse(tmp_path, monkeypatch):
+    """A staging run launched by `make ui` (sensor, schedule: no make run around it) takes the
+    writer lock for its step: while a `make run` holds the warehouse it fails saying so and writes
+    nothing; once the lock is free it loads."""
+    import subprocess
+    import sys
+
+    import dagster as dg
+
+    raw, wh = _raw(tmp_path, [SAMPLE]), tmp_path / "wh.duckdb"
+    monkeypatch.setenv("BUDGET_RAW_DIR", str(raw))
+    monkeypatch.setenv("BUDGET_WAREHOUSE", str(wh))
+    monkeypatch.delenv("BUDGET_PUBLISHED_WAREHOUSE", raising=False)
+    from dagster_project.defs.staging import staging_tables
+
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                               "from dagster_project.runlock import acquire_writer_lock; "
+                               "acquire_writer_lock(Path(sys.argv[1])); print('held', flush=True); time.sleep(600)",
+                               str(wh)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with dg.instance_for_test() as instance:
+            instance.add_dynamic_partitions("documents", [SAMPLE])
+            res = dg.materialize([staging_tables], instance=instance, partition_key=SAMPLE, raise_on_error=False)
+            assert not res.success
+            [failure] = [e for e in res.all_events if e.is_step_failure]
+            assert f"a run is in progress on {wh} (PID {holder.pid} on " in str(failure.step_failure_data.error)
+            assert not wh.exists()
+            holder.kill()
+            holder.wait(30)
+            assert dg.materialize([staging_tables], instance=instance, partition_key=SAMPLE).success
+    finally:
+        holder.kill()
+    con = duckdb.connect(str(wh), read_only=True)
+    assert con.execute("select source_file, status from staging.file_manifest").fetchall() == [(SAMPLE, "loaded")]
+    con.close()
+
+
+def test_a_warehouse_open_for_writing_stops_the_run_with_a_reason(tmp_path):
+    """Someone has the published warehouse open read-write (`duckdb budget.duckdb`): the run cannot
+    read or copy it safely and says so, exit 4, no traceback."""
+    import subprocess
+    import sys
+
+    from conftest import pipeline_env
+
+    raw, wh = _raw(tmp_path, [SAMPLE]), tmp_path / "budget.duckdb"
+    holder = duckdb.connect(str(wh))
+    try:
+        proc = subprocess.run([sys.executable, "-m", "dagster_project.run"], cwd=ROOT, capture_output=True, text=True,
+                              env=pipeline_env(raw, wh, tmp_path / "dagster_home"), timeout=300)
+    finally:
+        holder.close()
+    assert proc.returncode == 4
+    assert f"pipeline not started: {wh} is open for writing by another process" in proc.stderr
+    assert "Traceback" not in proc.stderr

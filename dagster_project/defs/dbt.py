@@ -55,18 +55,25 @@ class Translator(DagsterDbtTranslator):
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     os.environ.setdefault("BUDGET_WAREHOUSE", str(warehouse_path()))
+    os.environ["BUDGET_DBT_PARENT"] = str(os.getpid())  # dbt ends with this process (DIE_WITH_PARENT)
     from expectations.suites import prefetch
     prefetch()  # the GX checks follow dbt: import GX (~4 s) while dbt runs in its own process
-    yield from dbt.cli(dbt_build_args(), context=context, target_path=dbt_target_path()).stream()
+    from dagster_project.runlock import step_writer_lock
+    with step_writer_lock():
+        yield from dbt.cli(dbt_build_args(), context=context, target_path=dbt_target_path()).stream()
 
 
 def dbt_target_path() -> Path:
-    """dbt's target folder for this warehouse: <warehouse>.dbt-target next to the file.
+    """dbt's target folder for this warehouse: <warehouse>.dbt-target next to the published file.
 
     dbt's partial parse is valid only for the profile it was made with, and the profile holds
     the warehouse path; a folder per warehouse keeps the previous run's parse, so a run with new
-    documents does not parse the project again (a full parse costs ~7 s)."""
-    wh = warehouse_path()
+    documents does not parse the project again (a full parse costs ~7 s). `make run` builds in
+    the working copy <warehouse>.building (dagster_project/publish.py), so its profile path is the
+    same in every run and the folder stays named after the warehouse readers use."""
+    from dagster_project.publish import published_warehouse
+
+    wh = published_warehouse()
     return wh.with_name(wh.name + ".dbt-target")
 
 
@@ -82,16 +89,27 @@ class BudgetDbtCliResource(DbtCliResource):
     def _cli_version(self):
         # dagster-dbt asks `dbt --version` (a 2 s subprocess) before every command; the dbt next
         # to this interpreter is the dbt-core of this environment
-        if Path(self.dbt_executable) == Path(sys.executable).parent / "dbt":
+        exe = Path(self.dbt_executable)
+        if exe == DIE_WITH_PARENT:
+            exe = Path(os.environ.get("BUDGET_DBT_EXECUTABLE", ""))
+        if exe == Path(sys.executable).parent / "dbt":
             return packaging_version.parse(distribution_version("dbt-core"))
         return super()._cli_version
+
+
+# dbt runs through this wrapper on Linux: it becomes dbt, and dbt is killed when the process that
+# started it ends (a killed `make run` leaves no dbt process behind)
+DIE_WITH_PARENT = Path(__file__).resolve().parent.parent / "dbt_die_with_parent.py"
 
 
 def dbt_resource() -> DbtCliResource:
     # the dbt next to this interpreter (the project's venv), whether or not it is on PATH
     exe = Path(sys.executable).parent / "dbt"
-    return BudgetDbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_DIR),
-                                dbt_executable=str(exe) if exe.exists() else (shutil.which("dbt") or "dbt"))
+    real = str(exe) if exe.exists() else (shutil.which("dbt") or "dbt")
+    if sys.platform.startswith("linux") and os.access(DIE_WITH_PARENT, os.X_OK) and shutil.which("python3"):
+        os.environ["BUDGET_DBT_EXECUTABLE"] = real
+        real = str(DIE_WITH_PARENT)
+    return BudgetDbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_DIR), dbt_executable=real)
 
 
 @dg.definitions

@@ -24,6 +24,8 @@ from extractors.corpus import Progress, iter_extract, try_hash_file, raw_dir, wa
 from extractors.load import connect, manifest, manifest_key, prune_missing, rows_of, write_extractions
 from extractors.records import RECORD_TABLES
 
+from dagster_project.runlock import step_writer_lock
+
 from .partitions import DUCKDB_POOL, documents_partitions
 
 STAGING_TABLES = list(RECORD_TABLES)
@@ -57,6 +59,11 @@ def staging_tables(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     # records why it is not read), so it counts as present
     present = [k for k in keys if os.path.lexists(root / k)]
     missing = sorted(set(keys) - set(present))
+    with step_writer_lock():
+        return _stage(context, root, keys, present, missing)
+
+
+def _stage(context, root, keys, present, missing) -> dg.MaterializeResult:
     con = connect(warehouse_path())
     try:
         known = manifest(con)
