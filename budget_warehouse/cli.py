@@ -64,7 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     ensure_manifest()
     from dagster_project.run import main
 
-    return main()
+    return main([])
 
 
 def cmd_add(args: argparse.Namespace) -> int:

@@ -49,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--build"]:
         return build()
+    if argv:
+        # `python -m dagster_project.run --help` (or any argument) never starts the pipeline
+        print("usage: python -m dagster_project.run   (make run; the command line: budget-warehouse --help)\n\n"
+              "The whole pipeline over BUDGET_RAW_DIR into BUDGET_WAREHOUSE (DAGSTER_HOME for Dagster's "
+              "storage); it takes no arguments.", file=sys.stdout if argv[0] in ("-h", "--help") else sys.stderr)
+        return 0 if argv[0] in ("-h", "--help") else 2
     for s in (signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(s) is not signal.SIG_IGN:
             signal.signal(s, _interrupted)

@@ -38,6 +38,18 @@ def test_each_command_has_help_and_does_nothing_else(command, tmp_path):
     assert not (tmp_path / "w.duckdb").exists()
 
 
+def test_pipeline_module_help_does_not_run_the_pipeline(tmp_path):
+    # `python -m dagster_project.run --help` ran the whole pipeline (issue 15)
+    env = dict(os.environ, BUDGET_WAREHOUSE=str(tmp_path / "w.duckdb"), BUDGET_RAW_DIR=str(RAW))
+    proc = subprocess.run([sys.executable, "-m", "dagster_project.run", "--help"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert proc.returncode == 0 and proc.stdout.startswith("usage: python -m dagster_project.run")
+    assert not (tmp_path / "w.duckdb").exists() and not list(tmp_path.iterdir())
+    proc = subprocess.run([sys.executable, "-m", "dagster_project.run", "--bogus"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert proc.returncode == 2 and "takes no arguments" in proc.stderr
+
+
 def test_entry_point_is_declared():
     import tomllib
 
