@@ -208,6 +208,15 @@ class YoyChange:
     class_name: Optional[str] = None
     section_name: Optional[str] = None
     item_name: Optional[str] = None
+    # digits printed after the decimal point of the change and of the current amount (减少277万元 →
+    # 0): each carries half a unit of its last printed digit (set from the amounts when not given)
+    change_decimals: Optional[int] = None
+    current_decimals: Optional[int] = None
+
+    def __post_init__(self):
+        for amount, name in ((self.change_amount, "change_decimals"), (self.current_amount, "current_decimals")):
+            if getattr(self, name) is None and amount is not None and amount.is_finite():
+                object.__setattr__(self, name, max(0, -amount.as_tuple().exponent))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
+DOC_000 = "000_94a51bfa8bc2096e.txt"
 DOC_001 = "001_13025beda4217a55.txt"
 COMMANDS = ["run", "add", "export", "report", "check"]
 
@@ -106,14 +107,14 @@ def test_check_prints_the_documents_fail_and_leaves_no_warehouse(tmp_path):
     needs_manifest()
     # point the user's warehouse somewhere: check must not create or touch it
     wh = tmp_path / "mine.duckdb"
-    proc = cli("--warehouse", str(wh), "check", str(RAW / DOC_001), env={"TMPDIR": str(tmp_path)})
+    proc = cli("--warehouse", str(wh), "check", str(RAW / DOC_000), env={"TMPDIR": str(tmp_path)})
     assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-3000:]
     out = proc.stdout
-    assert "淮北市相山区人民政府办公室 · 2024 · 部门预算" in out
-    # 001 l.74: 项目支出 255, change −277 printed as −52.06 % of the prior year: 532 × 52.06 % = 276.96
+    assert "淮北市杜集区人民政府办公室 · 2025 · 部门预算" in out
+    # 000 l.61: 其他社会保障和就业支出 0.51万元, 减少0.01万元, 下降0.4% — 0.01 / 0.52 is 1.9 %
     assert "fail       narrative_yoy_pct (说明：同比增减额与增减率一致" in out
-    assert "expected -276.9592, actual -277, difference -0.0408 万元 · 001_13025beda4217a55.txt:74" in out
-    assert out.rstrip().endswith("check: 001_13025beda4217a55.txt: 1 fail")
+    assert "expected -0.00208, actual -0.01, difference -0.00792 万元 · 000_94a51bfa8bc2096e.txt:61" in out
+    assert out.rstrip().endswith("check: 000_94a51bfa8bc2096e.txt: 1 fail")
     assert not wh.exists()
     assert [p for p in tmp_path.iterdir() if p.name.startswith("budget-check-")] == []  # tmp dir removed
 

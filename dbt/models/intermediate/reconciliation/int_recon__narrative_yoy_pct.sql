@@ -5,8 +5,9 @@
 -- actual = the printed change. Tolerance (first-order propagation of the printed precision):
 -- the rate carries half a unit of its last printed digit (31.35 % → 0.005 points, 4.9 % → 0.05;
 -- a rate printed 4.90 % is read as 4.9 %, the wider one), i.e. half × |prior| / 100 万元; each
--- amount half a unit of its 0.01 万元 (or 元), which moves expected by rate/100 of it for the
--- current and the change, and the actual by itself.
+-- amount half a unit of its last printed digit (减少277万元 → 0.5 万元: 001 line 74, where
+-- 277 / 532 = 52.07 % against the printed 52.06 % is within the print), which moves expected by
+-- rate/100 of it for the current and the change, and the actual by the change's.
 with changes as (
 
     select
@@ -30,7 +31,8 @@ typed as (
         case when change_pct = round(change_pct, 0) then 0.5
              when change_pct = round(change_pct, 1) then 0.05
              else 0.005 end as pct_half,
-        {{ printed_half_wan('null', 'unit') }} as amount_half
+        {{ printed_half_wan('current_decimals', 'unit') }} as current_half,
+        {{ printed_half_wan('change_decimals', 'unit') }} as change_half
     from changes
 
 )
@@ -41,7 +43,8 @@ select
     measure || ' yoy @ ' || line_number || '#' || seq as subject,
     cast(change_pct * prior_wan * 0.01 as decimal(18, 6)) as expected_wan,
     change_wan as actual_wan,
-    cast(pct_half * abs(prior_wan) * 0.01 + amount_half * (1 + 2 * abs(change_pct) * 0.01) as decimal(18, 7)) as tolerance_wan,
+    cast(pct_half * abs(prior_wan) * 0.01 + current_half * abs(change_pct) * 0.01
+         + change_half * (1 + abs(change_pct) * 0.01) as decimal(18, 7)) as tolerance_wan,
     cast(null as varchar) as forced_status,
     coalesce(subject, measure) || ': ' || current_wan || ', change ' || change_wan || ' printed as ' || change_pct
         || '% of the prior year ' || prior_wan || ' (' || current_wan || ' − ' || change_wan || ')' as message,

@@ -23,7 +23,9 @@ renamed as (
         cast(reason as varchar) as reason,
         cast(class_name as varchar) as class_name,
         cast(section_name as varchar) as section_name,
-        cast(item_name as varchar) as item_name
+        cast(item_name as varchar) as item_name,
+        cast(change_decimals as integer) as change_decimals,
+        cast(current_decimals as integer) as current_decimals
     from source
     -- a second name of the same bytes adds nothing (macros/duplicates.sql)
     where {{ not_a_duplicate() }}
