@@ -91,6 +91,24 @@ def _holder(path: Path) -> str:
     return "a process that has not written its PID yet"
 
 
+def _flock_within(fd: int, seconds: float, poll: float, on_first_wait=None) -> bool:
+    """Take an exclusive flock on fd, trying for up to ``seconds``; False when it stays held
+    (``on_first_wait`` is called once, when the first try finds it held)."""
+    deadline = time.monotonic() + max(0.0, seconds)
+    waited = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            if not waited and on_first_wait:
+                on_first_wait()
+            waited = True
+            time.sleep(poll)
+
+
 def acquire_writer_lock(warehouse: Path, wait: float = 0.0, log=None) -> int:
     """Take the writer lock of the warehouse; the file descriptor holding it (keep it open for the
     run; pass it on to child processes so the lock lasts as long as any of them). When another run
@@ -98,24 +116,16 @@ def acquire_writer_lock(warehouse: Path, wait: float = 0.0, log=None) -> int:
     path = lock_path(warehouse)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + max(0.0, wait)
-    told = False
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                holder = _holder(path)
-                os.close(fd)
-                raise RunInProgress(
-                    f"a run is in progress on {warehouse} ({holder}); it holds {path}. Wait for it "
-                    f"to end{' (waited %.0f s)' % wait if wait else ''}, or set BUDGET_LOCK_WAIT=<seconds> "
-                    "to wait for it") from None
-            if not told and log:
-                log(f"waiting up to {wait:.0f} s for the run in progress on {warehouse} ({_holder(path)})")
-                told = True
-            time.sleep(0.5)
+    def waiting():
+        if log:
+            log(f"waiting up to {wait:.0f} s for the run in progress on {warehouse} ({_holder(path)})")
+    if not _flock_within(fd, wait, 0.5, waiting):
+        holder = _holder(path)
+        os.close(fd)
+        raise RunInProgress(
+            f"a run is in progress on {warehouse} ({holder}); it holds {path}. Wait for it "
+            f"to end{' (waited %.0f s)' % wait if wait else ''}, or set BUDGET_LOCK_WAIT=<seconds> "
+            "to wait for it")
     os.ftruncate(fd, 0)
     os.pwrite(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
                               "started": datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -158,15 +168,8 @@ def init_lock(home: Path, timeout: float = 300.0) -> Iterator[None]:
     home.mkdir(parents=True, exist_ok=True)
     fd = os.open(home / ".init.lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise RuntimeError(f"another process has held {home / '.init.lock'} for {timeout:.0f} s")
-                time.sleep(0.1)
+        if not _flock_within(fd, timeout, 0.1):
+            raise RuntimeError(f"another process has held {home / '.init.lock'} for {timeout:.0f} s")
         yield
     finally:
         os.close(fd)

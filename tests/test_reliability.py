@@ -44,6 +44,17 @@ def _load_errors(raw: Path, wh: Path) -> dict[str, str]:
 # ---- item 6: wrong reasons
 
 @pytest.mark.parametrize("algorithm", ["AES-256", "RC4-128"])
+
+def _hold_writer_lock(wh: Path):
+    """Another process holding the warehouse's writer lock (it prints 'held' once it has it)."""
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                             "from dagster_project.runlock import acquire_writer_lock; "
+                             "acquire_writer_lock(Path(sys.argv[1])); print('held', flush=True); time.sleep(600)",
+                             str(wh)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+
 def test_encrypted_pdf_is_reported_as_encrypted(tmp_path, algorithm):
     from pypdf import PdfWriter
 
@@ -620,10 +631,7 @@ def test_a_second_writer_waits_with_budget_lock_wait(tmp_path):
     from dagster_project.runlock import RunInProgress, acquire_writer_lock
 
     wh = tmp_path / "budget.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
-                               "from dagster_project.runlock import acquire_writer_lock; "
-                               "acquire_writer_lock(Path(sys.argv[1])); print('held', flush=True); time.sleep(600)",
-                               str(wh)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    holder = _hold_writer_lock(wh)
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(RunInProgress, match=rf"a run is in progress on .*budget.duckdb \(PID {holder.pid} on "):
@@ -720,10 +728,7 @@ def test_a_ui_run_does_not_write_while_make_run_holds_the_warehouse(tmp_path, mo
     monkeypatch.delenv("BUDGET_PUBLISHED_WAREHOUSE", raising=False)
     from dagster_project.defs.staging import staging_tables
 
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
-                               "from dagster_project.runlock import acquire_writer_lock; "
-                               "acquire_writer_lock(Path(sys.argv[1])); print('held', flush=True); time.sleep(600)",
-                               str(wh)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    holder = _hold_writer_lock(wh)
     try:
         assert holder.stdout.readline().strip() == "held"
         with dg.instance_for_test() as instance:
