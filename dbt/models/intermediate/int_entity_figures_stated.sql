@@ -24,13 +24,13 @@ from_tables as (
     ] %}
     {% for kind, col, measure in pairs %}
     select entity_id, '{{ measure }}' as measure, {{ col }}_wan as amount_wan, 1 as evidence_rank,
-           'table' as evidence, source_ref, line_number
+           'table' as evidence, source_ref, line_number, 0 as figure_seq
     from table_totals
     where table_kind = '{{ kind }}' and {{ col }}_wan is not null
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
     union all
-    select entity_id, 'three_public_total', three_public_total_wan, 1, 'table', source_ref, line_number
+    select entity_id, 'three_public_total', three_public_total_wan, 1, 'table', source_ref, line_number, 0
     from {{ ref('int_table_rows_pivoted') }}
     where table_kind = 'three_public_expenditure' and three_public_total_wan is not null
 
@@ -48,7 +48,8 @@ from_narrative as (
         2 as evidence_rank,
         'narrative' as evidence,
         {{ source_ref('source_file', 'line_number') }} as source_ref,
-        line_number
+        line_number,
+        figure_seq  -- two statements of one measure in one sentence: the first printed wins
     from {{ ref('int_narrative_figures_resolved') }}
     where amount is not null
       and measure not in ('function_class', 'function_section', 'function_item')

@@ -10,7 +10,7 @@ best as (
 
     select entity_id, measure, amount_wan, evidence, source_ref
     from stated
-    qualify row_number() over (partition by entity_id, measure order by evidence_rank, line_number) = 1
+    qualify row_number() over (partition by entity_id, measure order by evidence_rank, line_number, figure_seq, amount_wan) = 1
 
 ),
 
