@@ -339,3 +339,21 @@ def test_staging_written_in_batches_equals_one_write(tmp_path, monkeypatch):
     finally:
         batched.close()
         one.close()
+
+
+def test_dbt_prints_no_colour_codes_into_a_file_or_a_pipe(monkeypatch):
+    # make run > run.log carried dbt's ANSI colour codes ([32mOK[0m) into the file (issue 15)
+    import io
+
+    from dagster_project.defs.dbt import dbt_build_args
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert "--no-use-colors" in dbt_build_args()
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+    monkeypatch.setattr("sys.stderr", Tty())
+    assert "--no-use-colors" not in dbt_build_args()
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "--no-use-colors" in dbt_build_args()

@@ -33,6 +33,10 @@ def dbt_build_args() -> list[str]:
     args = ["build"]
     if os.environ.get("BUDGET_DBT_UNIT_TESTS", "0") != "1":
         args += ["--exclude-resource-type", "unit_test"]
+    if not sys.stderr.isatty() or os.environ.get("NO_COLOR"):
+        # no ANSI colour codes in a log file or a pipe (make run > run.log): dbt colours its
+        # per-model lines otherwise (issue 15)
+        args.append("--no-use-colors")
     return args
 
 
