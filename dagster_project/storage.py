@@ -4,7 +4,7 @@ A run over N document partitions records one "materialisation planned" and one m
 event per partition. Dagster's SQLite storage writes each event on its own: a new engine, a
 transaction and an fsync on the run's database and again on the index database, ~20–45 ms per
 event on this machine, so 1,000 documents cost 30–90 s of bookkeeping before and after the
-extraction itself (measured in README, Benchmarks).
+extraction itself (measured in docs/benchmarks.md).
 
 Dagster hands events over in batches when ``DAGSTER_EVENT_BATCH_SIZE`` is set (the planned events
 of a run, the per-partition materialisations of a step); its SQLite storage then still stores
