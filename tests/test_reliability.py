@@ -41,10 +41,6 @@ def _load_errors(raw: Path, wh: Path) -> dict[str, str]:
         con.close()
 
 
-# ---- item 6: wrong reasons
-
-@pytest.mark.parametrize("algorithm", ["AES-256", "RC4-128"])
-
 def _hold_writer_lock(wh: Path):
     """Another process holding the warehouse's writer lock (it prints 'held' once it has it)."""
     import subprocess
@@ -55,6 +51,10 @@ def _hold_writer_lock(wh: Path):
                              "acquire_writer_lock(Path(sys.argv[1])); print('held', flush=True); time.sleep(600)",
                              str(wh)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
 
+
+# ---- item 6: wrong reasons
+
+@pytest.mark.parametrize("algorithm", ["AES-256", "RC4-128"])
 def test_encrypted_pdf_is_reported_as_encrypted(tmp_path, algorithm):
     from pypdf import PdfWriter
 
