@@ -552,3 +552,19 @@ def test_year_groups_over_a_three_public_table_are_header_rows_not_meta():
     assert got == {"prior_year": Decimal("20.45"), "total": Decimal("19.45"), "overseas_travel": Decimal("10.00"),
                    "vehicle_total": Decimal("5.00"), "vehicle_operation": Decimal("5.00"),
                    "official_reception": Decimal("4.45")}
+
+
+def test_units_add_up_into_their_departments_line():
+    # C050 p26/p27 (西安市财政局, 元): 合计 | 116 西安市财政局 | 116001 西安市财政局 | 116003 …中心 …: the
+    # units' lines are the department's parts; the 合计 was compared with department + units (twice)
+    rows, amounts, _ = _parse([
+        ["单位编码", "单位名称", "合计", "一般公共预算"],
+        ["", "合计", "300.00", "300.00"],
+        ["116", "西安市财政局", "300.00", "300.00"],
+        ["116001", "西安市财政局", "200.00", "200.00"],
+        ["116003", "西安市财政投资评审中心", "100.00", "100.00"],
+    ], "expenditure_summary")
+    assert [(r.code, r.row_kind, r.parent_row) for r in rows] == [
+        (None, "total", None), ("116", "subtotal", None), ("116001", "subtotal", 2), ("116003", "subtotal", 2)]
+    closure = table_closure(rows, amounts)
+    assert closure.closes and closure.n_checks == 4

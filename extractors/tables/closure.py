@@ -156,7 +156,12 @@ def check_table(rows: list[Row]) -> Closure:
     for head in heads.values():
         children[head.row_number] = [r for r in top if r.block == head.block]
     if heads:
-        top = [r for r in top if r.block is None] + list(heads.values())
+        top = [r for r in top if r.block is None]
+        for head in heads.values():  # under its department's line (116 over 116001 …), else top-level
+            if head.positional and head.parent in by_number:
+                children[head.parent].append(head)
+            else:
+                top.append(head)
     for r in list(heads.values()) + coded:
         kids = children.get(r.row_number)
         if not kids or (r.row_number not in heads and not r.positional and r is not by_code_first[(r.block, r.code)]):

@@ -727,8 +727,12 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         nxt = pending[k + 1][1] if k + 1 < len(pending) else None
         row = out_rows[idx]
         if is_unit_code(code) and row.block_code == code:
+            # a unit's line adds up into its department's line printed above the blocks (116 西安市
+            # 财政局 over 116001 …, 116003 …: C050 p27), if there is one
+            dept = next((out_rows[i].row_number for i, c in reversed(pending[:k])
+                         if out_rows[i].block_code is None and len(c) < len(code) and code.startswith(c)), None)
             first, stack = {}, []
-            out_rows[idx] = replace(row, row_kind="subtotal")
+            out_rows[idx] = replace(row, row_kind="subtotal", parent_row=dept)
             continue
         while stack and not (len(code) > len(out_rows[stack[-1]].code) and code.startswith(out_rows[stack[-1]].code)):
             stack.pop()
