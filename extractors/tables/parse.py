@@ -122,18 +122,20 @@ def column_key(label: str, parent: str = "") -> str:
         # 基本支出 / 小计 | 人员经费 | 公用经费, 上年结转 / 小计: the subtotal of a column group that is a
         # part of the table's total is that part (under a fund scope spanning the whole table,
         # 一般公共预算 / 小计, it stays the table's total)
-        key = next((k for k, pats in _KEY_RULES if any(p in par for p in pats)), "total")
+        key = _rule_key(par)
         if key in _PART_GROUP_KEYS:
             return key
     if lab in ("合计", "小计", "预算数", "决算数", "金额", "总计"):
         return "total"
     for text in (lab, par) if lab else (par,):
-        if not text:
-            continue
-        for key, pats in _KEY_RULES:
-            if any(p in text for p in pats):
-                return key
+        if text and (key := _rule_key(text, None)):
+            return key
     return "other"
+
+
+def _rule_key(text: str, default: Optional[str] = "total") -> Optional[str]:
+    """The key of the first _KEY_RULES entry with a pattern in ``text`` (squashed), else default."""
+    return next((k for k, pats in _KEY_RULES if any(p in text for p in pats)), default)
 
 
 @dataclass
@@ -307,7 +309,7 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
         if c.role != "amount" or c.key != "total" or c.leaf not in ("小计", "合计", "金额", "预算数") or len(parts) < 2:
             continue
         group = parts[-2]
-        group_key = next((k for k, pats in _KEY_RULES if any(p in squash(group) for p in pats)), "total")
+        group_key = _rule_key(squash(group))
         if group_key not in _FUND_GROUP_KEYS:
             continue
         if any(o.role == "amount" and o.key == "total" and o.index != c.index and group not in o.label.split("/")
@@ -518,22 +520,19 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     if first_data is None:
         return [], [], problems
     width = frame_width(texts[first_data:])
-    printed = rows[first_data:]
-    # header rows printed in another frame than the data (C009 p4: an 11-cell first page with a
-    # spacer column over 10-cell continued pages) are placed by position too
-    aligned = align_rows(list(rows[:first_data]) + list(printed), width)
-    header_rows, data = aligned[:first_data], aligned[first_data:]
-    if all(a is b for a, b in zip(aligned, rows)):
-        data = printed
-    else:
-        rows = list(header_rows) + data
-    grid = merge_sparse_columns(list(header_rows) + data, first_data)
+    # rows printed in another frame than most of the table, header rows included (C009 p4: an
+    # 11-cell first page with a spacer column over 10-cell continued pages), are placed by position
+    aligned = align_rows(list(rows), width)
+    moved = any(a is not b for a, b in zip(aligned, rows))
+    rows = aligned
+    data = rows[first_data:]
+    grid = merge_sparse_columns(rows, first_data)
     if grid is not None:
         data = grid[first_data:]
         width = len(grid[0])
         rows = grid
-    if grid is not None or data is not printed:  # cells moved: read the texts again
-        texts = [[c.text if isinstance(c, Cell) else str(c) for c in r] for r in list(rows[:first_data]) + data]
+    if grid is not None or moved:  # cells moved: read the texts again
+        texts = [[c.text if isinstance(c, Cell) else str(c) for c in r] for r in rows]
     header = texts[:first_data]
     cols = header_columns(header, width, kind)
     mark_period_groups(cols, header)
@@ -651,16 +650,15 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
                 normalise_code("".join(p for p in code_parts if p)) if all(p.isdigit() for p in code_parts if p) else None)
             if code is None:
                 digits = re.sub(r"\s+", "", code_raw)
-                if digits.isdigit():
+                if digits.isdigit() and len(digits) == 2 and len(code_parts) == 1 and class_ctx:
+                    # one code column printing a 款 row by its own part (208 | 05 | 2080505, C056 p7):
+                    # the 款 is the part under the 类 printed last (20805), so the 类 is a subtotal
+                    code = class_ctx + digits
+                elif digits.isdigit():
                     code = digits
                     problems.append(f"line {line_no}: code {code_raw!r} has an unexpected length")
         if len(code_parts) == 1 and code and len(code) == 3:
             class_ctx = code
-        elif len(code_parts) == 1 and code and len(code) == 2 and code.isdigit() and class_ctx:
-            # one code column printing a 款 row by its own part (208 | 05 | 2080505, C056 p7): the 款
-            # is the part under the 类 printed last (20805), so the 类 is a subtotal of its lines
-            code = class_ctx + code
-            problems = [p for p in problems if not p.startswith(f"line {line_no}: code ")]
         name, text_cells = row_name_and_texts(cells, cols, primary)
         if code is None and name and (m := _CODE_IN_NAME.match(name.strip())):
             # the code printed inside the name cell: [2010501]行政运行 (Guangzhou), 2050101-行政运行 (Beijing)
@@ -707,8 +705,7 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         else:
             rk = _row_kind_label(name or "") or "detail"
         label = None if code else name
-        emit(line_no, rk, code, code_raw, name, label, raw, code_system, amts, page, text_cells,
-             block if code or block else None)
+        emit(line_no, rk, code, code_raw, name, label, raw, code_system, amts, page, text_cells, block)
         if code:
             pending.append((len(out_rows) - 1, code))
     # row kinds and printed parents of code rows, in one pass over the lines as printed:

@@ -30,8 +30,9 @@ with table_rows as (
         -- a columns-layout table printing a line per unit under its 合计 (C054 p49: 合计 | 242 …局 |
         -- 242001 … | 242002 …): the entity's items are those of the 合计 line, else of the first line;
         -- the units' lines stay evidence in fct_reported_figure
-        bool_or(row_kind = 'total') over (partition by source_file, table_id) as prints_total_line,
-        min(row_number) over (partition by source_file, table_id) as first_row_number
+        row_kind = 'total'
+            or (not bool_or(row_kind = 'total') over (partition by source_file, table_id)
+                and row_number = min(row_number) over (partition by source_file, table_id)) as is_entity_line
     from {{ ref('int_table_rows_pivoted') }}
     where table_kind = 'three_public_expenditure'
 
@@ -108,14 +109,14 @@ columns_classified as (
            {{ item }}_wan as amount_wan, 'columns' as layout, source_file, unit
     from table_rows
     where is_column_layout and {{ item }}_wan is not null
-      and (row_kind = 'total' or (not prints_total_line and row_number = first_row_number))
+      and is_entity_line
     union all
     {% endfor %}
     select entity_id, source_ref, line_number, table_id, row_number, 'total', 'grand_total', 'total',
            total_wan, 'columns', source_file, unit
     from table_rows
     where is_column_layout and total_wan is not null and three_public_total_wan is not null
-      and (row_kind = 'total' or (not prints_total_line and row_number = first_row_number))
+      and is_entity_line
 
 )
 
