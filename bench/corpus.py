@@ -42,14 +42,17 @@ def table_closures(con) -> list[dict]:
             "from staging.table_amounts").fetchall():
         amts[(sf, tid)].append((rn, key, amt, raw, side))
     out = []
-    for sf, tid, kind, title, page, unit, empty, dup, n_rows in con.execute(
-            "select source_file, table_id, table_kind, title, page, unit, is_empty, is_duplicate_copy, n_rows "
-            "from staging.tables order by source_file, table_id").fetchall():
+    cols = {c for (c,) in con.execute("select column_name from information_schema.columns "
+                                        "where table_schema = 'staging' and table_name = 'tables'").fetchall()}
+    readings = "readings, n_reading_cells, n_reading_differences" if "readings" in cols else "null, null, null"
+    for sf, tid, kind, title, page, unit, empty, dup, n_rows, verdict, n_cells, n_diff in con.execute(
+            "select source_file, table_id, table_kind, title, page, unit, is_empty, is_duplicate_copy, n_rows, "
+            f"{readings} from staging.tables order by source_file, table_id").fetchall():
         key = (sf, tid)
         n_amounts = sum(1 for a in amts.get(key, []) if a[2] is not None)
         rec = {"source_file": sf, "table_id": tid, "kind": kind, "title": title, "page": page, "unit": unit,
                "is_empty": empty, "is_duplicate_copy": dup, "n_rows": n_rows, "n_amounts": n_amounts,
-               "closure": None}
+               "closure": None, "readings": verdict, "n_reading_cells": n_cells, "n_reading_differences": n_diff}
         if kind in CLOSING_KINDS and not empty and n_amounts:
             rec["closure"] = check_table(build_rows(rows.get(key, []), amts.get(key, [])))
         out.append(rec)
@@ -89,12 +92,14 @@ def report(con, out_dir: Path) -> tuple[str, dict]:
     with open(out_dir / "tables.csv", "w", newline="", encoding="utf-8-sig") as fh:
         w = csv.writer(fh)
         w.writerow(["source_file", "table_id", "page", "kind", "title", "unit", "n_rows", "n_amounts",
-                    "duplicate_copy", "closure", "n_checks", "n_failures"])
+                    "duplicate_copy", "closure", "n_checks", "n_failures", "readings", "n_reading_cells",
+                    "n_reading_differences"])
         for t in tables:
             c = t["closure"]
             w.writerow([t["source_file"], t["table_id"], t["page"], t["kind"], t["title"], t["unit"], t["n_rows"],
                         t["n_amounts"], t["is_duplicate_copy"], status_of(t), c.n_checks if c else "",
-                        len(c.failures) if c else ""])
+                        len(c.failures) if c else "", t["readings"] or "", t["n_reading_cells"] or "",
+                        t["n_reading_differences"] if t["n_reading_differences"] is not None else ""])
     with open(out_dir / "failures.csv", "w", newline="", encoding="utf-8-sig") as fh:
         w = csv.writer(fh)
         w.writerow(["source_file", "table_id", "page", "kind", "check", "row_number", "column", "printed",
@@ -147,6 +152,13 @@ def report(con, out_dir: Path) -> tuple[str, dict]:
     rules = Counter()
     for c in fail_by_doc.values():
         rules.update(c)
+    verdicts = Counter(t["readings"] for t in tables if t["readings"])
+    tot["tables_read_twice"] = sum(n for v, n in verdicts.items() if v != "single")
+    tot["readings_agree"] = verdicts.get("agree", 0)
+    tot["readings_differ"] = verdicts.get("differ", 0)
+    tot["reading_cells"] = sum(t["n_reading_cells"] or 0 for t in tables if t["readings"] not in (None, "single"))
+    tot["reading_cells_differing"] = sum(t["n_reading_differences"] or 0 for t in tables
+                                         if t["readings"] not in (None, "single"))
     summary = [
         f"- documents: {len(docs)}; entities: {tot['entities']}",
         f"- amount tables (functional / economic / revenue, not duplicate copies): {tot['amount_tables']}; "
@@ -156,6 +168,9 @@ def report(con, out_dir: Path) -> tuple[str, dict]:
         f"stated total: {tot['entities_facts_equal']}**",
         f"- unknown tables carrying amounts: **{tot['unknown_with_amounts']}**",
         f"- fail findings: **{tot['fails']}** — " + ", ".join(f"{r} {n}" for r, n in rules.most_common()),
+        f"- tables read two independent ways (cells / words): {tot['tables_read_twice']}; "
+        + ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())) + f"; amount cells compared "
+        f"{tot['reading_cells']}, read differently {tot['reading_cells_differing']}",
     ]
     text = "## Corpus closure\n\n" + "\n".join(summary) + "\n\n" + "\n".join(lines) + "\n"
     (out_dir / "report.md").write_text(text, encoding="utf-8")

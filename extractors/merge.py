@@ -8,7 +8,7 @@ from typing import Optional
 from .records import BudgetEntity, DocumentExtraction, DocumentMeta, TableRecord
 
 _LISTS = ("entities", "tables", "table_rows", "table_amounts", "narrative_figures", "yoy_changes",
-          "projects", "performance_indicators", "load_errors")
+          "projects", "performance_indicators", "load_errors", "reading_differences")
 
 
 def merge_parts(meta: DocumentMeta, parts: list[DocumentExtraction], result: DocumentExtraction) -> DocumentExtraction:

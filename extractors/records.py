@@ -90,6 +90,13 @@ class TableRecord:
     n_checks: Optional[int] = None
     n_check_failures: Optional[int] = None
     reading: Optional[str] = None  # certain | uncertain (None: no checksum to judge by)
+    # the grid read two independent ways (extractors.tables.arbiter): agree | cells_close |
+    # words_close | differ | single (one reading only: not a PDF grid); which one was kept
+    # (cells | words), how many amount cells were compared and how many differ
+    readings: Optional[str] = None
+    chosen_reading: Optional[str] = None
+    n_reading_cells: Optional[int] = None
+    n_reading_differences: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -270,6 +277,26 @@ class LoadError:
     line_number: Optional[int] = None
 
 
+@dataclass(frozen=True)
+class ReadingDifference:
+    """An amount cell two independent readings of a table's grid read differently
+    (``staging.reading_differences``, extractors.tables.arbiter): the page, the row (its code or
+    name), the column and what each reading took the cell to print. A finding resting on such a
+    row is unverified: what is printed there is not known."""
+
+    source_file: str
+    table_id: int
+    row_number: Optional[int]  # the kept reading's row (None: a row only the other reading prints)
+    line_number: Optional[int]
+    page: Optional[int]
+    row_name: str  # the row's code, else its name
+    column_key: str
+    chosen_reading: str  # cells | words: the reading kept for the table
+    chosen_raw: Optional[str]  # the cell as the kept reading reads it (None: blank there)
+    other_raw: Optional[str]  # as the other reading reads it
+    agreement: str  # the table's verdict: cells_close | words_close | differ
+
+
 @dataclass
 class DocumentExtraction:
     """Everything extracted from one document."""
@@ -284,6 +311,7 @@ class DocumentExtraction:
     projects: list[Project] = field(default_factory=list)
     performance_indicators: list[PerformanceIndicator] = field(default_factory=list)
     load_errors: list[LoadError] = field(default_factory=list)
+    reading_differences: list[ReadingDifference] = field(default_factory=list)
 
 
 # record kind -> (staging table name, dataclass)
@@ -298,6 +326,7 @@ RECORD_TABLES: dict[str, type] = {
     "projects": Project,
     "performance_indicators": PerformanceIndicator,
     "load_errors": LoadError,
+    "reading_differences": ReadingDifference,
 }
 
 

@@ -41,7 +41,9 @@ def read_native(path: Path, raw_dir: Optional[Path] = None,
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         from .pdf import read_pdf
-        entries, n_pages = read_pdf(data, name, settings)
+        chars: dict = {}
+        entries, n_pages = read_pdf(data, name, settings, page_chars=chars)
+        doc.page_chars = chars  # type: ignore[attr-defined]  # for the second reading of each grid
         dialect = "pdf"
     elif suffix == ".docx":
         from .docx import read_docx

@@ -390,8 +390,15 @@ def _running_lines(pages_lines: list[list[dict]], heights: list[float]) -> set[s
     return {k for k, c in cnt.items() if c >= max(3, n * 0.5)}
 
 
-def read_pdf(data: bytes, name: str, settings: ExtractSettings):
-    """→ (entries, n_pages)."""
+def _page_chars(page) -> list[tuple]:
+    """Every printed character of a page as (text, x0, top, x1, bottom), for the second reading
+    of a table's grid (extractors.tables.reading_words), which places characters, not cells."""
+    return [(c["text"], c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip()]
+
+
+def read_pdf(data: bytes, name: str, settings: ExtractSettings, page_chars: Optional[dict] = None):
+    """→ (entries, n_pages). ``page_chars`` (a dict), when given, is filled with every page's
+    characters (page number → [(text, x0, top, x1, bottom)]), read once with the page."""
     pdf = _open(data, name)
     try:
         n_pages = len(pdf.pages)
@@ -411,6 +418,8 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings):
                                       f"{type(exc).__name__}: {str(exc)[:120]}") from exc
             boxes = [t.bbox for t in tables]
             lines = _text_lines(page, boxes) if chars else []
+            if page_chars is not None and chars:
+                page_chars[pno] = _page_chars(page)
             per_page.append((pno, page, tables, lines))
         if total_chars < settings.pdf_min_chars_per_page * n_pages:
             raise ExtractionError(name, "read", f"PDF has no text layer ({total_chars} characters on {n_pages} "

@@ -20,6 +20,7 @@ from ..records import BudgetEntity, DocumentExtraction, LoadError, Project, Tabl
 from ..settings import AMOUNT_UNITS, ExtractSettings
 from .classify import classify_title, is_final_account_title, looks_like_title
 from .closure import CLOSING_KINDS, reading_of, table_closure
+from .readings import differences_of, read_twice
 from .continued import merge_continued
 from .parse import _period, parse_table
 from .performance import parse_performance_grid, parse_performance_lines, split_department
@@ -201,6 +202,14 @@ def _page_bbox(rt: RawTable) -> tuple[Optional[int], Optional[str]]:
     return page, f"{x0:.1f},{top:.1f},{x1:.1f},{bottom:.1f}"
 
 
+def _reading(closure, readings: Optional[str]) -> Optional[str]:
+    """certain | uncertain: by the table's own checksums, and uncertain whenever its two readings
+    differ and neither closes (extractors.tables.arbiter)."""
+    if readings == "differ":
+        return "uncertain"
+    return None if closure is None else reading_of(closure)
+
+
 def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentExtraction:
     src = doc.source_file
     out = DocumentExtraction(document=None)
@@ -248,6 +257,7 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
             continue
         unit = rt.unit
         parsed = None
+        verdict = None  # the arbiter's, for a parsed grid (extractors.tables.readings)
         n_rows = 0
         is_empty = False
         dup_of: Optional[int] = None
@@ -303,9 +313,10 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
             is_empty = project is None and not inds and dup_of is None
             unit = unit or (project.unit if project else None)
         elif rt.items:
-            rows, amounts, problems = parse_table(
-                rt.rows, source_file=src, table_id=table_id, kind=kind, unit=unit or settings.default_unit,
-                entity_code=entity, settings=settings)
+            verdict = read_twice(rt.rows, getattr(doc, "page_chars", None), source_file=src, table_id=table_id,
+                                 kind=kind, unit=unit or settings.default_unit, entity_code=entity,
+                                 settings=settings)
+            rows, amounts, problems = verdict.chosen.rows, verdict.chosen.amounts, verdict.chosen.problems
             parsed = (rows, amounts)
             key = (kind, entity, squash(rt.title), _signature(rt))
             if rows and key in sig_by_key:
@@ -315,6 +326,7 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
             if dup_of is None:
                 out.table_rows.extend(rows)
                 out.table_amounts.extend(amounts)
+                out.reading_differences.extend(differences_of(verdict, src, table_id))
                 for p in problems:
                     out.load_errors.append(LoadError(src, "parse", p, "warning", rt.title_line))
                 if kind == "project_expenditure":
@@ -337,7 +349,8 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
         page, bbox = _page_bbox(rt)
         closure = None
         if kind in CLOSING_KINDS and parsed is not None and not is_empty and dup_of is None:
-            closure = table_closure(*parsed)
+            closure = verdict.chosen.closure or table_closure(*parsed)
+        readings = verdict.agreement if parsed is not None and dup_of is None and not is_empty else None
         out.tables.append(TableRecord(
             source_file=src, table_id=table_id, table_kind=kind, title=rt.title, entity_code=entity,
             unit=unit if unit in AMOUNT_UNITS else None, line_start=line_start, line_end=line_end,
@@ -346,6 +359,9 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
             closure_status=None if closure is None else closure.status,
             n_checks=None if closure is None else closure.n_checks,
             n_check_failures=None if closure is None else len(closure.failures),
-            reading=None if closure is None else reading_of(closure)))
+            reading=_reading(closure, readings),
+            readings=readings, chosen_reading=verdict.chosen.name if readings else None,
+            n_reading_cells=verdict.n_compared if readings else None,
+            n_reading_differences=len(verdict.differences) if readings else None))
     out.entities.extend(seen_codes.values())
     return out

@@ -43,7 +43,8 @@ CLOSING_KINDS = frozenset({
 
 def half_unit(raw: Optional[str]) -> Decimal:
     """Half a unit of the last printed digit of an amount as printed (``"1,234.56"`` → 0.005)."""
-    t = (raw or "").strip().replace(",", "").replace("，", "")
+    # an amount wrapped in a narrow cell is read with a space where it broke (370,219.2 5)
+    t = "".join((raw or "").split()).replace(",", "").replace("，", "")
     if "." in t:
         return Decimal(5) / Decimal(10) ** (len(t.split(".", 1)[1]) + 1)
     return Decimal("0.5")

@@ -19,6 +19,16 @@ amounts as (
 
 ),
 
+-- rows holding a cell the two readings of the grid read differently, where neither reading's
+-- sums close (extractors.tables.arbiter): what is printed there is not known
+differing_rows as (
+
+    select distinct source_file, table_id, row_number
+    from {{ ref('stg_budget_docs__reading_differences') }}
+    where agreement = 'differ' and row_number is not null
+
+),
+
 pivoted as (
 
     select
@@ -47,6 +57,8 @@ select
     t.unit,
     -- certain | uncertain (the table's own sums do not close: a finding must not rest on it)
     t.reading as table_reading,
+    -- the two readings of the grid read a cell of this row differently and neither closes
+    d.row_number is not null as readings_differ,
     r.row_number,
     r.line_number,
     r.page,
@@ -71,6 +83,10 @@ from table_rows as r
 inner join tables as t
     on t.source_file = r.source_file
    and t.table_id = r.table_id
+left join differing_rows as d
+    on d.source_file = r.source_file
+   and d.table_id = r.table_id
+   and d.row_number = r.row_number
 left join pivoted as p
     on p.source_file = r.source_file
    and p.table_id = r.table_id

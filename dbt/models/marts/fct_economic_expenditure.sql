@@ -12,5 +12,6 @@ select
     cast(amount_wan as decimal(18, 6)) as amount_wan,
     evidence,
     source_ref,
-    printed_name
+    printed_name,
+    {{ reading_uncertain('source_ref', 'evidence') }} as reading_uncertain
 from {{ ref('int_economic_expenditures_selected') }}

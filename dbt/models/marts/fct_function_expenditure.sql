@@ -13,5 +13,6 @@ select
     evidence,
     source_ref,
     table_kind,
-    printed_name
+    printed_name,
+    {{ reading_uncertain('source_ref', 'evidence') }} as reading_uncertain
 from {{ ref('int_function_expenditures_selected') }}

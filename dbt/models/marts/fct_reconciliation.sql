@@ -36,12 +36,13 @@ with evaluated as (
 
 -- printed lines of tables whose reading is uncertain (their own sums do not close beyond a few
 -- isolated checksums, extractors.tables.closure): a failing comparison that rests on one of them
--- is 'unverified', never a fail of the document
+-- is 'unverified', never a fail of the document; so is one resting on a line whose cells the two
+-- independent readings of the grid read differently (staging reading_differences)
 uncertain_refs as (
 
     select distinct source_ref
     from {{ ref('int_table_rows_pivoted') }}
-    where table_reading = 'uncertain'
+    where table_reading = 'uncertain' or readings_differ
 
 ),
 
@@ -94,7 +95,7 @@ select
     e.message || case
         when e.raw_status <> 'fail' then ''
         when e.rests_on_uncertain
-            then ' (表格读取不确定，未核实 / the table reading is uncertain: its own sums do not close)'
+            then ' (表格读取不确定，未核实 / the table reading is uncertain: its own sums do not close, or its two readings differ)'
         when e.prose_printed_as_other_figure
             then ' (该数字在表中作为另一数字列示，未核实 / the prose figure is printed in a table as another figure: which figure the sentence means is not certain)'
         else '' end as message,

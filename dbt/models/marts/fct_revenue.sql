@@ -45,8 +45,11 @@ narrative_revenue as (
 
 )
 
-select entity_id, revenue_source, cast(amount_wan as decimal(18, 6)) as amount_wan, evidence, source_ref
-from table_revenue
-union all
-select entity_id, revenue_source, cast(amount_wan as decimal(18, 6)), evidence, source_ref
-from narrative_revenue
+select *, {{ reading_uncertain('source_ref', 'evidence') }} as reading_uncertain
+from (
+    select entity_id, revenue_source, cast(amount_wan as decimal(18, 6)) as amount_wan, evidence, source_ref
+    from table_revenue
+    union all
+    select entity_id, revenue_source, cast(amount_wan as decimal(18, 6)), evidence, source_ref
+    from narrative_revenue
+) as facts

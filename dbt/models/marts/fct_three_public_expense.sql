@@ -67,5 +67,6 @@ select
     item,
     cast(amount_wan as decimal(18, 6)) as amount_wan,
     evidence,
-    source_ref
+    source_ref,
+    {{ reading_uncertain('source_ref', 'evidence') }} as reading_uncertain
 from unioned

@@ -26,7 +26,11 @@ renamed as (
         cast(closure_status as varchar) as closure_status,
         cast(n_checks as integer) as n_checks,
         cast(n_check_failures as integer) as n_check_failures,
-        cast(reading as varchar) as reading
+        cast(reading as varchar) as reading,
+        cast(readings as varchar) as readings,
+        cast(chosen_reading as varchar) as chosen_reading,
+        cast(n_reading_cells as integer) as n_reading_cells,
+        cast(n_reading_differences as integer) as n_reading_differences
     from source
     -- a second name of the same bytes adds nothing (macros/duplicates.sql)
     where {{ not_a_duplicate() }}
