@@ -122,11 +122,17 @@ def row_extents(row_lines: list[tuple[int, int]], max_lines: int) -> dict[int, i
     return out
 
 
+def on_page(box: tuple[float, float, float, float], page_w: float, page_h: float) -> bool:
+    """Whether a line's box lies on the visible page (a PDF may place text off the page)."""
+    x0, top, x1, bottom = box
+    return x0 >= -1 and top >= -1 and x1 <= page_w + 1 and bottom <= page_h + 1 and x1 > x0 and bottom > top
+
+
 def crop_box(boxes: list[tuple[float, float, float, float]], page_w: float, page_h: float,
              pad: float) -> Optional[tuple[float, float, float, float]]:
-    """The union of the boxes (x0, top, x1, bottom), padded, within the page; None when nothing of
-    them is on the page."""
-    if not boxes:
+    """The union of the boxes (x0, top, x1, bottom), padded, within the page; None when a box is
+    not on the visible page."""
+    if not boxes or not all(on_page(b, page_w, page_h) for b in boxes):
         return None
     x0 = max(0.0, min(b[0] for b in boxes) - pad)
     top = max(0.0, min(b[1] for b in boxes) - pad)
@@ -135,6 +141,11 @@ def crop_box(boxes: list[tuple[float, float, float, float]], page_w: float, page
     if x1 - x0 < 2 or bottom - top < 2:
         return None
     return x0, top, x1, bottom
+
+
+def drawn(image, min_dark: int = 20) -> bool:
+    """Whether anything is printed in the image: at least min_dark pixels darker than light grey."""
+    return sum(image.convert("L").histogram()[:160]) >= min_dark
 
 
 def bar_chart_svg(rows: list[tuple[str, str, Decimal]], title: str) -> str:
@@ -286,16 +297,23 @@ class EvidenceReader:
             self._pdf_notes[source_file] = note
         return self._pdfs[source_file], self._pdf_notes.get(source_file)
 
+    def _page_size(self, source_file: str, page_no: int) -> tuple[float, float]:
+        pdf, _ = self._pdf(source_file)
+        page = pdf[page_no - 1]
+        try:
+            return page.get_size()
+        finally:
+            page.close()
+
     def _page_image(self, source_file: str, page_no: int):
         key = (source_file, page_no)
         if key not in self._pages:
             pdf, _ = self._pdf(source_file)
             page = pdf[page_no - 1]
-            w, h = page.get_size()
             img = page.render(scale=self.s.crop_scale).to_pil().convert("RGB")
             page.close()
             self._pages = {k: v for k, v in self._pages.items() if k[0] == source_file}  # keep one document's
-            self._pages[key] = (img, w, h)
+            self._pages[key] = img
         return self._pages[key]
 
     def evidence(self, source_file: str, page: Optional[int], line: int) -> Evidence:
@@ -337,19 +355,24 @@ class EvidenceReader:
         own = [tuple(boxes[str(n)][1:]) for n in range(line, last + 1) if boxes.get(str(n), [None])[0] == page_no]
         around = [tuple(boxes[str(n)][1:]) for n in (*range(line - ctx, line), *range(last + 1, last + ctx + 1))
                   if boxes.get(str(n), [None])[0] == page_no]
-        img, w, h = self._page_image(ev.source_file, page_no)
-        box = crop_box(own + around, w, h, self.s.crop_pad_pt)
+        w, h = self._page_size(ev.source_file, page_no)
+        box = crop_box(own + [b for b in around if on_page(b, w, h)], w, h, self.s.crop_pad_pt)
         mark = crop_box(own, w, h, 1.0)
+        hidden = (f"line {line} is in the PDF's text layer but nothing is drawn there on page {page_no} (text "
+                  "placed off the page or hidden): nothing printed to show / 该行文字在页面上不可见")
         if box is None or mark is None:
-            ev.note = f"line {line} lies outside the visible area of page {page_no}"
+            ev.note = hidden
             return ev
         name = f"crops/{page_name(ev.source_file)[:-5]}-{(doc['content_hash'] or '')[:8]}-p{page_no}-l{line}.png"
-        self.crops.add(name)
         target = self.out_dir / name
         if not target.exists():  # the same bytes, page and line: the same picture
             from PIL import ImageDraw
 
+            img = self._page_image(ev.source_file, page_no)
             sc = self.s.crop_scale
+            if not drawn(img.crop(tuple(int(round(v * sc)) for v in mark))):
+                ev.note = hidden
+                return ev
             piece = img.crop(tuple(int(round(v * sc)) for v in box)).convert("RGBA")
             overlay = ImageDraw.Draw(piece, "RGBA")
             overlay.rectangle([(mark[0] - box[0]) * sc, (mark[1] - box[1]) * sc,
@@ -359,6 +382,7 @@ class EvidenceReader:
             tmp = target.with_suffix(".tmp")
             piece.convert("RGB").save(tmp, "PNG", optimize=True)
             tmp.replace(target)
+        self.crops.add(name)
         ev.crop = name
         return ev
 

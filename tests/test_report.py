@@ -92,6 +92,7 @@ def test_pure_helpers():
     assert row_extents([(1, 10), (1, 14), (2, 20)], 12) == {10: 13, 14: 14, 20: 20}
     assert crop_box([(10, 100, 300, 112)], 595, 842, 4) == (6, 96, 304, 116)
     assert crop_box([(10, -60, 300, -50)], 595, 842, 4) is None  # above the page
+    assert crop_box([(10, -6, 300, 8)], 595, 842, 4) is None  # partly above it
 
 
 # --------------------------------------------------------------------------------- in Chromium
@@ -192,5 +193,13 @@ def test_pdf_findings_show_a_crop_of_the_page(pdf_site, dev_pdfs_warehouse, brow
     assert img.size[0] > 1000 and 40 < img.size[1] < 200, img.size
     assert sum(img.histogram()[:100]) > 500
     # every image of the page loaded in the browser
+    # sh_putuo_czj p8's text layer repeats p7's lines 111-117 where nothing is drawn (above the page, or
+    # hidden): a note, no crop
+    [(fid_hidden,)] = duckdb.connect(str(dev_pdfs_warehouse), read_only=True).execute(
+        "select finding_id from marts.fct_reconciliation where rule_id = 'narrative_vs_table' "
+        "and subject = 'function_item:2080506 @ 115#0'").fetchall()
+    hidden = browser.eval(f"document.getElementById('f-{fid_hidden}').innerText")
+    assert "nothing is drawn there on page 8" in hidden
+    assert browser.eval(f"document.getElementById('f-{fid_hidden}').querySelectorAll('img').length") == 0
     broken = browser.eval("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
     assert broken == [] and browser.eval("document.images.length") >= 10
