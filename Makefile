@@ -21,8 +21,10 @@ TEST_WAREHOUSE := $(CURDIR)/build/test/budget.duckdb
 TEST_DAGSTER_HOME := $(CURDIR)/build/test/dagster_home
 # accuracy threshold for `make bench-accuracy` (share of golden figures found exactly)
 ACCURACY_MIN ?= 0.95
+# where `make docs` writes dbt docs (relative to dbt/, or absolute)
+DBT_DOCS_TARGET ?= target
 
-.PHONY: help run test install dbt-parse ui docs docs-serve clean bench bench-accuracy bench-corpus export
+.PHONY: help run test install dbt-parse ui docs docs-serve clean bench bench-accuracy bench-corpus export report
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +62,11 @@ test: dbt-parse  ## the whole test suite (two pipeline runs, GX suites, pytest)
 export: $(STAMP)  ## every mart as Parquet, CSV and XLSX into export/ beside the warehouse
 	$(PY) -m budget_warehouse export $(EXPORT_ARGS)
 
+# the HTML findings report (index + a page per document, offline) into report/ beside the warehouse;
+# `make run` builds it too (REPORT_ARGS="--out DIR" to change)
+report: $(STAMP)  ## the HTML findings report into report/ beside the warehouse
+	$(PY) -m budget_warehouse report $(REPORT_ARGS)
+
 help:  ## this list
 	@awk -F':.*## ' '/^[a-z][a-zA-Z_-]*:.*## / { printf "  make %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
@@ -81,14 +88,16 @@ ui: dbt-parse  ## the Dagster UI on http://127.0.0.1:3000
 	@mkdir -p $(DAGSTER_HOME)
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
 
-docs: dbt-parse  ## dbt docs and Great Expectations Data Docs (static files)
-	cd dbt && ../$(VENV)/bin/dbt docs generate --quiet --no-use-colors --target-path target
-	$(PY) -m expectations.suites --docs
-	@echo "dbt docs: dbt/target/index.html   Data Docs: build/gx/gx/uncommitted/data_docs/local_site/index.html"
+# dbt docs as one static page (works from the file system) and the findings report; Great
+# Expectations Data Docs are not built: their pages load CSS and JavaScript from CDNs (issue 15)
+docs: dbt-parse  ## dbt docs (one static page) and the findings report, both offline
+	cd dbt && ../$(VENV)/bin/dbt docs generate --quiet --no-use-colors --target-path $(DBT_DOCS_TARGET) --static
+	$(PY) -m budget_warehouse report $(REPORT_ARGS)
+	@cd dbt && echo "dbt docs: $$(realpath -m $(DBT_DOCS_TARGET))/static_index.html   findings report: $(dir $(BUDGET_WAREHOUSE))report/index.html"
 
-docs-serve: docs  ## serve the docs on 127.0.0.1:8080 and :8081
-	@echo "dbt docs on http://127.0.0.1:8080 , Data Docs on http://127.0.0.1:8081"
-	( cd build/gx/gx/uncommitted/data_docs/local_site && ../../../../../../$(PY) -m http.server 8081 --bind 127.0.0.1 ) & \
+docs-serve: docs  ## serve the docs on 127.0.0.1:8080 and the report on :8081
+	@echo "dbt docs on http://127.0.0.1:8080 , findings report on http://127.0.0.1:8081"
+	( cd $(dir $(BUDGET_WAREHOUSE))report && $(CURDIR)/$(PY) -m http.server 8081 --bind 127.0.0.1 ) & \
 	cd dbt && ../$(VENV)/bin/dbt docs serve --port 8080 --host 127.0.0.1 --no-browser
 
 clean:  ## remove build/, warehouse/ and dbt's target and logs

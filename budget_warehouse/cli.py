@@ -3,7 +3,7 @@
     budget-warehouse run                 the whole pipeline over the raw dir (= make run)
     budget-warehouse add FILE…           copy documents into the raw dir, then run
     budget-warehouse export [--out DIR]  every mart as Parquet, CSV and one XLSX workbook
-    budget-warehouse report              the HTML findings report (not available yet)
+    budget-warehouse report [--out DIR]  the HTML findings report (report/ beside the warehouse)
     budget-warehouse check FILE          read one document and print its findings; the warehouse
                                          is not touched (a throw-away one is built in a tmp dir)
 
@@ -112,9 +112,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    log("report: the HTML findings report is not available yet (issue 15, point 4); "
-        "query marts.fct_reconciliation, or run `budget-warehouse export` and open marts.xlsx")
-    return 3
+    import duckdb
+
+    from .report import build_report
+
+    try:
+        build_report(warehouse_path(), raw_dir(), Path(args.out) if args.out else None, log=log)
+    except (OSError, RuntimeError, ValueError, duckdb.Error) as exc:
+        log(f"report: {exc}")
+        return 2
+    return 0
 
 
 # statuses `check` prints: the failures, or with --all everything that is not a pass
@@ -231,8 +238,13 @@ def parser() -> argparse.ArgumentParser:
                    help="parquet, csv or xlsx (repeat or comma-separate; default all three)")
     s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("report", help="the HTML findings report (not available yet: exits 3)",
-                       description="The static HTML findings report is not built yet: this prints so and exits 3.")
+    s = sub.add_parser("report", help="the HTML findings report (report/index.html beside the warehouse)",
+                       description="Write the static findings report: index.html and one page per document "
+                                   "with its entities, totals, a chart of spending by 类 and every finding with "
+                                   "its rule (Chinese and English), the two figures and the evidence (a crop of "
+                                   "the PDF page, or the source lines). Works offline. The warehouse is opened "
+                                   "read-only; the documents are read again from the raw dir.")
+    s.add_argument("--out", metavar="DIR", help="output folder (default: report/ beside the warehouse)")
     s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("check", help="read one document and print its findings (the warehouse is not touched)",

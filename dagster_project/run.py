@@ -333,11 +333,23 @@ def finish(wh, failed_checks: list[str], t0: float, to_extract: int, checks_from
     log("[4/4] summary")
     from dagster_project.summary import mart_counts, summary
     print(summary(wh, failed_checks, time.perf_counter() - t0, checks_from_last_build))
+    print(findings_report(wh))
     counts_file = os.environ.get("BUDGET_COUNTS_FILE")
     if counts_file:
         Path(counts_file).write_text(json.dumps(
             {"marts": mart_counts(wh), "documents_extracted": to_extract}, indent=1, sort_keys=True))
     return 0
+
+
+def findings_report(wh) -> str:
+    """The summary's report line: the HTML findings report built beside the warehouse
+    (budget_warehouse/report.py). A report that cannot be built never fails the run."""
+    try:
+        from budget_warehouse.report import build_report
+        r = build_report(wh, raw_dir())
+        return f"  findings report: {r.index}"
+    except Exception as exc:  # noqa: BLE001 - the warehouse is built; the report is a view of it
+        return f"  findings report: not built ({type(exc).__name__}: {exc}); `make report` retries"
 
 
 if __name__ == "__main__":

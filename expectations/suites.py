@@ -2,8 +2,9 @@
 
 GX's SQL engine fails on DuckDB through duckdb-engine (IndexError in metric bundles), so each
 suite validates a pandas DataFrame read from DuckDB (amounts arrive as exact Decimals through
-Arrow). ``run_suites`` returns one result per suite; results are stored in a file context so
-``make docs`` renders them as Data Docs.
+Arrow). ``run_suites`` returns one result per suite (stored in a file context when a root is given).
+Data Docs are not built: their pages load CSS and JavaScript from CDNs and are empty offline;
+the results are in the run's summary and the findings report (budget_warehouse/report.py).
 """
 from __future__ import annotations
 
@@ -124,8 +125,7 @@ def read_frame(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
     return con.execute(query).fetch_arrow_table().to_pandas()
 
 
-def run_suites(warehouse: Path, gx_root: Optional[Path] = None, only: Optional[list[str]] = None,
-               build_docs: bool = False) -> list[SuiteResult]:
+def run_suites(warehouse: Path, gx_root: Optional[Path] = None, only: Optional[list[str]] = None) -> list[SuiteResult]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         frames = {s.name: read_frame(con, s.query) for s in SUITES if not only or s.name in only}
@@ -148,9 +148,8 @@ def run_suites(warehouse: Path, gx_root: Optional[Path] = None, only: Optional[l
         gsuite = ctx.suites.add_or_update(gsuite)
         vdef = ctx.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=f"{suite.name}_validation", data=batch_def, suite=gsuite))
-        actions = [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")] if build_docs else []
         cp = ctx.checkpoints.add_or_update(gx.Checkpoint(name=f"{suite.name}_checkpoint",
-                                                          validation_definitions=[vdef], actions=actions))
+                                                          validation_definitions=[vdef], actions=[]))
         res = cp.run(batch_parameters={"dataframe": df})
         vres = list(res.run_results.values())[0]
         details = [f"{r.expectation_config.type} {r.expectation_config.kwargs.get('column', '')}: "
@@ -158,8 +157,6 @@ def run_suites(warehouse: Path, gx_root: Optional[Path] = None, only: Optional[l
                    for r in vres.results if not r.success]
         results.append(SuiteResult(suite.name, suite.table, suite.blocking, bool(vres.success),
                                    len(vres.results), len(details), len(df), details))
-    if build_docs and gx_root is not None:
-        ctx.build_data_docs()
     return results
 
 
@@ -169,10 +166,9 @@ def main() -> int:
     from extractors.corpus import PROJECT_ROOT, warehouse_path
 
     ap = argparse.ArgumentParser(description="Run the Great Expectations suites on the warehouse")
-    ap.add_argument("--docs", action="store_true", help="store results and build Data Docs")
     ap.add_argument("--gx-root", default=str(PROJECT_ROOT / "build" / "gx"))
     args = ap.parse_args()
-    results = run_suites(warehouse_path(), Path(args.gx_root), build_docs=args.docs)
+    results = run_suites(warehouse_path(), Path(args.gx_root))
     bad = 0
     for r in results:
         flag = "ok  " if r.success else ("FAIL" if r.blocking else "warn")
@@ -180,8 +176,6 @@ def main() -> int:
         for d in r.details:
             print(f"         {d}")
         bad += (not r.success and r.blocking)
-    if args.docs:
-        print(f"  Data Docs: {Path(args.gx_root) / 'gx' / 'uncommitted' / 'data_docs' / 'local_site' / 'index.html'}")
     return 1 if bad else 0
 
 

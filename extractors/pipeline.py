@@ -55,8 +55,9 @@ def extract_document(path: Path, raw_dir: Optional[Path] = None,
             parts.append(part)
     meta = _stage(result, name, "metadata", extract_metadata, doc, settings)
     if meta is None:
+        from .native.render import line_boxes_json
         meta = DocumentMeta(source_file=name, content_hash=doc.content_hash, dialect=doc.dialect,
-                            n_lines=len(doc.lines))
+                            n_lines=len(doc.lines), line_boxes=line_boxes_json(getattr(doc, "line_pages", None)))
     from .merge import merge_parts
     from .bounds import drop_oversized
     merged = merge_parts(meta, parts, result)

@@ -43,6 +43,10 @@ class DocumentMeta:
     # stable key of the disclosure the file belongs to: <canonical entity name>|<fiscal year>|<budget kind>
     # (two files of one disclosure — 情况说明 + 公开表 — share it); see narrative.metadata.document_group
     document_group: Optional[str] = None
+    # PDF only: where each line is printed, JSON {"<line number>": [page, x0, top, x1, bottom]} in
+    # PDF points from the page's top left (pdfplumber's coordinates), so a finding's source_ref
+    # (file:p<page>:<line>) can be shown as a crop of the page (budget_warehouse.report)
+    line_boxes: Optional[str] = None
 
 
 @dataclass(frozen=True)

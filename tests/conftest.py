@@ -58,3 +58,15 @@ def pipeline_warehouse(raw: Path, tmp: Path, timeout: int = 1200):
     warehouse = tmp / "budget.duckdb"
     run_pipeline(raw, warehouse, tmp / "dagster_home", timeout)
     return duckdb.connect(str(warehouse), read_only=True)
+
+
+DEV_PDFS = ROOT / "tests" / "fixtures" / "pdf"
+
+
+@pytest.fixture(scope="session")
+def dev_pdfs_warehouse(tmp_path_factory) -> Path:
+    """The five development PDFs (tests/fixtures/pdf) through the pipeline into a temporary
+    warehouse, once per session (test_dev_pdfs and test_report read it)."""
+    tmp = tmp_path_factory.mktemp("dev_pdfs")
+    pipeline_warehouse(DEV_PDFS, tmp, timeout=600).close()
+    return tmp / "budget.duckdb"

@@ -58,9 +58,13 @@ def test_entry_point_is_declared():
     assert scripts["budget-warehouse"] == "budget_warehouse.cli:main"
 
 
-def test_report_is_not_available_yet():
-    proc = cli("report")
-    assert proc.returncode == 3 and "not available yet" in proc.stderr
+def test_report_writes_the_site(test_warehouse, tmp_path):
+    proc = cli("--warehouse", str(test_warehouse), "--raw-dir", str(RAW), "report", "--out", str(tmp_path / "r"))
+    assert proc.returncode == 0, proc.stderr
+    assert "report:" in proc.stderr and (tmp_path / "r" / "index.html").is_file()
+    assert "淮北市杜集区人民政府办公室" in (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    proc = cli("--warehouse", str(tmp_path / "missing.duckdb"), "report")
+    assert proc.returncode == 2 and "no warehouse" in proc.stderr
 
 
 def test_add_refuses_what_is_not_a_file(tmp_path):

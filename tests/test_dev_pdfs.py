@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import pipeline_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 PDFS = ROOT / "tests" / "fixtures" / "pdf"
@@ -68,8 +67,10 @@ REAL_FAILS = {
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    c = pipeline_warehouse(PDFS, tmp_path_factory.mktemp("dev_pdfs"), timeout=600)
+def con(dev_pdfs_warehouse):
+    import duckdb
+
+    c = duckdb.connect(str(dev_pdfs_warehouse), read_only=True)
     yield c
     c.close()
 

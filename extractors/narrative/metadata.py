@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ..read import SourceDocument
+from ..native.render import line_boxes_json
 from ..records import BudgetEntity, DocumentMeta
 from ..settings import ExtractSettings
 from .sentences import Paragraph
@@ -377,6 +378,7 @@ def build_meta(doc: SourceDocument, settings: ExtractSettings, paras: list[Parag
         amount_unit=amount_unit(paras, settings.narrative_unit),
         n_pages=getattr(doc, "n_pages", None),
         document_group=document_group(info.name, year, kind),
+        line_boxes=line_boxes_json(getattr(doc, "line_pages", None)),
     )
 
 

@@ -79,3 +79,13 @@ def render(doc: SourceDocument, entries: list[Entry]) -> None:
     doc.text = "\n".join(lines)
     doc.items = items  # type: ignore[attr-defined]
     doc.line_pages = pages  # type: ignore[attr-defined]
+
+
+def line_boxes_json(line_pages: Optional[dict]) -> Optional[str]:
+    """doc.line_pages (line → (page, bbox)) as the JSON of DocumentMeta.line_boxes: the lines
+    that have a page and a box, coordinates to 0.1 pt; None when no line has one (DOCX, XLSX, text)."""
+    import json
+
+    boxes = {str(ln): [page, *(round(float(v), 1) for v in bbox)]
+             for ln, (page, bbox) in sorted((line_pages or {}).items()) if page is not None and bbox}
+    return json.dumps(boxes, separators=(",", ":")) if boxes else None
