@@ -27,7 +27,9 @@ from extractors.corpus import list_documents, partition_key, raw_dir, warehouse_
 
 
 def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+    # on the console; in the build process also in the run log (dagster_project/console.py)
+    from dagster_project.console import say
+    say(msg)
 
 
 # exit codes besides 0 (the pipeline ran), 2 (staging failed) and 3 (dbt failed)
@@ -138,10 +140,21 @@ def supervise(plan: dict, lock_fd: int) -> int:
 
     from extractors.corpus import die_with_parent
 
+    from dagster_project.console import CONSOLE_FD_ENV, run_log_path
+
     me = os.getpid()
-    child = subprocess.Popen([sys.executable, "-m", "dagster_project.run", "--build"], stdin=subprocess.PIPE,
-                             env=dict(os.environ, BUDGET_RUN_PARENT=str(me)), pass_fds=(lock_fd,),
-                             start_new_session=True, preexec_fn=die_with_parent)
+    # the build's stdout and stderr (Dagster's log, dbt's lines, warnings) are the run log; the
+    # console (this process's stderr) reaches it as another descriptor, for its stage lines
+    run_log = open(run_log_path(Path(plan["warehouse"])), "wb")
+    console_fd = os.dup(2)
+    try:
+        child = subprocess.Popen([sys.executable, "-m", "dagster_project.run", "--build"], stdin=subprocess.PIPE,
+                                 stdout=run_log, stderr=run_log,
+                                 env=dict(os.environ, BUDGET_RUN_PARENT=str(me), **{CONSOLE_FD_ENV: str(console_fd)}),
+                                 pass_fds=(lock_fd, console_fd), start_new_session=True, preexec_fn=die_with_parent)
+    finally:
+        run_log.close()
+        os.close(console_fd)
     caught: list[int] = []
 
     def stop(signum, _frame):
@@ -221,6 +234,10 @@ def build() -> int:
     os.environ["BUDGET_PUBLISHED_WAREHOUSE"] = str(wh)
     log(f"      building in {building} ({f'a copy of {copied / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s' if copied else 'a new warehouse'}); "
         f"readers keep {wh.name} until the build is published")
+    from dagster_project.console import run_log_path
+    from dagster_project.defs.dbt import dbt_target_path
+    run_log = run_log_path(wh)
+    log(f"      full log: {run_log} (Dagster and dbt); dbt's JSON log: {dbt_target_path() / 'dbt.log'}")
 
     import dagster as dg  # not imported when nothing changed (the run above ends without Dagster)
 
@@ -261,7 +278,8 @@ def build() -> int:
                   "dagster/asset_partition_range_end": ordered[span[-1]]},
             run_config=quiet, raise_on_error=False)
         if not res.success:
-            log(f"pipeline error: the staging run failed (see the Dagster log above); {kept}")
+            log(f"pipeline error: the staging run failed (the whole log: {run_log}); {kept}")
+            log(failure(res))
             return 2
     else:
         from extractors.load import connect, ensure_schema, prune_missing
@@ -276,7 +294,8 @@ def build() -> int:
         resources={"dbt": dbt_resource()}, tags=tags,
         run_config=quiet, raise_on_error=False)
     if not res.success:
-        log(f"pipeline error: dbt build failed (see the dbt output above); {kept}")
+        log(f"pipeline error: dbt build failed (the whole log, dbt's output too: {run_log}); {kept}")
+        log(failure(res))
         return 3
     failed_checks = [f"{e.asset_key.to_user_string()}:{e.check_name} ({e.severity.value})"
                      for e in res.get_asset_check_evaluations() if not e.passed]
@@ -287,6 +306,17 @@ def build() -> int:
     state_file.write_text(json.dumps({"fingerprint": fingerprint, "failed_checks": failed_checks}))
     log(f"      published {wh}")
     return 0
+
+
+def failure(res, max_lines: int = 12) -> str:
+    """The errors of a failed in-process run, for the console: each failed step's error (its first
+    lines; the whole of it is in the run log)."""
+    lines = []
+    for ev in res.get_step_failure_events():
+        err = ev.step_failure_data.error if ev.step_failure_data else None
+        text = (err.message if err else ev.message or "").strip()
+        lines.append(f"  {ev.step_key} failed: " + "\n    ".join(text.splitlines()[:max_lines]))
+    return "\n".join(lines) or "  (no step failure recorded: see the run log)"
 
 
 def state_path(wh: Path) -> Path:

@@ -20,6 +20,24 @@ def mart_counts(warehouse: Path) -> dict[str, int]:
         con.close()
 
 
+def load_errors_sql(con) -> str:
+    """staging.load_errors for the summary, each with where it is: `file[:p<page>][:<line>]` (the
+    source_ref form of the marts; the page is that of the table printed over the line), so two
+    warnings about two printings of one table are told apart."""
+    has_line = con.execute("select count(*) from information_schema.columns where table_schema = 'staging' "
+                           "and table_name = 'load_errors' and column_name = 'line_number'").fetchone()[0]
+    if not has_line:
+        return "select source_file, stage, severity, error from staging.load_errors order by severity, source_file"
+    return """
+        select e.source_file || coalesce(':p' || cast((
+                   select min(t.page) from staging.tables t
+                   where t.source_file = e.source_file and e.line_number between t.line_start and t.line_end
+               ) as varchar), '') || coalesce(':' || cast(e.line_number as varchar), ''),
+               e.stage, e.severity, e.error
+        from staging.load_errors e
+        order by e.severity, e.source_file, e.line_number nulls first, e.stage, e.error"""
+
+
 def summary(warehouse: Path, failed_checks: list[str], seconds: float, checks_from_last_build: bool = False) -> str:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -47,7 +65,7 @@ def summary(warehouse: Path, failed_checks: list[str], seconds: float, checks_fr
                      group by 1, 2 order by 1, 2 limit 20""")
         for f, rule, n in fails:
             lines.append(f"    fail: {f}  {rule} ×{n}")
-        errs = q("select source_file, stage, severity, error from staging.load_errors order by severity, source_file")
+        errs = q(load_errors_sql(con))
         lines.append(f"  load errors: {sum(1 for e in errs if e[2] == 'error')} errors, "
                      f"{sum(1 for e in errs if e[2] != 'error')} warnings")
         for f, stage, sev, err in errs[:20]:

@@ -64,7 +64,26 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     prefetch()  # the GX checks follow dbt: import GX (~4 s) while dbt runs in its own process
     from dagster_project.runlock import step_writer_lock
     with step_writer_lock():
-        yield from dbt.cli(dbt_build_args(), context=context, target_path=dbt_target_path()).stream()
+        yield from stream_with_progress(dbt.cli(dbt_build_args(), context=context, target_path=dbt_target_path()))
+
+
+def stream_with_progress(invocation):
+    """The Dagster events of a dbt invocation (what ``invocation.stream()`` yields), with one
+    progress line on the console from dbt's structured events (dagster_project/console.py); dbt's
+    own lines go to stdout (the run log in a `make run` build)."""
+    from dagster_project.console import DbtProgress, say
+
+    progress = DbtProgress()
+    try:
+        for event in invocation.stream_raw_events():
+            progress.event(event.raw_event)
+            yield from event.to_default_asset_events(
+                manifest=invocation.manifest, dagster_dbt_translator=invocation.dagster_dbt_translator,
+                context=invocation.context, target_path=invocation.target_path, project=invocation.project)
+    finally:
+        progress.finish()
+        for msg in progress.errors[:5]:  # what failed, on the console (all of it is in the log)
+            say("  dbt error: " + " ".join(msg.split())[:300])
 
 
 def dbt_target_path() -> Path:

@@ -20,10 +20,11 @@ from collections import Counter
 
 import dagster as dg
 
-from extractors.corpus import Progress, iter_extract, try_hash_file, raw_dir, warehouse_path
+from extractors.corpus import iter_extract, try_hash_file, raw_dir, warehouse_path
 from extractors.load import connect, manifest, manifest_key, prune_missing, rows_of, write_extractions
 from extractors.records import RECORD_TABLES
 
+from dagster_project.console import ExtractProgress
 from dagster_project.runlock import step_writer_lock
 
 from .partitions import DUCKDB_POOL, documents_partitions
@@ -89,7 +90,7 @@ def _stage(context, root, keys, present, missing) -> dg.MaterializeResult:
             errors.extend((n, e.stage, e.error) for n, _, ex in batch for e in ex.load_errors if e.severity == "error")
             batch.clear()
 
-        for res in iter_extract(todo, root, processes=workers(), progress=Progress("extract")):
+        for res in iter_extract(todo, root, processes=workers(), progress=ExtractProgress()):
             batch.append(res)
             if len(batch) >= write_batch():
                 flush()

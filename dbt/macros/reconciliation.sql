@@ -48,3 +48,38 @@
 {% macro economic_code_shaped(code) -%}
     regexp_full_match({{ code }}, '[35][0-9]{2,}')
 {%- endmacro %}
+
+{#- A number to `decimals` places after the point (null = two; at most six, the scale of the
+  amounts), rounded half away from zero in exact decimals: 149.720000 → '149.72', 615 → '615'. -#}
+{% macro fmt_fixed(x, decimals='null') -%}
+    case least(greatest(coalesce({{ decimals }}, 2), 0), 6)
+    {%- for d in range(7) %}
+        when {{ d }} then cast(cast({{ x }} as decimal(28, {{ d }})) as varchar)
+    {%- endfor %}
+    end
+{%- endmacro %}
+
+{#- A figure of a finding's message as the document printed it: in 万元 to its printed decimals
+  (`decimals`, null = two: a table prints 0.01), or, from a table printed in 元, in 元 with the
+  unit (1497200.00元): never the six decimals of the amount columns. '—' when not printed. -#}
+{% macro fmt_figure(wan, unit='null', decimals='null') -%}
+    (case when {{ wan }} is null then '—'
+          when coalesce({{ unit }}, '') = '元' then {{ fmt_fixed('(' ~ wan ~ ') * 10000', decimals) }} || '元'
+          else {{ fmt_fixed(wan, decimals) }} end)
+{%- endmacro %}
+
+{#- A printed percentage to its printed decimals (null = two): 4.9 → '4.9%'. -#}
+{% macro fmt_pct(pct, decimals='null') -%}
+    (case when {{ pct }} is null then '—' else {{ fmt_fixed(pct, decimals) }} || '%' end)
+{%- endmacro %}
+
+{#- The Chinese words of an amount column of a table (column_key), for message_zh. -#}
+{% macro column_zh(key) -%}
+    (case {{ key }} when 'total' then '合计' when 'basic' then '基本支出' when 'project' then '项目支出'
+                    when 'personnel' then '人员经费' when 'public' then '公用经费' else {{ key }} end)
+{%- endmacro %}
+
+{#- The Chinese label of a code (catalog.labels: measure, table_kind, fund_scope …), else the code. -#}
+{% macro label_zh(kind, code) -%}
+    coalesce((select l.label_zh from {{ ref('labels') }} as l where l.kind = '{{ kind }}' and l.code = {{ code }}), {{ code }})
+{%- endmacro %}

@@ -72,7 +72,7 @@ funds_per_line as (
         sum(amount_wan) as amount_wan,
         bool_and(is_split_by_type) as all_split_by_type,
         count(*) as n_lines,
-        string_agg(fund_scope || ' ' || code || ' ' || amount_wan, ', ' order by fund_scope, code) as parts
+        string_agg(fund_scope || ' ' || code || ' ' || {{ fmt_figure('amount_wan', 'unit') }}, ', ' order by fund_scope, code) as parts
     from mapped
     where summary_row_number is not null
     group by 1, 2
@@ -125,7 +125,7 @@ unmapped_lines as (
     select
         m.entity_id, m.code as functional_code, 'unspecified' as expenditure_type, m.name as printed_name,
         m.source_ref, m.unit, p.is_splittable, p.all_certain, cast(0 as decimal(18, 6)) as summary_wan,
-        m.amount_wan as funds_wan, 1 as n_fund_lines, m.fund_scope || ' ' || m.code || ' ' || m.amount_wan as parts
+        m.amount_wan as funds_wan, 1 as n_fund_lines, m.fund_scope || ' ' || m.code || ' ' || {{ fmt_figure('m.amount_wan', 'm.unit') }} as parts
     from mapped as m
     inner join splittable as p using (entity_id)
     where m.summary_row_number is null

@@ -27,7 +27,7 @@
 with evaluated as (
 
     {% for m in rule_models %}
-    select entity_id, rule_id, subject, expected_wan, actual_wan, tolerance_wan, forced_status, message, source_ref
+    select entity_id, rule_id, subject, expected_wan, actual_wan, tolerance_wan, forced_status, message, message_zh, source_ref
     from {{ ref(m) }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -99,6 +99,12 @@ select
         when e.prose_printed_as_other_figure
             then ' (该数字在表中作为另一数字列示，未核实 / the prose figure is printed in a table as another figure: which figure the sentence means is not certain)'
         else '' end as message,
+    -- the same in Chinese, figures as printed (never the six decimals of the amount columns)
+    e.message_zh || case
+        when e.raw_status <> 'fail' then ''
+        when e.rests_on_uncertain then '（表格读取不确定：其自身合计不闭合，未核实）'
+        when e.prose_printed_as_other_figure then '（该数字在表中作为另一数字列示，未核实）'
+        else '' end as message_zh,
     r.severity,
     r.blocking,
     e.source_ref

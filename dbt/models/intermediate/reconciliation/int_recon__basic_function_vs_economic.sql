@@ -30,8 +30,10 @@ select
     economic_basic_wan as actual_wan,
     {{ tolerance_wan('2', 'unit') }} as tolerance_wan,
     cast(null as varchar) as forced_status,
-    '一般公共预算支出表 基本支出 ' || coalesce(cast(function_basic_wan as varchar), '—') || ' vs 基本支出表 合计 '
-        || coalesce(cast(economic_basic_wan as varchar), '—') as message,
+    '一般公共预算支出表 基本支出 ' || {{ fmt_figure('function_basic_wan', 'unit') }} || ' vs 基本支出表 合计 '
+        || {{ fmt_figure('economic_basic_wan', 'unit') }} as message,
+    '一般公共预算支出表 基本支出 ' || {{ fmt_figure('function_basic_wan', 'unit') }} || ' 与 基本支出表 合计 '
+        || {{ fmt_figure('economic_basic_wan', 'unit') }} || ' 比较' as message_zh,
     source_ref
 from per_entity
 where function_basic_wan is not null and economic_basic_wan is not null

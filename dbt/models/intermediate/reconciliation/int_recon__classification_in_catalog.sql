@@ -29,6 +29,12 @@ select
                 when not name_related then '印刷名称与目录名称不符 / printed name contradicts the catalog'
                 when not name_matches then '名称变体，目录未收录 / name variant not in our catalog'
                 else 'in the catalog' end as message,
+    code_system || ' ' || code || ' “' || coalesce(name, '') || '”：'
+        || case when not code_known then '目录未收录该年度编码（' || coalesce(cast(fiscal_year as varchar) || '年', '年度不明') || '）'
+                when not name_is_the_codes then '目录已收录（该行名称为采购内容或项目）'
+                when not name_related then '印刷名称与目录名称不符'
+                when not name_matches then '名称变体，目录未收录'
+                else '目录已收录' end as message_zh,
     source_ref
 from checked
 union all
@@ -40,6 +46,8 @@ select
     case when resolution = 'resolved' then 'pass' else 'unverified' end,
     coalesce(class_name, '') || ' / ' || coalesce(section_name, '') || ' / ' || coalesce(item_name, '') || ': '
         || coalesce(resolution_note, 'resolved to ' || functional_code),
+    coalesce(class_name, '') || ' / ' || coalesce(section_name, '') || ' / ' || coalesce(item_name, '') || '：'
+        || coalesce(resolution_note, '对应编码 ' || functional_code),
     {{ source_ref('source_file', 'line_number') }}
 from {{ ref('int_narrative_figures_resolved') }}
 where resolution in ('resolved', 'unresolved')

@@ -47,8 +47,10 @@ select
     s.units_wan as actual_wan,
     {{ tolerance_wan('d.n_terms + coalesce(s.n_terms, 0)', 'd.unit') }} as tolerance_wan,
     case when coalesce(s.n_printed, 0) < n.n_units then 'incomplete' end as forced_status,
-    'department ' || d.measure || ' ' || d.amount_wan || ' vs Σ ' || coalesce(s.n_printed, 0) || ' of ' || n.n_units
-        || ' units ' || coalesce(cast(s.units_wan as varchar), '—') as message,
+    'department ' || d.measure || ' ' || {{ fmt_figure('d.amount_wan', 'd.unit') }} || ' vs Σ ' || coalesce(s.n_printed, 0) || ' of ' || n.n_units
+        || ' units ' || {{ fmt_figure('s.units_wan', 'd.unit') }} as message,
+    '部门 ' || {{ label_zh('measure', 'd.measure') }} || ' ' || {{ fmt_figure('d.amount_wan', 'd.unit') }} || ' 与 ' || n.n_units || ' 个单位中 '
+        || coalesce(s.n_printed, 0) || ' 个之和 ' || {{ fmt_figure('s.units_wan', 'd.unit') }} || ' 比较' as message_zh,
     d.source_ref
 from figures as d
 inner join n_units as n on n.department_id = d.entity_id

@@ -82,8 +82,11 @@ select
          and abs(funds_wan + coalesce(other_wan, 0) - summary_wan) > tolerance_wan
             then 'unverified'
     end as forced_status,
-    '支出总表 ' || coalesce(cast(summary_wan as varchar), '—') || ' vs 一般公共预算 ' || coalesce(cast(gb_wan as varchar), '—')
-        || ' + 政府性基金 ' || coalesce(cast(gf_wan as varchar), '—') || ' + 国有资本经营 ' || coalesce(cast(sc_wan as varchar), '—')
-        || ' + other funds ' || coalesce(cast(other_wan as varchar), '—') as message,
+    '支出总表 ' || {{ fmt_figure('summary_wan', 'unit') }} || ' vs 一般公共预算 ' || {{ fmt_figure('gb_wan', 'unit') }}
+        || ' + 政府性基金 ' || {{ fmt_figure('gf_wan', 'unit') }} || ' + 国有资本经营 ' || {{ fmt_figure('sc_wan', 'unit') }}
+        || ' + other funds ' || {{ fmt_figure('other_wan', 'unit') }} as message,
+    '支出总表 ' || {{ fmt_figure('summary_wan', 'unit') }} || ' 与 一般公共预算 ' || {{ fmt_figure('gb_wan', 'unit') }}
+        || ' + 政府性基金 ' || {{ fmt_figure('gf_wan', 'unit') }} || ' + 国有资本经营 ' || {{ fmt_figure('sc_wan', 'unit') }}
+        || ' + 其他资金 ' || {{ fmt_figure('other_wan', 'unit') }} || ' 比较' as message_zh,
     source_ref
 from compared

@@ -85,8 +85,10 @@ select
     f.facts_wan as actual_wan,
     cast(0 as decimal(18, 7)) as tolerance_wan,
     case when l.leaves_wan is null then 'fail' end as forced_status,
-    'Σ ' || f.n_facts || ' facts ' || f.facts_wan || ' vs Σ printed leaf lines of ' || f.table_kind || ' '
-        || coalesce(cast(l.leaves_wan as varchar), '— (no such table)') as message,
+    'Σ ' || f.n_facts || ' facts ' || {{ fmt_figure('f.facts_wan', 'l.unit') }} || ' vs Σ printed leaf lines of ' || f.table_kind || ' '
+        || case when l.leaves_wan is null then '— (no such table)' else {{ fmt_figure('l.leaves_wan', 'l.unit') }} end as message,
+    {{ label_zh('table_kind', 'f.table_kind') }} || '：' || f.n_facts || ' 条事实之和 ' || {{ fmt_figure('f.facts_wan', 'l.unit') }} || ' 与 印刷明细行之和 '
+        || case when l.leaves_wan is null then '—（无此表）' else {{ fmt_figure('l.leaves_wan', 'l.unit') }} end || ' 比较' as message_zh,
     l.source_ref
 from facts as f
 left join leaves as l using (entity_id, table_kind)

@@ -15,7 +15,10 @@ select
         when not all_certain then 'unverified'
     end as forced_status,
     '支出总表 ' || functional_code || ' ' || coalesce(printed_name, '') || ' ' || expenditure_type || ' '
-        || summary_wan || ' vs 资金表 fund tables ' || funds_wan || ' (' || coalesce(parts, '') || ')'
+        || {{ fmt_figure('summary_wan', 'unit') }} || ' vs 资金表 fund tables ' || {{ fmt_figure('funds_wan', 'unit') }} || ' (' || coalesce(parts, '') || ')'
         || case when funds_wan > summary_wan then ': 资金表多于全部资金 / the fund tables exceed all funds' else '' end as message,
+    '支出总表 ' || functional_code || ' ' || coalesce(printed_name, '') || ' ' || {{ label_zh('expenditure_type', 'expenditure_type') }} || ' '
+        || {{ fmt_figure('summary_wan', 'unit') }} || ' 与 资金表 ' || {{ fmt_figure('funds_wan', 'unit') }} || '（' || coalesce(parts, '') || '）比较'
+        || case when funds_wan > summary_wan then '：资金表多于全部资金' else '' end as message_zh,
     source_ref
 from {{ ref('int_other_fund_expenditures_derived') }}

@@ -39,7 +39,7 @@ evaluated as (
         sum(c.amount_wan) as children_wan,
         count(c.amount_wan) as n_children_printed,
         count(*) as n_children,
-        string_agg(c.code || '=' || coalesce(cast(c.amount_wan as varchar), '—'), ' + ' order by c.row_number) as parts
+        string_agg(c.code || '=' || {{ fmt_figure('c.amount_wan', 'c.unit') }}, ' + ' order by c.row_number) as parts
     from parents as p
     inner join cells as c
         on c.entity_id = p.entity_id
@@ -60,8 +60,10 @@ select
     coalesce(children_wan, 0) as actual_wan,
     {{ tolerance_wan('(parent_wan is not null)::int + n_children_printed', 'unit') }} as tolerance_wan,
     cast(null as varchar) as forced_status,
-    case length(code) when 3 then '类 ' else '款 ' end || code || ' ' || column_key || ' ' || coalesce(cast(parent_wan as varchar), '—')
+    case length(code) when 3 then '类 ' else '款 ' end || code || ' ' || column_key || ' ' || {{ fmt_figure('parent_wan', 'unit') }}
         || ' vs Σ children ' || parts as message,
+    case length(code) when 3 then '类 ' else '款 ' end || code || ' ' || {{ column_zh('column_key') }} || ' ' || {{ fmt_figure('parent_wan', 'unit') }}
+        || ' 与 下级之和 ' || parts || ' 比较' as message_zh,
     source_ref
 from evaluated
 where parent_wan is not null or n_children_printed > 0

@@ -29,7 +29,9 @@ select
     expenditure_wan as actual_wan,
     {{ tolerance_wan('2', 'unit') }} as tolerance_wan,
     cast(null as varchar) as forced_status,
-    table_kind || ': 收入总计 ' || coalesce(cast(revenue_wan as varchar), '—') || ' vs 支出总计 '
-        || coalesce(cast(expenditure_wan as varchar), '—') as message,
+    table_kind || ': 收入总计 ' || {{ fmt_figure('revenue_wan', 'unit') }} || ' vs 支出总计 '
+        || {{ fmt_figure('expenditure_wan', 'unit') }} as message,
+    {{ label_zh('table_kind', 'table_kind') }} || '：收入总计 ' || {{ fmt_figure('revenue_wan', 'unit') }} || ' 与 支出总计 '
+        || {{ fmt_figure('expenditure_wan', 'unit') }} || ' 比较' as message_zh,
     source_ref
 from per_table

@@ -16,7 +16,7 @@ classes as (
 items as (
 
     select entity_id, class_code, sum(amount_wan) as items_wan, count(*) as n_items,
-           string_agg(coalesce(functional_code, '?') || '=' || amount_wan, ' + ' order by line_number) as parts
+           string_agg(coalesce(functional_code, '?') || '=' || {{ fmt_figure('amount_wan', 'unit', 'amount_decimals') }}, ' + ' order by line_number) as parts
     from firsts
     where measure = 'function_item' and class_code is not null
     group by 1, 2
@@ -33,7 +33,8 @@ select
     -- the prose names the main 项 of a 类, rarely all: a sum short of the 类 is incomplete; a sum
     -- above it contradicts the 类
     case when i.items_wan < c.amount_wan - {{ tolerance_wan('1 + i.n_items', 'c.unit') }} then 'incomplete' end as forced_status,
-    '类 ' || c.functional_code || ' ' || c.amount_wan || ' vs Σ 项 ' || i.parts as message,
+    '类 ' || c.functional_code || ' ' || {{ fmt_figure('c.amount_wan', 'c.unit', 'c.amount_decimals') }} || ' vs Σ 项 ' || i.parts as message,
+    '类 ' || c.functional_code || ' ' || {{ fmt_figure('c.amount_wan', 'c.unit', 'c.amount_decimals') }} || ' 与 所列项之和 ' || i.parts || ' 比较' as message_zh,
     c.source_ref
 from classes as c
 inner join items as i

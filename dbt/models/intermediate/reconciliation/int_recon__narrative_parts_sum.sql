@@ -22,6 +22,10 @@ pivoted as (
         max(case when measure = 'expenditure_carryover' then amount_wan end) as carryover_wan,
         max(case when measure = 'personnel' then amount_wan end) as personnel_wan,
         max(case when measure = 'public' then amount_wan end) as public_wan,
+        {%- for m, c in [('expenditure_total', 'total'), ('basic', 'basic'), ('project', 'project'), ('reserve', 'reserve'),
+                          ('expenditure_carryover', 'carryover'), ('personnel', 'personnel'), ('public', 'public')] %}
+        max(case when measure = '{{ m }}' then amount_decimals end) as {{ c }}_decimals,
+        {%- endfor %}
         max(case when measure = 'expenditure_total' then source_ref end) as total_ref,
         max(case when measure = 'basic' then source_ref end) as basic_ref,
         -- the fund scope of each first statement (int_recon_narrative_first_prepared)
@@ -73,9 +77,15 @@ select
                or {{ scopes_differ('coalesce(reserve_scope, total_scope)', 'total_scope') }})
           and not with_carryover and abs(two_parts_wan - total_wan) > two_parts_tolerance_wan
          then 'unverified' end as forced_status,
-    '支出预算 ' || total_wan || ' vs 基本支出 ' || basic_wan || ' + 项目支出 ' || project_wan
-        || coalesce(' + 预留机动经费 ' || reserve_wan, '')
-        || case when with_carryover then ' + 年终结转结余 ' || carryover_wan else '' end as message,
+    '支出预算 ' || {{ fmt_figure('total_wan', 'unit', 'total_decimals') }} || ' vs 基本支出 ' || {{ fmt_figure('basic_wan', 'unit', 'basic_decimals') }}
+        || ' + 项目支出 ' || {{ fmt_figure('project_wan', 'unit', 'project_decimals') }}
+        || case when reserve_wan is not null then ' + 预留机动经费 ' || {{ fmt_figure('reserve_wan', 'unit', 'reserve_decimals') }} else '' end
+        || case when with_carryover then ' + 年终结转结余 ' || {{ fmt_figure('carryover_wan', 'unit', 'carryover_decimals') }} else '' end as message,
+    '支出预算 ' || {{ fmt_figure('total_wan', 'unit', 'total_decimals') }} || ' 与 基本支出 ' || {{ fmt_figure('basic_wan', 'unit', 'basic_decimals') }}
+        || ' + 项目支出 ' || {{ fmt_figure('project_wan', 'unit', 'project_decimals') }}
+        || case when reserve_wan is not null then ' + 预留机动经费 ' || {{ fmt_figure('reserve_wan', 'unit', 'reserve_decimals') }} else '' end
+        || case when with_carryover then ' + 年终结转结余 ' || {{ fmt_figure('carryover_wan', 'unit', 'carryover_decimals') }} else '' end
+        || ' 比较' as message_zh,
     total_ref as source_ref
 from decided
 where total_wan is not null and basic_wan is not null and project_wan is not null
@@ -87,7 +97,10 @@ select
     case when ({{ scopes_differ('personnel_scope', 'basic_scope') }} or {{ scopes_differ('public_scope', 'basic_scope') }})
           and abs(personnel_wan + public_wan - basic_wan) > {{ tolerance_wan('3', 'unit') }}
          then 'unverified' end,
-    '基本支出 ' || basic_wan || ' vs 人员经费 ' || personnel_wan || ' + 公用经费 ' || public_wan,
+    '基本支出 ' || {{ fmt_figure('basic_wan', 'unit', 'basic_decimals') }} || ' vs 人员经费 ' || {{ fmt_figure('personnel_wan', 'unit', 'personnel_decimals') }}
+        || ' + 公用经费 ' || {{ fmt_figure('public_wan', 'unit', 'public_decimals') }},
+    '基本支出 ' || {{ fmt_figure('basic_wan', 'unit', 'basic_decimals') }} || ' 与 人员经费 ' || {{ fmt_figure('personnel_wan', 'unit', 'personnel_decimals') }}
+        || ' + 公用经费 ' || {{ fmt_figure('public_wan', 'unit', 'public_decimals') }} || ' 比较',
     basic_ref
 from pivoted
 where basic_wan is not null and personnel_wan is not null and public_wan is not null

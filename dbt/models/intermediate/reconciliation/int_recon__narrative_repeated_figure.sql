@@ -34,7 +34,9 @@ ranked as (
         first_value(amount_wan) over (partition by entity_id, measure, code_key, scope_words order by line_number, figure_seq) as first_wan,
         first_value(line_number) over (partition by entity_id, measure, code_key, scope_words order by line_number, figure_seq) as first_line,
         first_value({{ printed_half_wan('amount_decimals', 'unit') }}) over (
-            partition by entity_id, measure, code_key, scope_words order by line_number, figure_seq) as first_half_wan
+            partition by entity_id, measure, code_key, scope_words order by line_number, figure_seq) as first_half_wan,
+        first_value(amount_decimals) over (
+            partition by entity_id, measure, code_key, scope_words order by line_number, figure_seq) as first_decimals
     from figures
 
 )
@@ -50,8 +52,11 @@ select
     -- one measure stated twice in one sentence (2026年收入预算515665.27万元，比2025年执行数483923.17万元
     -- 增加…, C010): the second is a comparison base or a part the reader took for the measure
     case when line_number = first_line then 'unverified' end as forced_status,
-    measure || case when code_key <> '' then ' ' || code_key else '' end || ': ' || amount_wan || ' at line ' || line_number
-        || ' vs ' || first_wan || ' first stated at line ' || first_line as message,
+    measure || case when code_key <> '' then ' ' || code_key else '' end || ': ' || {{ fmt_figure('amount_wan', 'unit', 'amount_decimals') }}
+        || ' at line ' || line_number || ' vs ' || {{ fmt_figure('first_wan', 'unit', 'first_decimals') }} || ' first stated at line ' || first_line as message,
+    {{ label_zh('measure', 'measure') }} || case when code_key <> '' then ' ' || code_key else '' end || '：第 ' || line_number || ' 行 '
+        || {{ fmt_figure('amount_wan', 'unit', 'amount_decimals') }} || ' 与 第 ' || first_line || ' 行首次列示的 ' || {{ fmt_figure('first_wan', 'unit', 'first_decimals') }}
+        || ' 比较' as message_zh,
     source_ref
 from ranked
 where nth > 1

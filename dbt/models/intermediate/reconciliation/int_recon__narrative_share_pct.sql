@@ -24,7 +24,11 @@ select
     cast(0.5 / power(10, coalesce(share_pct_decimals, 2)) * 0.01 * total_wan
          + {{ printed_half_wan('amount_decimals', 'unit') }} * (1 + share_pct * 0.01) as decimal(18, 7)) as tolerance_wan,
     case when total_wan is null then 'not_applicable' end as forced_status,
-    measure || coalesce(' ' || functional_code, '') || ' ' || amount_wan || ' printed as ' || share_pct || '% of '
-        || coalesce(total_measure || ' ' || total_wan || ' (line ' || total_line_number || ')', 'no total found') as message,
+    measure || coalesce(' ' || functional_code, '') || ' ' || {{ fmt_figure('amount_wan', 'unit', 'amount_decimals') }} || ' printed as '
+        || {{ fmt_pct('share_pct', 'share_pct_decimals') }} || ' of '
+        || coalesce(total_measure || ' ' || {{ fmt_figure('total_wan', 'unit') }} || ' (line ' || total_line_number || ')', 'no total found') as message,
+    {{ label_zh('measure', 'measure') }} || coalesce(' ' || functional_code, '') || ' ' || {{ fmt_figure('amount_wan', 'unit', 'amount_decimals') }} || '，列示为占 '
+        || coalesce({{ label_zh('measure', 'total_measure') }} || ' ' || {{ fmt_figure('total_wan', 'unit') }} || '（第 ' || total_line_number || ' 行）', '（未找到总额）')
+        || ' 的 ' || {{ fmt_pct('share_pct', 'share_pct_decimals') }} as message_zh,
     source_ref
 from shares

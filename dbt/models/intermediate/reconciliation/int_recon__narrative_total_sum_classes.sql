@@ -20,7 +20,7 @@ total as (
 classes as (
 
     select entity_id, sum(amount_wan) as classes_wan, count(*) as n_classes,
-           string_agg(coalesce(functional_code, code_key) || '=' || amount_wan, ' + ' order by line_number, coalesce(functional_code, code_key), amount_wan) as parts,
+           string_agg(coalesce(functional_code, code_key) || '=' || {{ fmt_figure('amount_wan', 'unit', 'amount_decimals') }}, ' + ' order by line_number, coalesce(functional_code, code_key), amount_wan) as parts,
            min(fund_scope) as min_scope, max(fund_scope) as max_scope
     from firsts
     -- a 类 resolved to its code: a name alone may restate a resolved 类 (卫生健康 = 210)
@@ -44,10 +44,14 @@ select
         when ({{ scopes_differ('c.min_scope', 't.fund_scope') }} or {{ scopes_differ('c.max_scope', 't.fund_scope') }})
          and abs(c.classes_wan - t.amount_wan) > {{ tolerance_wan('1 + c.n_classes', 't.unit') }} then 'unverified'
     end as forced_status,
-    t.measure || ' ' || t.amount_wan || ' vs Σ 类 ' || c.parts
+    t.measure || ' ' || {{ fmt_figure('t.amount_wan', 't.unit', 't.amount_decimals') }} || ' vs Σ 类 ' || c.parts
         || case when {{ scopes_differ('c.min_scope', 't.fund_scope') }} or {{ scopes_differ('c.max_scope', 't.fund_scope') }}
                 then ' (类 stated under ' || c.min_scope || case when c.max_scope <> c.min_scope then '/' || c.max_scope else '' end
                      || ', the total under ' || t.fund_scope || ')' else '' end as message,
+    {{ label_zh('measure', 't.measure') }} || ' ' || {{ fmt_figure('t.amount_wan', 't.unit', 't.amount_decimals') }} || ' 与 所列类之和 ' || c.parts || ' 比较'
+        || case when {{ scopes_differ('c.min_scope', 't.fund_scope') }} or {{ scopes_differ('c.max_scope', 't.fund_scope') }}
+                then '（类按' || {{ label_zh('fund_scope', 'c.min_scope') }} || case when c.max_scope <> c.min_scope then '/' || {{ label_zh('fund_scope', 'c.max_scope') }} else '' end
+                     || '列示，总额按' || {{ label_zh('fund_scope', 't.fund_scope') }} || '列示）' else '' end as message_zh,
     t.source_ref
 from total as t
 inner join classes as c using (entity_id)

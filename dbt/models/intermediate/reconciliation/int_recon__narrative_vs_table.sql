@@ -92,10 +92,16 @@ select
     n.amount_wan as actual_wan,
     n.tol_wan as tolerance_wan,
     case when n.is_unverified then 'unverified' end as forced_status,
-    'prose ' || n.measure || coalesce(' ' || n.functional_code, '') || ' ' || n.amount_wan || ' (' || n.source_file || ':' || n.line_number
-        || ') vs table ' || n.table_measure_printed || ' ' || n.table_wan || ' (' || n.table_ref || ', ' || n.scope || ')'
+    'prose ' || n.measure || coalesce(' ' || n.functional_code, '') || ' ' || {{ fmt_figure('n.amount_wan', 'n.unit', 'n.amount_decimals') }}
+        || ' (' || n.source_file || ':' || n.line_number
+        || ') vs table ' || n.table_measure_printed || ' ' || {{ fmt_figure('n.table_wan', 'n.table_unit') }} || ' (' || n.table_ref || ', ' || n.scope || ')'
         || case when n.is_unverified
                 then ' (该数字在表中作为另一数字列示，未核实 / the prose figure is printed in a table as another figure: which figure the sentence means is not certain)'
                 else '' end as message,
+    '文字 ' || {{ label_zh('measure', 'n.measure') }} || coalesce(' ' || n.functional_code, '') || ' ' || {{ fmt_figure('n.amount_wan', 'n.unit', 'n.amount_decimals') }}
+        || '（' || n.source_file || ':' || n.line_number
+        || '）与 表格 ' || {{ label_zh('measure', 'n.table_measure_printed') }} || ' ' || {{ fmt_figure('n.table_wan', 'n.table_unit') }}
+        || '（' || n.table_ref || '，' || {{ label_zh('fund_scope', 'n.scope') }} || '）比较'
+        || case when n.is_unverified then '（该数字在表中作为另一数字列示，未核实）' else '' end as message_zh,
     {{ source_ref('n.source_file', 'n.line_number') }} as source_ref
 from corroborated as n

@@ -28,6 +28,7 @@ typed as (
 
     select *,
         current_wan - change_wan as prior_wan,
+        case when change_pct = round(change_pct, 0) then 0 when change_pct = round(change_pct, 1) then 1 else 2 end as pct_decimals,
         case when change_pct = round(change_pct, 0) then 0.5
              when change_pct = round(change_pct, 1) then 0.05
              else 0.005 end as pct_half,
@@ -46,7 +47,14 @@ select
     cast(pct_half * abs(prior_wan) * 0.01 + current_half * abs(change_pct) * 0.01
          + change_half * (1 + abs(change_pct) * 0.01) as decimal(18, 7)) as tolerance_wan,
     cast(null as varchar) as forced_status,
-    coalesce(subject, measure) || ': ' || current_wan || ', change ' || change_wan || ' printed as ' || change_pct
-        || '% of the prior year ' || prior_wan || ' (' || current_wan || ' − ' || change_wan || ')' as message,
+    coalesce(subject, measure) || ': ' || {{ fmt_figure('current_wan', 'unit', 'current_decimals') }} || ', change '
+        || {{ fmt_figure('change_wan', 'unit', 'change_decimals') }} || ' printed as ' || {{ fmt_pct('change_pct', 'pct_decimals') }}
+        || ' of the prior year ' || {{ fmt_figure('prior_wan', 'unit', 'greatest(current_decimals, change_decimals)') }}
+        || ' (' || {{ fmt_figure('current_wan', 'unit', 'current_decimals') }} || ' − ' || {{ fmt_figure('change_wan', 'unit', 'change_decimals') }} || ')' as message,
+    coalesce(subject, {{ label_zh('measure', 'measure') }}) || '：' || {{ fmt_figure('current_wan', 'unit', 'current_decimals') }} || '，比上年增减 '
+        || {{ fmt_figure('change_wan', 'unit', 'change_decimals') }} || '，列示为上年 '
+        || {{ fmt_figure('prior_wan', 'unit', 'greatest(current_decimals, change_decimals)') }}
+        || '（' || {{ fmt_figure('current_wan', 'unit', 'current_decimals') }} || ' − ' || {{ fmt_figure('change_wan', 'unit', 'change_decimals') }} || '）的 '
+        || {{ fmt_pct('change_pct', 'pct_decimals') }} as message_zh,
     source_ref
 from typed

@@ -52,8 +52,10 @@ select
          when p.projects_wan < t.amount_wan - {{ tolerance_wan('1 + p.n_projects', 't.unit') }} then 'incomplete'
          when p.projects_wan > t.amount_wan + {{ tolerance_wan('1 + p.n_projects', 't.unit') }} then 'unverified'
     end as forced_status,
-    '项目支出 ' || t.amount_wan || ' vs Σ ' || p.n_projects || ' listed projects ' || p.projects_wan
+    '项目支出 ' || {{ fmt_figure('t.amount_wan', 't.unit') }} || ' vs Σ ' || p.n_projects || ' listed projects ' || {{ fmt_figure('p.projects_wan', 't.unit') }}
         || coalesce('; the document states ' || cast(cast(c.n_stated as integer) as varchar) || ' projects', '') as message,
+    '项目支出 ' || {{ fmt_figure('t.amount_wan', 't.unit') }} || ' 与 所列 ' || p.n_projects || ' 个项目之和 ' || {{ fmt_figure('p.projects_wan', 't.unit') }} || ' 比较'
+        || coalesce('；文件称共 ' || cast(cast(c.n_stated as integer) as varchar) || ' 个项目', '') as message_zh,
     t.source_ref
 from best_total as t
 inner join projects as p using (entity_id)

@@ -17,7 +17,9 @@ select
     coalesce(personnel_wan, 0) + coalesce(public_wan, 0) as actual_wan,
     {{ tolerance_wan('1 + (personnel_wan is not null)::int + (public_wan is not null)::int', 'unit') }} as tolerance_wan,
     cast(null as varchar) as forced_status,
-    'row ' || row_number || ': 合计 ' || total_wan || ' vs 人员经费 ' || coalesce(cast(personnel_wan as varchar), '—')
-        || ' + 公用经费 ' || coalesce(cast(public_wan as varchar), '—') as message,
+    'row ' || row_number || ': 合计 ' || {{ fmt_figure('total_wan', 'unit') }} || ' vs 人员经费 ' || {{ fmt_figure('personnel_wan', 'unit') }}
+        || ' + 公用经费 ' || {{ fmt_figure('public_wan', 'unit') }} as message,
+    '第 ' || row_number || ' 行：合计 ' || {{ fmt_figure('total_wan', 'unit') }} || ' 与 人员经费 ' || {{ fmt_figure('personnel_wan', 'unit') }}
+        || ' + 公用经费 ' || {{ fmt_figure('public_wan', 'unit') }} || ' 比较' as message_zh,
     source_ref
 from rows_

@@ -41,8 +41,11 @@ select
     coalesce(basic_wan, 0) + coalesce(project_wan, 0) + coalesce(reserve_wan, 0) as actual_wan,
     {{ tolerance_wan('1 + greatest((basic_wan is not null)::int, n_basic_parts) + (project_wan is not null)::int + n_reserve', 'unit') }} as tolerance_wan,
     cast(null as varchar) as forced_status,
-    table_kind || ' row ' || row_number || ': 合计 ' || total_wan || ' vs 基本 ' || coalesce(cast(basic_wan as varchar), '—')
-        || ' + 项目 ' || coalesce(cast(project_wan as varchar), '—')
-        || coalesce(' + 预留机动 ' || cast(reserve_wan as varchar), '') as message,
+    table_kind || ' row ' || row_number || ': 合计 ' || {{ fmt_figure('total_wan', 'unit') }} || ' vs 基本 ' || {{ fmt_figure('basic_wan', 'unit') }}
+        || ' + 项目 ' || {{ fmt_figure('project_wan', 'unit') }}
+        || case when reserve_wan is not null then ' + 预留机动 ' || {{ fmt_figure('reserve_wan', 'unit') }} else '' end as message,
+    {{ label_zh('table_kind', 'table_kind') }} || ' 第 ' || row_number || ' 行：合计 ' || {{ fmt_figure('total_wan', 'unit') }} || ' 与 基本支出 ' || {{ fmt_figure('basic_wan', 'unit') }}
+        || ' + 项目支出 ' || {{ fmt_figure('project_wan', 'unit') }}
+        || case when reserve_wan is not null then ' + 预留机动经费 ' || {{ fmt_figure('reserve_wan', 'unit') }} else '' end || ' 比较' as message_zh,
     source_ref
 from rows_

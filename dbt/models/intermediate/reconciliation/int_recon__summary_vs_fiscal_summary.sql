@@ -71,10 +71,14 @@ select
     p.fiscal_wan as actual_wan,
     {{ tolerance_wan('2', 'f.unit') }} as tolerance_wan,
     case when coalesce(f.other_funds_wan, 0) <> 0 then 'not_applicable' end as forced_status,
-    '收支总表 ' || coalesce(p.summary_label, '支出总计') || ' ' || coalesce(cast(p.summary_wan as varchar), '—')
+    '收支总表 ' || coalesce(p.summary_label, '支出总计') || ' ' || {{ fmt_figure('p.summary_wan', 'f.unit') }}
         || ' vs 财政拨款收支总表 ' || coalesce(p.fiscal_label, '支出总计') || ' '
-        || coalesce(cast(p.fiscal_wan as varchar), '—') || '; other funds '
-        || coalesce(cast(f.other_funds_wan as varchar), '0') as message,
+        || {{ fmt_figure('p.fiscal_wan', 'f.unit') }} || '; other funds '
+        || {{ fmt_figure('coalesce(f.other_funds_wan, 0)', 'f.unit') }} as message,
+    '收支总表 ' || coalesce(p.summary_label, '支出总计') || ' ' || {{ fmt_figure('p.summary_wan', 'f.unit') }}
+        || ' 与 财政拨款收支总表 ' || coalesce(p.fiscal_label, '支出总计') || ' '
+        || {{ fmt_figure('p.fiscal_wan', 'f.unit') }} || ' 比较；其他资金 '
+        || {{ fmt_figure('coalesce(f.other_funds_wan, 0)', 'f.unit') }} as message_zh,
     p.source_ref
 from funds as f
 left join per_entity as p using (entity_id)

@@ -34,7 +34,7 @@ part_classes as (
     select entity_id, table_id,
            case when code in ('301', '303') then 'personnel' else 'public' end as column_key,
            sum(total_wan) as classes_wan, count(total_wan) as n_printed,
-           string_agg(code || '=' || coalesce(cast(total_wan as varchar), '—'), ' + ' order by row_number) as parts
+           string_agg(code || '=' || {{ fmt_figure('total_wan', 'unit') }}, ' + ' order by row_number) as parts
     from rows_
     where table_kind = 'general_budget_basic_expenditure' and length(code) = 3
     group by all
@@ -45,7 +45,7 @@ classes as (
 
     select entity_id, table_id, column_key,
            sum(amount_wan) as classes_wan, count(amount_wan) as n_printed,
-           string_agg(code || '=' || coalesce(cast(amount_wan as varchar), '—'), ' + ' order by row_number) as parts
+           string_agg(code || '=' || {{ fmt_figure('amount_wan', 'unit') }}, ' + ' order by row_number) as parts
     from cells
     where length(code) = 3
     group by all
@@ -60,8 +60,10 @@ select
     coalesce(case when c.n_printed = 0 and pc.n_printed > 0 then pc.classes_wan else c.classes_wan end, 0) as actual_wan,
     {{ tolerance_wan('(t.amount_wan is not null)::int + greatest(c.n_printed, case when c.n_printed = 0 then coalesce(pc.n_printed, 0) else 0 end)', 't.unit') }} as tolerance_wan,
     cast(null as varchar) as forced_status,
-    '合计 ' || t.column_key || ' ' || coalesce(cast(t.amount_wan as varchar), '—') || ' vs Σ 类 '
+    '合计 ' || t.column_key || ' ' || {{ fmt_figure('t.amount_wan', 't.unit') }} || ' vs Σ 类 '
         || case when c.n_printed = 0 and pc.n_printed > 0 then pc.parts else c.parts end as message,
+    {{ column_zh('t.column_key') }} || ' 合计 ' || {{ fmt_figure('t.amount_wan', 't.unit') }} || ' 与 各类之和 '
+        || case when c.n_printed = 0 and pc.n_printed > 0 then pc.parts else c.parts end || ' 比较' as message_zh,
     t.source_ref
 from totals as t
 inner join classes as c using (entity_id, table_id, column_key)

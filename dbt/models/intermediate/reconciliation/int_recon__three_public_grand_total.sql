@@ -30,8 +30,10 @@ select
     coalesce(three_public_total, 0) + coalesce(meeting, 0) + coalesce(training, 0) as actual_wan,
     {{ tolerance_wan('1 + (three_public_total is not null)::int + (meeting is not null)::int + (training is not null)::int', 'unit') }} as tolerance_wan,
     cast(null as varchar) as forced_status,
-    '合计 ' || grand_total || ' vs “三公” ' || coalesce(cast(three_public_total as varchar), '—')
-        || ' + 会议费 ' || coalesce(cast(meeting as varchar), '—') || ' + 培训费 ' || coalesce(cast(training as varchar), '—') as message,
+    '合计 ' || {{ fmt_figure('grand_total', 'unit') }} || ' vs “三公” ' || {{ fmt_figure('three_public_total', 'unit') }}
+        || ' + 会议费 ' || {{ fmt_figure('meeting', 'unit') }} || ' + 培训费 ' || {{ fmt_figure('training', 'unit') }} as message,
+    '合计 ' || {{ fmt_figure('grand_total', 'unit') }} || ' 与 “三公”经费 ' || {{ fmt_figure('three_public_total', 'unit') }}
+        || ' + 会议费 ' || {{ fmt_figure('meeting', 'unit') }} || ' + 培训费 ' || {{ fmt_figure('training', 'unit') }} || ' 比较' as message_zh,
     source_ref
 from pivoted
 where grand_total is not null

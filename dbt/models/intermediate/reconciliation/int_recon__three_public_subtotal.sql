@@ -55,9 +55,14 @@ select
               and vehicle_purchase is null and vehicle_operation is null then 'not_applicable'
          when part_missing and parts_wan < three_public_total then 'unverified'
     end as forced_status,
-    '“三公” ' || three_public_total || ' vs 出国 ' || coalesce(cast(overseas_travel as varchar), '—')
-        || ' + 公务用车 ' || coalesce(cast(vehicle_total as varchar), coalesce(cast(vehicle_purchase as varchar), '—') || '+' || coalesce(cast(vehicle_operation as varchar), '—'))
-        || ' + 接待 ' || coalesce(cast(official_reception as varchar), '—') as message,
+    '“三公” ' || {{ fmt_figure('three_public_total', 'unit') }} || ' vs 出国 ' || {{ fmt_figure('overseas_travel', 'unit') }}
+        || ' + 公务用车 ' || case when vehicle_total is not null then {{ fmt_figure('vehicle_total', 'unit') }}
+                                 else {{ fmt_figure('vehicle_purchase', 'unit') }} || '+' || {{ fmt_figure('vehicle_operation', 'unit') }} end
+        || ' + 接待 ' || {{ fmt_figure('official_reception', 'unit') }} as message,
+    '“三公”经费 ' || {{ fmt_figure('three_public_total', 'unit') }} || ' 与 因公出国（境）费 ' || {{ fmt_figure('overseas_travel', 'unit') }}
+        || ' + 公务用车购置及运行费 ' || case when vehicle_total is not null then {{ fmt_figure('vehicle_total', 'unit') }}
+                                 else {{ fmt_figure('vehicle_purchase', 'unit') }} || '+' || {{ fmt_figure('vehicle_operation', 'unit') }} end
+        || ' + 公务接待费 ' || {{ fmt_figure('official_reception', 'unit') }} || ' 比较' as message_zh,
     tp_ref as source_ref
 from summed
 where three_public_total is not null
@@ -72,8 +77,10 @@ select
     case when vehicle_purchase is null and vehicle_operation is null then 'not_applicable'
          when (vehicle_purchase is null or vehicle_operation is null) and vehicle_parts_wan < vehicle_total
               then 'unverified' end,
-    '公务用车购置及运行费 ' || vehicle_total || ' vs 购置 ' || coalesce(cast(vehicle_purchase as varchar), '—')
-        || ' + 运行 ' || coalesce(cast(vehicle_operation as varchar), '—'),
+    '公务用车购置及运行费 ' || {{ fmt_figure('vehicle_total', 'unit') }} || ' vs 购置 ' || {{ fmt_figure('vehicle_purchase', 'unit') }}
+        || ' + 运行 ' || {{ fmt_figure('vehicle_operation', 'unit') }},
+    '公务用车购置及运行费 ' || {{ fmt_figure('vehicle_total', 'unit') }} || ' 与 购置费 ' || {{ fmt_figure('vehicle_purchase', 'unit') }}
+        || ' + 运行费 ' || {{ fmt_figure('vehicle_operation', 'unit') }} || ' 比较',
     vt_ref
 from summed
 where vehicle_total is not null

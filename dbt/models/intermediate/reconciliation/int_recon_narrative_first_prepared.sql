@@ -7,6 +7,7 @@ select
     functional_code,
     class_code,
     amount_wan,
+    amount_decimals,
     unit,
     source_ref,
     line_number,
