@@ -43,6 +43,8 @@ class DocumentMeta:
     # stable key of the disclosure the file belongs to: <canonical entity name>|<fiscal year>|<budget kind>
     # (two files of one disclosure — 情况说明 + 公开表 — share it); see narrative.metadata.document_group
     document_group: Optional[str] = None
+    # PDF only: which reader read the pages — pdfium | pdfplumber | pdfium+pdfplumber (extractors.native.pagemodel)
+    pdf_reader: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -377,6 +377,7 @@ def build_meta(doc: SourceDocument, settings: ExtractSettings, paras: list[Parag
         amount_unit=amount_unit(paras, settings.narrative_unit),
         n_pages=getattr(doc, "n_pages", None),
         document_group=document_group(info.name, year, kind),
+        pdf_reader=getattr(doc, "pdf_reader", None),
     )
 
 

@@ -1,4 +1,4 @@
-"""PDF → entries (prose lines and grid rows) with pdfplumber.
+"""PDF → entries (prose lines and grid rows) with pdfplumber, or pdfium's page model (settings.pdf_reader).
 
 * Ruled tables (drawn cell borders) are read with ``page.find_tables()`` (lines strategy):
   one row per printed row, merged cells as empty cells, cell text with its line breaks
@@ -390,9 +390,14 @@ def _running_lines(pages_lines: list[list[dict]], heights: list[float]) -> set[s
     return {k for k, c in cnt.items() if c >= max(3, n * 0.5)}
 
 
-def read_pdf(data: bytes, name: str, settings: ExtractSettings):
-    """→ (entries, n_pages)."""
-    pdf = _open(data, name)
+def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[dict] = None):
+    """→ (entries, n_pages). Pages come from pdfplumber, or with settings.pdf_reader "pdfium" from
+    the pdfium page model (.pagemodel; a page it does not read from pdfplumber); ``info`` (when
+    given) gets ``reader`` (pdfium | pdfplumber | pdfium+pdfplumber) and ``warnings`` (a page whose
+    pdfium text differs from pdfplumber's, read with pdfplumber)."""
+    from .pagemodel import PdfPages
+
+    pdf = PdfPages(data, name, _open, settings.pdf_reader == "pdfium")
     try:
         n_pages = len(pdf.pages)
         per_page = []
@@ -508,6 +513,8 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings):
                                             table_start=(k == 0 and not (start and last_was_grid) and not merged)))
                 last_was_grid = True
                 first_on_page = False
+        if info is not None:
+            info["reader"], info["warnings"] = pdf.reader, pdf.warnings
         return entries, n_pages
     finally:
         pdf.close()
