@@ -24,7 +24,7 @@ ACCURACY_MIN ?= 0.95
 # where `make docs` writes dbt docs (relative to dbt/, or absolute)
 DBT_DOCS_TARGET ?= target
 
-.PHONY: help run test install dbt-parse ui docs docs-serve clean bench bench-accuracy bench-corpus export report
+.PHONY: help run test install dbt-parse ui docs docs-serve clean bench bench-accuracy bench-corpus bench-pdf export report
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,11 @@ bench-accuracy: dbt-parse  ## share of golden figures found exactly (ACCURACY_MI
 CORPUS ?= $(abspath $(CURDIR)/../shared/corpus)
 bench-corpus: dbt-parse  ## closure of every amount table in CORPUS (build/bench/corpus/)
 	$(PY) -m bench.corpus --corpus $(CORPUS) $(BENCH_ARGS)
+
+# pages/s of our PDF reading vs pdfplumber extract_text and the pypdfium2 floor, and the pipeline
+# per PDF, on CORPUS and the development PDFs of tests/fixtures (one run, CPU seconds)
+bench-pdf: $(STAMP)  ## PDF reading speed: ours vs pdfplumber vs pypdfium2 (CORPUS + dev PDFs)
+	$(PY) scripts/bench_pdf.py --corpus $(CORPUS) $(BENCH_ARGS)
 
 ui: dbt-parse  ## the Dagster UI on http://127.0.0.1:3000
 	@mkdir -p $(DAGSTER_HOME)

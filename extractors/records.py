@@ -47,6 +47,8 @@ class DocumentMeta:
     # PDF points from the page's top left (pdfplumber's coordinates), so a finding's source_ref
     # (file:p<page>:<line>) can be shown as a crop of the page (budget_warehouse.report)
     line_boxes: Optional[str] = None
+    # PDF only: which reader read the pages — pdfium | pdfplumber | pdfium+pdfplumber (extractors.native.pagemodel)
+    pdf_reader: Optional[str] = None
 
 
 @dataclass(frozen=True)

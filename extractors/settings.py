@@ -142,6 +142,10 @@ class ExtractSettings:
     narrative_unit: str = "万元"
     # pdf
     pdf_min_chars_per_page: int = 20  # fewer means no text layer (scanned)
+    # PDF page reader: "pdfplumber" (every page) or "pdfium" (extractors.native.pagemodel, pdfplumber
+    # for the pages it does not read). pdfium's boxes differ from pdfminer's in the advance width of
+    # some glyphs (see the pagemodel module), so it is not the default until the outputs are equal.
+    pdf_reader: str = "pdfplumber"
     extra: dict = field(default_factory=dict)
 
 

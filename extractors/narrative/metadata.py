@@ -379,6 +379,7 @@ def build_meta(doc: SourceDocument, settings: ExtractSettings, paras: list[Parag
         n_pages=getattr(doc, "n_pages", None),
         document_group=document_group(info.name, year, kind),
         line_boxes=line_boxes_json(getattr(doc, "line_pages", None)),
+        pdf_reader=getattr(doc, "pdf_reader", None),
     )
 
 

@@ -1,4 +1,4 @@
-"""Native readers: PDF (pdfplumber), DOCX (python-docx), XLSX (fastexcel/calamine).
+"""Native readers: PDF (pdfium page model, pdfplumber where it is better), DOCX (python-docx), XLSX (fastexcel/calamine).
 
 Every reader produces the same thing as the text readers: a :class:`SourceDocument` whose
 ``lines`` are a faithful text rendering (prose lines as printed; a table row as one line of
@@ -41,9 +41,11 @@ def read_native(path: Path, raw_dir: Optional[Path] = None,
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         from .pdf import read_pdf
-        chars: dict = {}
-        entries, n_pages = read_pdf(data, name, settings, page_chars=chars)
-        doc.page_chars = chars  # type: ignore[attr-defined]  # for the second reading of each grid
+        info: dict = {}
+        entries, n_pages = read_pdf(data, name, settings, info)
+        doc.warnings.extend(info.get("warnings", []))
+        doc.pdf_reader = info.get("reader")  # type: ignore[attr-defined]
+        doc.page_chars = info.get("page_chars", {})  # type: ignore[attr-defined]  # second reading of each grid
         dialect = "pdf"
     elif suffix == ".docx":
         from .docx import read_docx

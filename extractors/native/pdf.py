@@ -1,4 +1,4 @@
-"""PDF → entries (prose lines and grid rows) with pdfplumber.
+"""PDF → entries (prose lines and grid rows) with pdfplumber, or pdfium's page model (settings.pdf_reader).
 
 * Ruled tables (drawn cell borders) are read with ``page.find_tables()`` (lines strategy):
   one row per printed row, merged cells as empty cells, cell text with its line breaks
@@ -396,10 +396,15 @@ def _page_chars(page) -> list[tuple]:
     return [(c["text"], c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip()]
 
 
-def read_pdf(data: bytes, name: str, settings: ExtractSettings, page_chars: Optional[dict] = None):
-    """→ (entries, n_pages). ``page_chars`` (a dict), when given, is filled with every page's
-    characters (page number → [(text, x0, top, x1, bottom)]), read once with the page."""
-    pdf = _open(data, name)
+def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[dict] = None):
+    """→ (entries, n_pages). Pages come from pdfplumber, or with settings.pdf_reader "pdfium" from
+    the pdfium page model (.pagemodel; a page it does not read from pdfplumber); ``info`` (when
+    given) gets ``reader`` (pdfium | pdfplumber | pdfium+pdfplumber) and ``warnings`` (a page whose
+    pdfium text differs from pdfplumber's, read with pdfplumber) and ``page_chars`` (page number →
+    [(text, x0, top, x1, bottom)], every page's characters, for the second reading of each grid)."""
+    from .pagemodel import PdfPages
+
+    pdf = PdfPages(data, name, _open, settings.pdf_reader == "pdfium")
     try:
         n_pages = len(pdf.pages)
         per_page = []
@@ -418,8 +423,8 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, page_chars: Opti
                                       f"{type(exc).__name__}: {str(exc)[:120]}") from exc
             boxes = [t.bbox for t in tables]
             lines = _text_lines(page, boxes) if chars else []
-            if page_chars is not None and chars:
-                page_chars[pno] = _page_chars(page)
+            if info is not None and chars:
+                info.setdefault("page_chars", {})[pno] = _page_chars(page)
             per_page.append((pno, page, tables, lines))
         if total_chars < settings.pdf_min_chars_per_page * n_pages:
             raise ExtractionError(name, "read", f"PDF has no text layer ({total_chars} characters on {n_pages} "
@@ -517,6 +522,8 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, page_chars: Opti
                                             table_start=(k == 0 and not (start and last_was_grid) and not merged)))
                 last_was_grid = True
                 first_on_page = False
+        if info is not None:
+            info["reader"], info["warnings"] = pdf.reader, pdf.warnings
         return entries, n_pages
     finally:
         pdf.close()

@@ -22,7 +22,8 @@ renamed as (
         cast(adcode as varchar) as adcode,
         cast(amount_unit as varchar) as amount_unit,
         cast(n_pages as integer) as n_pages,
-        cast(document_group as varchar) as document_group
+        cast(document_group as varchar) as document_group,
+        cast(pdf_reader as varchar) as pdf_reader
     from source
     -- a second name of the same bytes adds nothing (macros/duplicates.sql)
     where {{ not_a_duplicate() }}
