@@ -7,7 +7,7 @@ under BUDGET_LAKE_DATA (a shared folder, or ``s3://…`` through httpfs). Many p
 machines write it at once (each commit is a snapshot; appends never conflict) and readers see
 the last committed snapshot.
 
-Every connection, the staging writer's, dbt's (``Plugin`` below, a dbt-duckdb plugin) and a
+Every connection, the staging writer's, dbt's (dagster_project/dbt_lake_plugin.py) and a
 reader's, is made here: for a lake, an in-memory DuckDB that LOADs the ducklake and postgres
 extensions from their installed PyPI packages (``duckdb-extension-ducklake`` …, built for one DuckDB
 version, which pyproject.toml pins: INSTALL / autoloading would download them), ATTACHes the lake
@@ -159,18 +159,3 @@ def is_lake_connection(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the connection's default database is a DuckLake (the staging DDL differs a little)."""
     row = con.execute("select type from duckdb_databases() where database_name = current_database()").fetchone()
     return bool(row) and row[0] == "ducklake"
-
-
-try:  # the dbt-duckdb plugin (dbt/profiles.yml, output `lake`): loads the extensions before dbt ATTACHes
-    from dbt.adapters.duckdb.plugins import BasePlugin
-except ImportError:  # dbt-duckdb is not installed here (a worker that only extracts)
-    BasePlugin = object  # type: ignore[assignment,misc]
-
-
-class Plugin(BasePlugin):  # type: ignore[misc,valid-type]
-    """dbt-duckdb calls ``configure_connection`` before it runs the profile's ATTACH of the lake."""
-
-    def configure_connection(self, conn) -> None:
-        wh = current()
-        if wh.is_lake:
-            load_extensions(conn, lake_extensions(wh.target, wh.lake_data))

@@ -45,16 +45,39 @@ def run() -> int:
     run_config = {"execution": {"config": {"broker": cfg["broker"], "backend": cfg["broker"],
                                            "config_source": cfg["config_source"]}},
                   "loggers": {"console": {"config": {"log_level": os.environ.get("BUDGET_LOG_LEVEL", "INFO")}}}}
+    import warnings
+    # dagster-celery registers its task again for every step it submits (harmless, but once per step)
+    warnings.filterwarnings("ignore", message="Task name 'execute_plan' is already registered")
     with dg.execute_job(dg.reconstructable(distributed_pipeline), instance=instance, run_config=run_config,
                         raise_on_error=False) as res:
         ok = res.success
+        failed_checks = res.output_for_node("dbt_build") if ok else []
+        run_id = res.run_id
     if not ok:
         log("pipeline error: the distributed run failed (see the Dagster log above); the lake keeps every batch "
             "that committed: run again")
         return 2
-    from dagster_project.summary import summary
-    print(summary(wh.target, [], time.perf_counter() - t0))
+    from dagster_project.summary import mart_counts, summary
+    print(summary(wh.target, failed_checks, time.perf_counter() - t0))
+    counts_file = os.environ.get("BUDGET_COUNTS_FILE")
+    if counts_file:  # for the benchmark: rows per mart and when each kind of step ran
+        import json
+        from pathlib import Path
+        Path(counts_file).write_text(json.dumps({"marts": mart_counts(wh.target),
+                                                 "steps": step_spans(instance, run_id)}, indent=1))
     return 0
+
+
+def step_spans(instance, run_id: str) -> dict:
+    """Per kind of step (stage_batch[b00001] → stage_batch): first start, last end, count (epoch s)."""
+    spans: dict = {}
+    for st in instance.get_run_step_stats(run_id):
+        kind = st.step_key.split("[")[0]
+        if st.start_time is None or st.end_time is None:
+            continue
+        sp = spans.setdefault(kind, {"start": st.start_time, "end": st.end_time, "n": 0})
+        sp["start"], sp["end"], sp["n"] = min(sp["start"], st.start_time), max(sp["end"], st.end_time), sp["n"] + 1
+    return spans
 
 
 def local() -> int:
@@ -62,6 +85,11 @@ def local() -> int:
 
     from .local import lake_home_default, local_cluster
 
+    def stop(signum, _frame):  # SIGTERM (make passes it on), SIGHUP: stop the services on the way out
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
     n = max(1, int(os.environ.get("BUDGET_CELERY_WORKERS", "2")))
     home = lake_home_default()
     log(f"distributed try on this machine: {n} Celery workers, the lake in {home} (catalog/, data/)")

@@ -112,22 +112,73 @@ def finish_staging(context: dg.OpExecutionContext, planned: int, staged: list) -
 
 
 @dg.op
-def dbt_build(context: dg.OpExecutionContext, loaded: int) -> None:
+def dbt_build(context: dg.OpExecutionContext, loaded: int) -> list:
+    """dbt build (target lake) in a local DuckDB file that reads the lake's staging, then the marts
+    and catalogs copied into the lake in one transaction: readers see the old marts or the new
+    ones, never a mix, and the ~70 models and ~150 tests run at local speed instead of one catalog
+    commit each (a build of the 5 samples straight into the lake took 111 s)."""
     from extractors.corpus import PROJECT_ROOT
 
     dbt_dir = PROJECT_ROOT / "dbt"
+    home = Path(os.environ.get("DAGSTER_HOME", PROJECT_ROOT / "build"))
+    build = home / "lake_build.duckdb"
+    for p in (build, build.with_name(build.name + ".wal")):
+        p.unlink(missing_ok=True)
     exe = Path(sys.executable).parent / "dbt"
-    target = Path(os.environ.get("DAGSTER_HOME", PROJECT_ROOT / "build")) / "dbt-target"
     args = [str(exe if exe.exists() else "dbt"), "build", "--target", "lake", "--project-dir", str(dbt_dir),
-            "--profiles-dir", str(dbt_dir), "--target-path", str(target), "--no-use-colors", "--quiet"]
+            "--profiles-dir", str(dbt_dir), "--target-path", str(home / "dbt-target"), "--no-use-colors",
+            "--quiet"]
     if os.environ.get("BUDGET_DBT_UNIT_TESTS", "0") != "1":
         args += ["--exclude-resource-type", "unit_test"]
     t0 = time.perf_counter()
-    res = subprocess.run(args, cwd=dbt_dir, capture_output=True, text=True)
+    res = subprocess.run(args, cwd=dbt_dir, capture_output=True, text=True,
+                         env=dict(os.environ, BUDGET_LAKE_BUILD=str(build)))
     if res.returncode:
+        context.log.error((res.stdout + res.stderr)[-6000:])
         raise dg.Failure(f"dbt build on the lake failed (exit {res.returncode})",
                          metadata={"output": dg.MetadataValue.text((res.stdout + res.stderr)[-20000:])})
-    context.log.info(f"dbt build on the lake: {time.perf_counter() - t0:.1f} s")
+    t1 = time.perf_counter()
+    # the Great Expectations suites on the marts just built, as `make run` runs them (non-blocking)
+    from expectations.suites import run_suites
+    failed = [f"marts.{r.table}:gx_{r.suite} ({'ERROR' if r.blocking else 'WARN'})"
+              for r in run_suites(build) if not r.success]
+    t2 = time.perf_counter()
+    copied = publish_to_lake(build)
+    build.unlink(missing_ok=True)
+    context.log.info(f"dbt build: {t1 - t0:.1f} s; GX suites {t2 - t1:.1f} s ({len(failed)} failed); "
+                     f"{len(copied)} tables of schemas marts and catalog copied into the lake in one "
+                     f"transaction in {time.perf_counter() - t2:.1f} s")
+    return failed
+
+
+PUBLISHED_SCHEMAS = ("marts", "catalog")
+
+
+def publish_to_lake(build: Path) -> list[str]:
+    """Every table of the schemas marts and catalog of the local build into the lake, replacing
+    the lake's, in one transaction (one snapshot)."""
+    from extractors.warehouse import current
+
+    con = current().connect()
+    try:
+        con.execute(f"ATTACH '{build}' AS lake_build (READ_ONLY)")
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables where table_catalog = 'lake_build' "
+            f"and table_schema in {PUBLISHED_SCHEMAS} and table_type = 'BASE TABLE' order by 1, 2").fetchall()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for schema in PUBLISHED_SCHEMAS:
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS lake.{schema}")
+            for schema, table in tables:
+                con.execute(f'CREATE OR REPLACE TABLE lake.{schema}."{table}" AS '
+                            f'SELECT * FROM lake_build.{schema}."{table}"')
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        return [f"{s}.{t}" for s, t in tables]
+    finally:
+        con.close()
 
 
 @dg.job(executor_def=celery_executor,
