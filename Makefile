@@ -24,12 +24,12 @@ ACCURACY_MIN ?= 0.95
 # where `make docs` writes dbt docs (relative to dbt/, or absolute)
 DBT_DOCS_TARGET ?= target
 
-.PHONY: help run test install dbt-parse ui docs docs-serve clean bench bench-accuracy bench-corpus bench-pdf export report
+.PHONY: help run test install dbt-parse ui docs docs-serve clean bench bench-accuracy bench-corpus bench-pdf export report run-distributed test-distributed
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,distributed]'
 	@touch $@
 
 install: $(STAMP)  ## the virtualenv .venv with the project and its dependencies
@@ -56,6 +56,17 @@ test: dbt-parse  ## the whole test suite (two pipeline runs, GX suites, pytest)
 	BUDGET_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m expectations.suites
 	@echo "== pytest"
 	BUDGET_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m pytest -q -p no:cacheprovider
+
+# the pipeline on Celery workers into a DuckLake, on this machine: PostgreSQL (the lake's catalog,
+# Dagster's storage) and Redis (the broker) on 127.0.0.1, BUDGET_CELERY_WORKERS workers (default 2);
+# the lake stays in BUDGET_LAKE_HOME (default warehouse/lake); everything started is stopped at the end
+run-distributed: dbt-parse  ## the pipeline on Celery workers into a DuckLake (warehouse/lake/)
+	$(PY) -m dagster_project.distributed local
+
+# the distributed run (two workers, one killed and replaced) against the embedded run on raw/ + 200
+# generated documents: every mart equal row for row; .ci/run calls it after `make test`
+test-distributed: dbt-parse  ## Celery + DuckLake run = the embedded run, mart for mart
+	BUDGET_TEST_DISTRIBUTED=1 $(PY) -m pytest tests/test_distributed.py -q -p no:cacheprovider
 
 # every mart as Parquet, CSV (UTF-8 with BOM) and one XLSX workbook into export/ beside the
 # warehouse (EXPORT_ARGS="--out DIR" to change)

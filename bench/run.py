@@ -14,7 +14,8 @@ fresh interpreter:
 5. recall: planted discrepancies that fct_reconciliation reports as status 'fail' (a fail that
    the document's real sample does not have, on a rule expected for that kind of error), and
    false positives: such new fails on clean documents.
-Then PDFs: scripts/bench_pdf.py (our read_native vs pdfplumber extract_text) on
+Then documents per second of the embedded run beside Celery workers (1 and 2) on a DuckLake
+(bench/distributed.py, --celery-n documents). Then PDFs: scripts/bench_pdf.py (our read_native vs pdfplumber extract_text) on
 tests/fixtures/pdf/, plus extract_document on the same files.
 
 Writes BENCH_DIR/report.md (BENCH_DIR defaults to build/bench) and prints it.
@@ -154,6 +155,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rate", type=float, default=0.1, help="share of documents with a planted discrepancy")
     ap.add_argument("--no-speedup", action="store_true", help="skip the 1-process extraction")
     ap.add_argument("--no-pdf", action="store_true")
+    ap.add_argument("--celery-n", type=int, default=200,
+                    help="generated documents for the Celery/DuckLake vs embedded comparison (0: skip)")
     a = ap.parse_args(argv)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     sizes = [int(x) for x in a.sizes.split(",")]
@@ -185,6 +188,12 @@ def main(argv=None) -> int:
         results[n] = r
     pdf = None if a.no_pdf else pdf_bench()
     text = render(results, pdf, a)
+    celery_ok = True
+    if a.celery_n:
+        from . import distributed
+        m = distributed.main_measure(a.celery_n, a.seed)
+        text += "\n" + "\n".join(distributed.render(m))
+        celery_ok = all(m[k]["returncode"] == 0 for k in ("embedded", "celery1", "celery2"))
 
     def plain(v):
         if hasattr(v, "__dict__"):
@@ -196,7 +205,8 @@ def main(argv=None) -> int:
     (BENCH_DIR / "report.md").write_text(text)
     print(text)
     log(f"report: {BENCH_DIR / 'report.md'}")
-    return 0 if all(r["run1"].returncode == 0 and r["run2"].returncode == 0 for r in results.values()) else 1
+    return 0 if celery_ok and all(r["run1"].returncode == 0 and r["run2"].returncode == 0
+                                  for r in results.values()) else 1
 
 
 def render(results: dict, pdf, a) -> str:

@@ -3,18 +3,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
+from extractors.load import connect
 
 MARTS = ["dim_budget_entity", "fct_function_expenditure", "fct_economic_expenditure", "fct_revenue",
          "fct_three_public_expense", "fct_project", "fct_performance_indicator", "fct_reported_figure",
          "fct_reconciliation", "rpt_classification_issues"]
 
 
-def mart_counts(warehouse: Path) -> dict[str, int]:
-    con = duckdb.connect(str(warehouse), read_only=True)
+def mart_counts(warehouse) -> dict[str, int]:
+    """Rows per mart of a DuckDB file (a path) or a DuckLake (a ducklake: catalog)."""
+    con = connect(warehouse, read_only=True)
     try:
         names = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+            "select table_name from information_schema.tables where table_schema = 'marts' and table_catalog = current_database() order by 1").fetchall()]
         return {n: con.execute(f"select count(*) from marts.{n}").fetchone()[0] for n in names}
     finally:
         con.close()
@@ -39,7 +40,7 @@ def load_errors_sql(con) -> str:
 
 
 def summary(warehouse: Path, failed_checks: list[str], seconds: float, checks_from_last_build: bool = False) -> str:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect(warehouse, read_only=True)
     try:
         q = lambda sql: con.execute(sql).fetchall()
         status = dict(q("select status, count(*) from staging.file_manifest group by 1"))

@@ -29,6 +29,8 @@ import polars as pl
 
 from .records import RECORD_TABLES, DocumentExtraction
 from .version import extractor_version
+from .warehouse import current as current_warehouse
+from .warehouse import is_lake, is_lake_connection
 
 SCHEMA = "staging"
 AMOUNT_TYPE = "DECIMAL(20,6)"
@@ -62,6 +64,8 @@ def columns_of(cls: type) -> list[tuple[str, str]]:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    if is_lake_connection(con):
+        return ensure_lake_schema(con)
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     for table, cls in RECORD_TABLES.items():
         cols = ", ".join(f"{name} {sqltype}" for name, sqltype in columns_of(cls))
@@ -72,6 +76,33 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(MANIFEST_DDL)
     con.execute(f"ALTER TABLE {SCHEMA}.file_manifest ADD COLUMN IF NOT EXISTS extractor_version VARCHAR")
     con.execute(f"ALTER TABLE {SCHEMA}.file_manifest ADD COLUMN IF NOT EXISTS duplicate_of VARCHAR")
+
+
+def ensure_lake_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """The same tables in a DuckLake, which has no PRIMARY KEY (file_manifest holds one row per
+    source_file because every write deletes a name's rows before it inserts them). DDL is issued
+    only for what is missing: a statement that changes nothing would still be a catalog change
+    that conflicts with other writers' commits."""
+    have = {(t, c) for t, c in con.execute(
+        "select table_name, column_name from information_schema.columns where table_schema = ? "
+        "and table_catalog = current_database()", [SCHEMA]).fetchall()}
+    tables = {t for t, _ in have}
+    if not tables:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    wanted = {table: columns_of(cls) for table, cls in RECORD_TABLES.items()}
+    wanted["file_manifest"] = MANIFEST_COLUMNS
+    for table, cols in wanted.items():
+        if table not in tables:
+            con.execute(f"CREATE TABLE {SCHEMA}.{table} ({', '.join(f'{n} {t}' for n, t in cols)})")
+            continue
+        for name, sqltype in cols:
+            if (table, name) not in have:
+                con.execute(f"ALTER TABLE {SCHEMA}.{table} ADD COLUMN {name} {sqltype}")
+
+
+MANIFEST_COLUMNS = [("source_file", "VARCHAR"), ("content_hash", "VARCHAR"), ("status", "VARCHAR"),
+                    ("n_records", "BIGINT"), ("n_errors", "BIGINT"), ("loaded_at", "TIMESTAMP"),
+                    ("extractor_version", "VARCHAR"), ("duplicate_of", "VARCHAR")]
 
 
 def manifest_key(content_hash: str, version: str | None = None) -> str:
@@ -124,15 +155,22 @@ def delete_files(con: duckdb.DuckDBPyConnection, files: Iterable[str]) -> None:
     con.unregister("_del_files")
 
 
-def write_extractions(con: duckdb.DuckDBPyConnection, extractions: list[tuple[str, str, DocumentExtraction]]) -> dict[str, int]:
-    """Replace the staging rows of each (source_file, content_hash, extraction). Returns rows written per table."""
+def write_extractions(con: duckdb.DuckDBPyConnection, extractions: list[tuple[str, str, DocumentExtraction]],
+                      concurrent: bool = False) -> dict[str, int]:
+    """Replace the staging rows of each (source_file, content_hash, extraction). Returns rows written per table.
+
+    ``concurrent``: other processes write other documents into the same tables at the same time
+    (a DuckLake, extractors/warehouse.py). Then only names already loaded are deleted (a batch of
+    new documents only appends, and appends never conflict), and the duplicates are marked by the
+    caller once every batch is in (``mark_duplicates`` rewrites the whole manifest)."""
     ensure_schema(con)
     if not extractions:
         return {}
     written: dict[str, int] = {}
+    names = [name for name, _, _ in extractions]
     con.execute("BEGIN TRANSACTION")
     try:
-        delete_files(con, [name for name, _, _ in extractions])
+        delete_files(con, loaded_names(con, names) if concurrent else names)
         for table, cls in RECORD_TABLES.items():
             records: list = []
             for _, _, ex in extractions:
@@ -158,12 +196,23 @@ def write_extractions(con: duckdb.DuckDBPyConnection, extractions: list[tuple[st
             rows.append((name, chash, status, n_rec, n_err, now, extractor_version()))
         con.executemany(f"INSERT INTO {SCHEMA}.file_manifest (source_file, content_hash, status, n_records, "
                         f"n_errors, loaded_at, extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        mark_duplicates(con)
+        if not concurrent:
+            mark_duplicates(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return written
+
+
+def loaded_names(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[str]:
+    """Those of ``names`` the manifest holds."""
+    con.register("_names", pl.DataFrame({"source_file": names}, schema={"source_file": pl.Utf8}))
+    try:
+        return [r[0] for r in con.execute(
+            f"SELECT source_file FROM {SCHEMA}.file_manifest JOIN _names USING (source_file)").fetchall()]
+    finally:
+        con.unregister("_names")
 
 
 def manifest_status(ex: DocumentExtraction, n_err: int, n_warn: int) -> str:
@@ -224,7 +273,10 @@ def rows_of(con: duckdb.DuckDBPyConnection, files: Iterable[str]) -> dict[str, i
         con.unregister("_rows_of")
 
 
-def connect(warehouse: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(warehouse, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB file's path, or a ``ducklake:`` catalog (extractors/warehouse.py)."""
+    if is_lake(warehouse):
+        return current_warehouse(warehouse).connect(read_only=read_only)
     warehouse = Path(warehouse)
     if not read_only:
         warehouse.parent.mkdir(parents=True, exist_ok=True)

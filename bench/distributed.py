@@ -1,0 +1,122 @@
+"""Documents per second: the embedded run beside the Celery run on a DuckLake with 1 and 2 workers,
+on one generated corpus (part of `make bench`; alone: python -m bench.distributed [--n 200]).
+
+Each Celery run has its own PostgreSQL, Redis and lake (dagster_project/distributed/local.py),
+started before the clock starts and stopped after. Two rates per run:
+- staging: documents / the span from the first extraction step's start to the last one's end
+  (the embedded run: its [2/4] → [3/4] phase, the staging asset with BUDGET_WORKERS processes);
+- whole run: documents / wall time of the run, dbt build and checks included (a fixed ~40-60 s
+  here, the same work in both kinds).
+The load average before each run is printed beside it: on a machine shared with other work the
+ratio of 2 workers to 1 measures the cores it got, not only the code.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .common import BENCH_DIR, PY, ROOT, fresh_home, log, run_pipeline
+
+BATCH = 10  # documents per Celery task
+
+
+def celery_run(raw: Path, workers: int, name: str) -> dict:
+    from dagster_project.distributed.local import local_cluster
+
+    out_dir = BENCH_DIR / name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = out_dir / "counts.json"
+    counts.unlink(missing_ok=True)
+    with local_cluster(raw, workers=workers, batch_size=BATCH) as cluster:
+        cluster.env["BUDGET_COUNTS_FILE"] = str(counts)
+        load = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        with open(out_dir / "run.log", "wb") as f:
+            rc = cluster.run(stdout=f, stderr=subprocess.STDOUT).wait()
+        seconds = time.perf_counter() - t0
+    res = {"workers": workers, "seconds": seconds, "returncode": rc, "load": load}
+    if rc == 0 and counts.exists():
+        steps = json.loads(counts.read_text())["steps"]
+        st = steps.get("stage_batch", {})
+        res["staging_s"] = st["end"] - st["start"] if st else None
+        res["tasks"] = st.get("n")
+        res["dbt_s"] = steps.get("dbt_build", {}).get("end", 0) - steps.get("dbt_build", {}).get("start", 0)
+    return res
+
+
+def embedded_run(raw: Path, name: str) -> dict:
+    wh, home = fresh_home(name)
+    load = os.getloadavg()[0]
+    r = run_pipeline(raw, wh, home, BENCH_DIR / name / "run.log", workers=2)
+    p = r.phases
+    staging = p["[3/4]"] - p["[2/4]"] if "[2/4]" in p and "[3/4]" in p else None
+    return {"seconds": r.seconds, "returncode": r.returncode, "staging_s": staging, "load": load,
+            "dbt_s": (p["[4/4]"] - p["[3/4]"]) if "[3/4]" in p and "[4/4]" in p else None}
+
+
+def measure(raw: Path) -> dict:
+    n_docs = sum(1 for p in raw.iterdir() if p.is_file())
+    log(f"== Celery on a DuckLake vs embedded: {n_docs} documents")
+    out = {"documents": n_docs, "cores": os.cpu_count()}
+    out["embedded"] = embedded_run(raw, "celery_embedded")
+    log(f"  embedded (2 processes): {out['embedded']['seconds']:.1f} s")
+    for w in (1, 2):
+        out[f"celery{w}"] = celery_run(raw, w, f"celery_{w}")
+        log(f"  Celery, {w} worker(s): {out[f'celery{w}']['seconds']:.1f} s (exit {out[f'celery{w}']['returncode']})")
+    return out
+
+
+def render(m: dict) -> list[str]:
+    n = m["documents"]
+    rate = lambda s: f"{n / s:.2f}" if s else "—"  # noqa: E731
+    L = ["## Celery workers on a DuckLake", "",
+         f"{n} documents (generated + the 5 samples), {m['cores']} cores; each Celery task extracts and commits "
+         f"{BATCH} documents; PostgreSQL, Redis and the workers start before the clock.", "",
+         "| run | staging s | staging docs/s | dbt + checks s | whole run s | whole run docs/s | load avg before |",
+         "|---|---:|---:|---:|---:|---:|---:|"]
+    rows = [("embedded (DuckDB file, in-process executor, 2 extraction processes)", m["embedded"]),
+            ("Celery, 1 worker, DuckLake", m["celery1"]), ("Celery, 2 workers, DuckLake", m["celery2"])]
+    for label, r in rows:
+        ok = r["returncode"] == 0
+        L.append(f"| {label} | {r.get('staging_s') or 0:.1f} | {rate(r.get('staging_s')) if ok else 'failed'} | "
+                 f"{r.get('dbt_s') or 0:.1f} | {r['seconds']:.1f} | {rate(r['seconds']) if ok else 'failed'} | "
+                 f"{r['load']:.1f} |")
+    c1, c2 = m["celery1"], m["celery2"]
+    if c1.get("staging_s") and c2.get("staging_s"):
+        L += ["", f"Ratio 2 workers / 1 worker: staging {c1['staging_s'] / c2['staging_s']:.2f}×, whole run "
+                  f"{c1['seconds'] / c2['seconds']:.2f}× (target ≥ 1.7 for staging on 2 free cores)."]
+    return L + [""]
+
+
+def main_measure(n: int, seed: int) -> dict:
+    """Generate n documents (+ the 5 samples) into BENCH_DIR/celery_corpus_<n>, measure, write
+    BENCH_DIR/distributed.json and .md."""
+    dest = BENCH_DIR / f"celery_corpus_{n}"
+    if not (dest / "raw").exists():
+        subprocess.run([PY, "-m", "extractors.synth", "--out", str(dest), "--n", str(n), "--seed", str(seed),
+                        "--discrepancy-rate", "0.1", "--templates"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    m = measure(dest / "raw")
+    (BENCH_DIR / "distributed.json").write_text(json.dumps(m, indent=1))
+    (BENCH_DIR / "distributed.md").write_text("\n".join(render(m)))
+    return m
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.distributed")
+    ap.add_argument("--n", type=int, default=200, help="generated documents (plus the 5 samples)")
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args(argv)
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    m = main_measure(a.n, a.seed)
+    text = "\n".join(render(m))
+    print(text)
+    return 0 if all(m[k]["returncode"] == 0 for k in ("embedded", "celery1", "celery2")) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
