@@ -8,6 +8,6 @@
     case when {{ evidence_col }} <> 'table' then null
          else {{ source_ref_col }} in (
              select source_ref from {{ ref('int_table_rows_pivoted') }}
-             where table_reading = 'uncertain' or readings_differ)
+             where reading_uncertain)
     end
 {%- endmacro %}

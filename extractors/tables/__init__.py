@@ -19,7 +19,7 @@ from ..read import SourceDocument
 from ..records import BudgetEntity, DocumentExtraction, LoadError, Project, TableRecord
 from ..settings import AMOUNT_UNITS, ExtractSettings
 from .classify import classify_title, is_final_account_title, looks_like_title
-from .closure import CLOSING_KINDS, reading_of, table_closure
+from .closure import CLOSING_KINDS, reading_of
 from .readings import differences_of, read_twice
 from .continued import merge_continued
 from .parse import _period, parse_table
@@ -349,7 +349,7 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
         page, bbox = _page_bbox(rt)
         closure = None
         if kind in CLOSING_KINDS and parsed is not None and not is_empty and dup_of is None:
-            closure = verdict.chosen.closure or table_closure(*parsed)
+            closure = verdict.chosen.closure  # computed by read_twice for every closing kind with rows
         readings = verdict.agreement if parsed is not None and dup_of is None and not is_empty else None
         out.tables.append(TableRecord(
             source_file=src, table_id=table_id, table_kind=kind, title=rt.title, entity_code=entity,

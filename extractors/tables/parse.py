@@ -439,6 +439,11 @@ def is_data_row(texts: list[str]) -> bool:
     return False
 
 
+def first_data_row(texts: list[list[str]]) -> Optional[int]:
+    """The index of the table's first data row (the rows above it are the header), None if none."""
+    return next((i for i, r in enumerate(texts) if is_data_row(r)), None)
+
+
 def text_table_first_row(texts: list[list[str]]) -> Optional[int]:
     """A table of words only (部门机构设置情况: 单位名称 | 单位性质 | 单位规格 | 经费保障形式) has no
     row printing a number or a code: its first printed row is the header, the rows below it data."""
@@ -514,7 +519,7 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         raise ExtractionError(source_file, "parse", "table rows are not a list")
     problems: list[str] = []
     texts = [[c.text if isinstance(c, Cell) else str(c) for c in r] for r in rows]
-    first_data = next((i for i, r in enumerate(texts) if is_data_row(r)), None)
+    first_data = first_data_row(texts)
     if first_data is None and kind in settings.text_table_kinds:
         first_data = text_table_first_row(texts)
     if first_data is None:

@@ -23,16 +23,9 @@ import re
 from typing import Optional
 
 from ..blocks import Cell
-from .parse import AMOUNT_RE, frame_width, is_data_row, normalise_code
+from .parse import AMOUNT_RE, first_data_row, frame_width, normalise_code
 
 Char = tuple  # (text, x0, top, x1, bottom)
-
-_CODE_START = re.compile(r"^\d{3}")
-
-
-def _first_data(rows: list[list[Cell]]) -> Optional[int]:
-    return next((i for i, r in enumerate(rows) if is_data_row([c.text for c in r])), None)
-
 
 def column_bounds(rows: list[list[Cell]], width: int) -> Optional[list[float]]:
     """The x positions between the table's columns (width − 1 of them, ascending), from the cell
@@ -117,7 +110,7 @@ def _is_row_line(cells: list[str]) -> bool:
     filled = [t for t in cells if t]
     if not filled:
         return False
-    if _CODE_START.match(filled[0]) and normalise_code(filled[0]):
+    if normalise_code(filled[0]):
         return True
     return any(AMOUNT_RE.match(t.replace(" ", "")) for t in filled[1:] or filled)
 
@@ -202,7 +195,7 @@ def _attach(row: list, cy: float, parts: list[list[str]]) -> None:
 def read_by_words(rows: list[list[Cell]], page_chars: dict) -> Optional[list[list[Cell]]]:
     """The table's rows read again from the page's characters: the header rows as given, the data
     rows rebuilt, page by page, from the characters inside the data area of that page."""
-    first = _first_data(rows)
+    first = first_data_row([[c.text for c in r] for r in rows])
     if first is None or not page_chars:
         return None
     data = rows[first:]

@@ -59,6 +59,8 @@ select
     t.reading as table_reading,
     -- the two readings of the grid read a cell of this row differently and neither closes
     d.row_number is not null as readings_differ,
+    -- a finding must not rest on this line: its table's reading is uncertain or its readings differ
+    coalesce(t.reading = 'uncertain', false) or d.row_number is not null as reading_uncertain,
     r.row_number,
     r.line_number,
     r.page,

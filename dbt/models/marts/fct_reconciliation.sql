@@ -42,7 +42,7 @@ uncertain_refs as (
 
     select distinct source_ref
     from {{ ref('int_table_rows_pivoted') }}
-    where table_reading = 'uncertain' or readings_differ
+    where reading_uncertain
 
 ),
 
