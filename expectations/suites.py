@@ -80,7 +80,7 @@ SUITES: list[Suite] = [
     ], "Functional expenditure facts: codes, types, non-negative amounts"),
     Suite("economic_facts", "fct_economic_expenditure", "select * from marts.fct_economic_expenditure", True, lambda: [
         gxe.ExpectColumnValuesToBeUnique(column="fact_id"),
-        gxe.ExpectColumnValuesToMatchRegex(column="economic_code", regex=r"^\d{3}(\d{2})?$"),
+        gxe.ExpectColumnValuesToMatchRegex(column="economic_code", regex=r"^\d{3}(\d{2}(\d{2})?)?$"),
         gxe.ExpectColumnValuesToBeInSet(column="cost_type", value_set=["personnel", "public", "unspecified"]),
         *_amount_checks(),
     ], "Economic expenditure facts: codes, cost types, non-negative amounts"),

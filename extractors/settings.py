@@ -132,7 +132,7 @@ class ExtractSettings:
     empty_table_markers: tuple[str, ...] = ("本表无数据", "空表列示", "无数据", "本表为空")
     # parse
     functional_code_lengths: tuple[int, ...] = (3, 5, 7)
-    economic_code_lengths: tuple[int, ...] = (3, 5)
+    economic_code_lengths: tuple[int, ...] = (3, 5, 7)  # 7: a 款’s local items (3021101 差旅费 under 30211, 北京 / 重庆 / 广东)
     # a column whose printed label names one of these holds text, not amounts, even when all its
     # cells are blank (政府采购目录序号, 计量单位, 采购方式 …): its cells go to TableRow.text_cells
     text_column_labels: tuple[str, ...] = ("计量单位", "目录序号", "变化原因", "采购方式", "组织形式", "采购品目")

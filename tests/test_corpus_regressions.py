@@ -568,3 +568,36 @@ def test_units_add_up_into_their_departments_line():
         (None, "total", None), ("116", "subtotal", None), ("116001", "subtotal", 2), ("116003", "subtotal", 2)]
     closure = table_closure(rows, amounts)
     assert closure.closes and closure.n_checks == 4
+
+
+def test_summary_by_function_and_economic_code_is_keyed_by_the_function_code():
+    # C009 p4 (北京 预算03表 支出总表): a line per 支出功能分类科目 × 政府 / 部门支出经济分类科目; the
+    # economic codes beside the function code are the line's attributes, its code is 2050101 (was read
+    # as an economic code of 7 digits, 547 warnings, and its lines were no functional leaves)
+    rows, amounts, problems = _parse([
+        ["支出功能分类科目", "政府支出经济分类科目", "部门支出经济分类科目", "合计", "基本支出", "项目支出"],
+        ["2050101-行政运行", "50101-工资奖金津补贴", "30101-基本工资", "1,357.118400", "1,357.118400", ""],
+        ["2050101-行政运行", "50101-工资奖金津补贴", "30102-津贴补贴", "2,741.691860", "2,741.691860", ""],
+        ["2050102-一般行政管理事务", "50299-其他商品和服务支出", "30299-其他商品和服务支出", "402.146400", "",
+         "402.146400"],
+    ], "expenditure_summary")
+    assert [(r.code, r.name, r.code_system) for r in rows] == [
+        ("2050101", "行政运行", "functional"), ("2050101", "行政运行", "functional"),
+        ("2050102", "一般行政管理事务", "functional")]
+    assert json.loads(rows[1].text_cells) == {"政府支出经济分类科目": "50101-工资奖金津补贴",
+                                              "部门支出经济分类科目": "30102-津贴补贴"}
+    assert not [p for p in problems if "digits" in p]
+    assert {(a.row_number, a.column_key): a.amount for a in amounts}[(2, "basic")] == Decimal("2741.691860")
+
+
+def test_a_local_economic_item_of_seven_digits_is_no_irregular_code():
+    # C021 p24 (重庆): 3010201 规范性津补贴 under 30102 津贴补贴, C009 p28: 3021101 差旅费 under 30211
+    rows, _, problems = _parse([
+        ["科目编码", "科目名称", "合计", "人员经费", "公用经费"],
+        ["30102", "津贴补贴", "1,450.71", "1,450.71", ""],
+        ["3010201", "规范性津补贴", "1,282.63", "1,282.63", ""],
+        ["3010202", "其他津补贴", "168.08", "168.08", ""],
+    ], "general_budget_basic_expenditure")
+    assert [(r.code, r.code_system) for r in rows] == [("30102", "economic"), ("3010201", "economic"),
+                                                      ("3010202", "economic")]
+    assert not problems

@@ -580,6 +580,12 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     primary = primary_name_column(cols, texts[first_data:])
     economic = kind in ECONOMIC_KINDS or any("经济分类" in c.label for c in cols)
     functional = any("功能分类" in c.label for c in cols)
+    # the columns the row's code is printed in decide its system: a 支出总表 printing a line per
+    # 支出功能分类科目 × 政府 × 部门经济分类科目 (2050101-行政运行 | 50101-… | 30101-…, C009 p4) is keyed
+    # by the function code, the economic codes beside it are its attributes
+    code_labels = [c.label for c in cols if c.role == "code" or c.index == primary]
+    if any("功能分类" in lab for lab in code_labels) and not any("经济分类" in lab for lab in code_labels):
+        economic, functional = False, True
     two_sided = kind in TWO_SIDED_KINDS and any(c.side == "expenditure" for c in cols)
 
     out_rows: list[TableRow] = []

@@ -7,7 +7,8 @@
 -- An entity is split only where (is_splittable) every fund-table leaf falls under one 支出总表
 -- leaf (its code starts with the leaf's code) and no table involved is an uncertain reading (its
 -- own sums do not close): otherwise its facts stay all_funds (int_function_expenditures_selected).
--- A fund line under no 支出总表 leaf is a row of its own (summary_wan 0).
+-- A fund line under no 支出总表 leaf is a row of its own (summary_wan: the 支出总表 lines under its
+-- code where it prints the code coarser, else 0).
 -- A negative other_wan says the fund tables spend more under a code than all funds do: a
 -- contradiction between two tables (rule fund_tables_within_summary), never a fact.
 with leaves as (
@@ -16,9 +17,26 @@ with leaves as (
 
 ),
 
+-- a code printed on several lines of one 支出总表 is one leaf whose lines add up: a 支出总表 printing
+-- a line per 支出功能分类科目 × 经济分类科目 (2050101-行政运行 | 30101-基本工资, 30102-津贴补贴 …,
+-- C009 p4) prints 2050101 once per economic code
 summary_leaves as (
 
-    select * from leaves where fund_scope = 'all_funds'
+    select
+        entity_id,
+        table_id,
+        code,
+        min(row_number) as row_number,
+        arg_min(name, row_number) as name,
+        arg_min(source_ref, row_number) as source_ref,
+        arg_min(unit, row_number) as unit,
+        bool_and(is_split_by_type) as is_split_by_type,
+        sum(basic_wan) as basic_wan,
+        sum(project_wan) as project_wan,
+        sum(amount_wan) as amount_wan
+    from leaves
+    where fund_scope = 'all_funds'
+    group by entity_id, table_id, code
 
 ),
 
@@ -119,15 +137,35 @@ typed as (
 
 ),
 
--- a fund line under no 支出总表 leaf: the 支出总表 prints nothing for its code
+-- a fund line printed coarser than the 支出总表: its 款 20598 where the 支出总表 prints the 项
+-- 2059802 under it (C009 p30 / p18) compares with the 支出总表 lines under its code
+coarser as (
+
+    select m.entity_id, m.table_id, m.row_number, sum(s.amount_wan) as summary_wan
+    from mapped as m
+    inner join summary_leaves as s
+        on s.entity_id = m.entity_id
+       and starts_with(s.code, m.code)
+    where m.summary_row_number is null
+    group by 1, 2, 3
+
+),
+
+-- a fund line under no 支出总表 leaf: the 支出总表 prints nothing for its code (0), or only the
+-- lines under it (coarser)
 unmapped_lines as (
 
     select
         m.entity_id, m.code as functional_code, 'unspecified' as expenditure_type, m.name as printed_name,
-        m.source_ref, m.unit, p.is_splittable, p.all_certain, cast(0 as decimal(18, 6)) as summary_wan,
+        m.source_ref, m.unit, p.is_splittable, p.all_certain,
+        coalesce(c.summary_wan, cast(0 as decimal(18, 6))) as summary_wan,
         m.amount_wan as funds_wan, 1 as n_fund_lines, m.fund_scope || ' ' || m.code || ' ' || {{ fmt_figure('m.amount_wan', 'm.unit') }} as parts
     from mapped as m
     inner join splittable as p using (entity_id)
+    left join coarser as c
+        on c.entity_id = m.entity_id
+       and c.table_id = m.table_id
+       and c.row_number = m.row_number
     where m.summary_row_number is null
 
 )
