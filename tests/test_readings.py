@@ -149,3 +149,50 @@ def test_readings_that_agree_on_a_printed_error_blame_the_document():
     v = arbitrate(_reading("cells", a), _reading("words", a))
     assert v.agreement == "agree" and v.certain_by_readings and v.n_compared == 6
     assert not v.chosen.closure.closes
+
+
+def _one(name):
+    ex = extract_document(PAGES / name, PAGES)
+    (t,) = [t for t in ex.tables if t.readings]
+    return ex, t
+
+
+def test_a_row_printing_no_amount_is_no_wrapped_name_and_rows_pair_by_their_line():
+    # C071 p2 (江苏 收入预算总表): 一般公共预算资金 merged over 小计 | 公共财政拨款(补助)资金 | 专项收入,
+    # rows printing no amount (专项收入, 政府性基金 小计 …) in ruled rows of their own. The words
+    # reading had joined them all into one name (a row's band was its tallest, merged, cell), and
+    # its rows were paired with the cells reading's by a name prefix: 2 cells "differed"
+    ex, t = _one("C071_p2.pdf")
+    assert (t.readings, t.n_reading_differences, t.n_reading_cells) == ("agree", 0, 3)
+    rows = {r.name: r for r in ex.table_rows if r.table_id == t.table_id}
+    assert _amount(ex, t.table_id, rows["公共财政拨款(补助)资金"].row_number, "total") == Decimal("27664.22")
+    assert {"专项收入", "其他非税收入", "经营收入"} <= set(rows)
+
+
+def test_a_two_sided_line_named_on_the_expenditure_side_only_is_a_row():
+    # C070 p22 (湖州 财政拨款收支预算总表): 住房改革支出 420.07 prints nothing on the 收入 side; the
+    # words reading took it for the rest of an amount and joined it to 本年收入合计 6838.41
+    ex, t = _one("C070_p22.pdf")
+    assert (t.readings, t.n_reading_differences) == ("agree", 0)
+    rows = {r.name: r.row_number for r in ex.table_rows if r.table_id == t.table_id}
+    assert _amount(ex, t.table_id, rows["住房改革支出"], "total") == Decimal("420.07")
+    assert _amount(ex, t.table_id, rows["本年收入合计"], "total") == Decimal("6838.41")
+
+
+def test_a_figure_typed_with_fewer_decimals_is_not_cut_short():
+    # C054 p42-44 (西安市人社局 项目支出表): 仲裁公务制服 9.6 over 物业管理及水电暖气费 56, 购买办公设备
+    # 3.5 over 上交省鉴定中心考务管理费 6, each in its own ruled row: two rows, not 9.6 wrapped as "9.6 56"
+    ex, t = _one("C054_p42-44.pdf")
+    assert (t.readings, t.n_reading_differences) == ("agree", 0)
+    rows = {r.name: r.row_number for r in ex.table_rows if r.table_id == t.table_id}
+    assert _amount(ex, t.table_id, rows["仲裁公务制服"], "total") == Decimal("9.6")
+    assert _amount(ex, t.table_id, rows["物业管理及水电暖气费"], "total") == Decimal("56")
+    assert _amount(ex, t.table_id, rows["上交省鉴定中心考务管理费"], "total") == Decimal("6")
+
+
+def test_a_column_of_wrapped_amounts_keeps_the_tables_precision():
+    # C065 p10 (一般公共预算支出表): 总计 1682.7 over 6 and every 结转 cell 0.0 over 0 — a column
+    # whose cells are all wrapped; the tails join them (the table prints two decimals), both ways
+    ex, t = _one("C065_p10.pdf")
+    assert (t.readings, t.n_reading_differences, t.closure_status) == ("agree", 0, "closes")
+    assert _amount(ex, t.table_id, 1, "total") == Decimal("1682.76")

@@ -3,7 +3,8 @@ arithmetic deciding between them.
 
 Each reading is a parsed table (rows, amounts, problems) with its closure
 (:mod:`extractors.tables.closure`). Rows are paired in print order by what names them (code, else
-name, and kind); a pair's amounts are compared column by column. Then:
+name, and kind), rows printed on the same line of the page first; a pair's amounts are compared
+column by column. Then:
 
 * the readings agree on every amount → the first reading, ``agree``: what is printed is known, and
   a sum that still does not close is the document's;
@@ -80,30 +81,55 @@ def _printing(reading: Reading, cells: dict) -> list:
     return [r for r in reading.rows if r.row_number in cells]
 
 
-def compare(a: Reading, b: Reading) -> tuple[int, list[CellDifference]]:
-    """(amount cells compared, differences), rows paired in print order, ``a``'s numbering."""
-    ca, cb = _cells(a), _cells(b)
-    ra, rb = _printing(a, ca), _printing(b, cb)
-    sm = difflib.SequenceMatcher(None, [_row_key(r) for r in ra], [_row_key(r) for r in rb], autojunk=False)
-    diffs: list[CellDifference] = []
-    n = 0
+def _by_line(rows: list) -> dict:
+    out: dict = {}
+    for r in rows:
+        if r.line_number is not None:
+            out.setdefault((r.page, r.line_number), []).append(r)
+    return out
+
+
+def pair_rows(ra: list, rb: list) -> list[tuple]:
+    """The rows of two readings paired: first those printed on the same line of the page, one row
+    of each reading there (what names it may differ: a merged group cell read into one reading's
+    name, 一般公共预算资金 小计 | 小计, C071 p2); then the rest in print order by what names them
+    (code, else name, and kind); a row left over pairs with None."""
+    la, lb = _by_line(ra), _by_line(rb)
+    same = {id(x): y for key, xs in la.items() if len(xs) == 1 and len(lb.get(key, ())) == 1
+            for x in xs for y in lb[key]}
+    taken = {id(y) for y in same.values()}
+    pairs = [(x, same[id(x)]) for x in ra if id(x) in same]
+    rest_a = [x for x in ra if id(x) not in same]
+    rest_b = [y for y in rb if id(y) not in taken]
+    sm = difflib.SequenceMatcher(None, [_row_key(r) for r in rest_a], [_row_key(r) for r in rest_b],
+                                 autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
-            pairs = list(zip(ra[i1:i2], rb[j1:j2]))
+            pairs.extend(zip(rest_a[i1:i2], rest_b[j1:j2]))
         else:
-            pairs = [(r, None) for r in ra[i1:i2]] + [(None, r) for r in rb[j1:j2]]
-        for x, y in pairs:
-            xa = ca.get(x.row_number, {}) if x is not None else {}
-            yb = cb.get(y.row_number, {}) if y is not None else {}
-            row = x if x is not None else y
-            for key in sorted(set(xa) | set(yb), key=lambda k: (k[0], k[1] or "", k[2])):
-                n += 1
-                va, vb = xa.get(key), yb.get(key)
-                if va is not None and vb is not None and va[0] == vb[0]:
-                    continue
-                diffs.append(CellDifference(
-                    x.row_number if x is not None else None, row.line_number, row.page,
-                    row.code or (row.name or ""), key[0], va[1] if va else None, vb[1] if vb else None))
+            pairs.extend([(r, None) for r in rest_a[i1:i2]] + [(None, r) for r in rest_b[j1:j2]])
+    return pairs
+
+
+def compare(a: Reading, b: Reading) -> tuple[int, list[CellDifference]]:
+    """(amount cells compared, differences) over the paired rows (:func:`pair_rows`), ``a``'s
+    numbering."""
+    ca, cb = _cells(a), _cells(b)
+    ra, rb = _printing(a, ca), _printing(b, cb)
+    diffs: list[CellDifference] = []
+    n = 0
+    for x, y in pair_rows(ra, rb):
+        xa = ca.get(x.row_number, {}) if x is not None else {}
+        yb = cb.get(y.row_number, {}) if y is not None else {}
+        row = x if x is not None else y
+        for key in sorted(set(xa) | set(yb), key=lambda k: (k[0], k[1] or "", k[2])):
+            n += 1
+            va, vb = xa.get(key), yb.get(key)
+            if va is not None and vb is not None and va[0] == vb[0]:
+                continue
+            diffs.append(CellDifference(
+                x.row_number if x is not None else None, row.line_number, row.page,
+                row.code or (row.name or ""), key[0], va[1] if va else None, vb[1] if vb else None))
     return n, diffs
 
 

@@ -119,16 +119,44 @@ _CUT_AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})*,\d{0,2}|[\d,]+\.\d?)$")
 _DIGITS_TAIL = re.compile(r"^\d{1,3}$")
 
 
-def _wraps_amounts(above: list[list[str]], parts: list[list[str]], labels: int = 0) -> bool:
+def _decimals(t: str) -> int:
+    return len(t.rsplit(".", 1)[1]) if "." in t else 0
+
+
+def table_decimals(lines: list) -> Optional[int]:
+    """The number of decimals most of the table's amounts print, of those printing a decimal point
+    (None: whole numbers). An amount cut short and its tail make a figure of that precision
+    (370,219.2 + 5, 1682.7 + 6 under 903.85); a figure typed with fewer decimals and the next
+    row's below it do not (9.6 + 56 among 48.48, C054 p44)."""
+    counts: dict[int, int] = {}
+    for _, ps, _ in lines:
+        for cell in ps:
+            t = _join(cell).replace(" ", "")
+            if cell and "." in t and AMOUNT_RE.match(t):
+                counts[_decimals(t)] = counts.get(_decimals(t), 0) + 1
+    return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0] if counts else None
+
+
+def _wraps_amounts(above: list[list[str]], parts: list[list[str]], labels: int = 0,
+                   decimals: Optional[int] = -1) -> bool:
     """A line printing only the last digits of the amounts on the line above (an amount wrapped in
     a narrow cell: 370,219.2 over 5): each of its amount cells one to three digits, under a cell of
-    the line above that ends cut short (one decimal, or inside a thousands group); its cells in the
-    ``labels`` columns, if any, words (the rest of a wrapped name: 深圳市交通运输局（本 / 级）)."""
+    the line above that ends cut short (one decimal, or inside a thousands group), the two making
+    a figure of the table's precision (``decimals``, :func:`table_decimals`: 370,219.2 + 5 =
+    370,219.25 like the rest; among 48.48, 56 below 9.6 is the next row's); its cells in the ``labels``
+    columns, if any, words (the rest of a wrapped name: 深圳市交通运输局（本 / 级）)."""
     amounts = [k for k, ps in enumerate(parts) if ps and k >= labels]
-    return bool(amounts) and all(
-        _DIGITS_TAIL.match(_join(parts[k])) and above[k] and _CUT_AMOUNT.match(_join(above[k]).replace(" ", ""))
-        for k in amounts) and not any(AMOUNT_RE.match(_join(parts[k]).replace(" ", "")) for k in range(labels)
-                                      if parts[k])
+
+    def cut(k: int) -> bool:
+        top = _join(above[k]).replace(" ", "") if above[k] else ""
+        if not (top and _CUT_AMOUNT.match(top) and _DIGITS_TAIL.match(_join(parts[k]))):
+            return False
+        if decimals == -1:  # precision not known: any cut amount
+            return True
+        return decimals is not None and _decimals(top + _join(parts[k])) == decimals
+
+    return bool(amounts) and all(cut(k) for k in amounts) and not any(
+        AMOUNT_RE.match(_join(parts[k]).replace(" ", "")) for k in range(labels) if parts[k])
 
 
 def _label_columns(lines: list, width: int) -> int:
@@ -143,34 +171,65 @@ def _label_columns(lines: list, width: int) -> int:
     return 0
 
 
-def rows_of_lines(lines: list, width: int) -> list:
+def _band_of(bands: list, cy: float) -> Optional[int]:
+    return next((k for k, b in enumerate(bands) if b[0] <= cy <= b[1]), None)
+
+
+def _other_band(bands: Optional[list], cy_a: float, cy_b: float) -> bool:
+    """Two lines in two ruled rows (both known and not the same)."""
+    if not bands:
+        return False
+    a, b = _band_of(bands, cy_a), _band_of(bands, cy_b)
+    return a is not None and b is not None and a != b
+
+
+def _words_column(lines: list, k: int) -> bool:
+    """Most of the lines printing something in column ``k`` print words there, not amounts."""
+    texts = [_join(ps[k]).replace(" ", "") for _, ps, _ in lines if ps[k]]
+    words = sum(1 for t in texts if not AMOUNT_RE.match(t))
+    return bool(texts) and words * 2 > len(texts)
+
+
+def rows_of_lines(lines: list, width: int, bands: Optional[list] = None) -> list:
     """The printed rows of a page's text lines [(centre y, parts per column, bbox)]:
 
     * a line printing a code or a name and an amount (or a code) is a row;
-    * a line printing amounts and no name, where the table's rows are named, is the part of a cell
-      printed over several lines (370,219.2 above 合计 and 5 below it, amounts centred in tall
-      rows): it joins the nearest row whose cells in those columns are blank or cut short;
+    * a line printing the last digits of the amounts above it, in the same ruled row (``bands``)
+      where they are known, is the rest of those amounts (370,219.2 / 5: :func:`_wraps_amounts`);
+    * a line printing amounts and no name (in any name column: either side's of a two-sided
+      table), where the table's rows are named, is the part of a cell printed over several lines
+      (370,219.2 above 合计 and 5 below it, amounts centred in tall rows): it joins the nearest
+      row in its ruled row (``bands``, where known) whose cells in those columns are blank or cut
+      short;
     * a line printing neither amount nor code is a wrapped text (a name over two lines): it joins
-      the nearest row, before its text when printed above it."""
+      the nearest row, before its text when printed above it; unless ``bands`` (the ruled rows,
+      top to bottom) put it in a ruled row of its own that no other line is in: a row printing no
+      amount (专项收入 | blank, C071 p2), not the rest of a name."""
     labels = _label_columns(lines, width)
+    # name columns right of the amounts: the expenditure side's 项目 of a two-sided table
+    # (收入 项目 | 预算数 | 支出 项目 | 预算数, C070 p22), whose lines may print nothing on the left
+    named_cols = list(range(labels)) + [k for k in range(labels, width) if _words_column(lines, k)]
+    decimals = table_decimals(lines)
     built: list = []  # [centre y, parts, bbox]
     amount_lines: list = []
     fragments: list = []
     for cy, parts, bbox in lines:
         texts = [_join(ps) for ps in parts]
-        if built and _wraps_amounts(built[-1][1], parts, labels):
+        if built and _wraps_amounts(built[-1][1], parts, labels, decimals) and not _other_band(bands, built[-1][0], cy):
             for col, ps in enumerate(parts):  # 370,219.2 / 5 printed over two lines of one cell
                 built[-1][1][col].extend(ps)
-        elif _is_row_line(texts) and (any(texts[:labels]) or not labels):
+        elif _is_row_line(texts) and (any(texts[k] for k in named_cols) or not labels):
             built.append([cy, parts, bbox])
         elif _is_row_line(texts):
             amount_lines.append((cy, parts, bbox))
         else:
-            fragments.append((cy, parts))
+            fragments.append((cy, parts, bbox))
     for cy, parts, bbox in amount_lines:
         near = sorted(range(len(built)), key=lambda i: abs(built[i][0] - cy))[:2]
-        fits = [i for i in near if all(not built[i][1][c] or (cy > built[i][0] and _wraps_amounts(
-            built[i][1], [ps if j == c else [] for j, ps in enumerate(parts)])) for c, ps in enumerate(parts) if ps)]
+        fits = [i for i in near if not _other_band(bands, built[i][0], cy) and all(
+            not built[i][1][c] or (cy > built[i][0] and _wraps_amounts(
+                built[i][1], [ps if j == c else [] for j, ps in enumerate(parts)], decimals=decimals))
+            for c, ps in enumerate(parts) if ps)]
         if fits:
             _attach(built[fits[0]], cy, parts)
         else:  # a row of its own (an unnamed 合计 line; amounts centred between a name's two lines)
@@ -178,8 +237,15 @@ def rows_of_lines(lines: list, width: int) -> list:
             built.sort(key=lambda b: b[0])
     if not built:
         return []
-    for cy, parts in fragments:
-        _attach(min(built, key=lambda b: abs(b[0] - cy)), cy, parts)
+    for cy, parts, bbox in fragments:
+        near = min(built, key=lambda b: abs(b[0] - cy))
+        own = _band_of(bands, cy) if bands else None
+        if own is not None and own != _band_of(bands, near[0]) and not any(
+                _band_of(bands, b[0]) == own for b in built):
+            built.append([cy, parts, bbox])
+            built.sort(key=lambda b: b[0])
+            continue
+        _attach(near, cy, parts)
     return [tuple(b) for b in built]
 
 
@@ -220,13 +286,18 @@ def read_by_words(rows: list[list[Cell]], page_chars: dict) -> Optional[list[lis
         x1 = max(b[2] for b in boxes) + 1
         top = min(b[1] for b in boxes) - 1
         bottom = max(b[3] for b in boxes) + 1
-        # the A rows' vertical bands on this page, for each new row's line number
+        # the A rows' vertical bands on this page, for each new row's line number: the band its
+        # cells share (a cell merged over the rows below, 一般公共预算资金 over 小计 | 公共财政拨款…,
+        # C071 p2, is taller than its row)
         bands = []
         for r in on_page:
             bbs = [c.bbox for c in r if c.bbox is not None]
             ln = next((c.line_number for c in r if c.line_number), None)
             if bbs and ln is not None:
-                bands.append((min(b[1] for b in bbs), max(b[3] for b in bbs), ln))
+                b0, b1 = max(b[1] for b in bbs), min(b[3] for b in bbs)
+                if b0 >= b1:
+                    b0, b1 = min(b[1] for b in bbs), max(b[3] for b in bbs)
+                bands.append((b0, b1, ln))
         chars = [w for w in page_chars[p] if x0 <= (w[1] + w[3]) / 2 <= x1 and top <= (w[2] + w[4]) / 2 <= bottom]
         if not chars:
             return None
@@ -239,7 +310,7 @@ def read_by_words(rows: list[list[Cell]], page_chars: dict) -> Optional[list[lis
             cy = (min(w[2] for w in line) + max(w[4] for w in line)) / 2
             bbox = (min(w[1] for w in line), min(w[2] for w in line), max(w[3] for w in line), max(w[4] for w in line))
             lines.append((cy, parts, bbox))
-        built = rows_of_lines(lines, width)
+        built = rows_of_lines(lines, width, sorted(bands))
         if not built:
             return None
         for cy, parts, bbox in built:
