@@ -196,3 +196,30 @@ def test_a_column_of_wrapped_amounts_keeps_the_tables_precision():
     ex, t = _one("C065_p10.pdf")
     assert (t.readings, t.n_reading_differences, t.closure_status) == ("agree", 0, "closes")
     assert _amount(ex, t.table_id, 1, "total") == Decimal("1682.76")
+
+
+def test_a_cell_merged_over_spacer_columns_is_under_the_column_its_header_labels():
+    # C085 p15 (江苏省高级人民法院 政府采购预算表): an 18-cell frame, each printed column three ruled
+    # cells; a data cell spans its three, pdfplumber gives its text at the first (a spacer), so
+    # 676.00 went under an unnamed column (other) and 信息网络建设维护费 under 采购品目大类
+    ex = extract_document(PAGES / "C085_p15.pdf", PAGES)
+    t = next(t for t in ex.tables if t.table_kind == "government_procurement")
+    assert (t.readings, t.n_reading_differences) == ("agree", 0) and t.n_reading_cells >= 25
+    keys = {a.column_key for a in ex.table_amounts if a.table_id == t.table_id and a.amount is not None}
+    assert keys == {"total"}
+    rows = [r for r in ex.table_rows if r.table_id == t.table_id]
+    first = next(r for r in rows if r.name == "一、货物A")
+    assert _amount(ex, t.table_id, first.row_number, "total") == Decimal("962.86")
+    assert _amount(ex, t.table_id, rows[0].row_number, "total") == Decimal("4641.62")
+
+
+def test_a_figure_set_lower_in_its_ruled_row_is_of_that_row():
+    # C079 p20 (江苏省人大常委会办公厅 三公经费表): one row of figures, the 0 under 公务用车购置费 set
+    # lower than the others; the words reading had made it a second row
+    ex = extract_document(PAGES / "C079_p20.pdf", PAGES)
+    t = next(t for t in ex.tables if t.table_kind == "three_public_expenditure")
+    assert (t.readings, t.n_reading_differences) == ("agree", 0)
+    got = {a.column_key: a.amount for a in ex.table_amounts if a.table_id == t.table_id}
+    assert got["vehicle_purchase"] == Decimal("0") and got["vehicle_operation"] == Decimal("183.60")
+    assert got["three_public_total"] == Decimal("833.60")
+    assert len([r for r in ex.table_rows if r.table_id == t.table_id]) == 1

@@ -57,6 +57,33 @@ def align_rows(rows: list[list[Cell]], width: int) -> list[list[Cell]]:
     return out
 
 
+def place_spanning_cells(rows: list[list[Cell]], first_data: int) -> list[list[Cell]]:
+    """A data cell merged over several ruled columns (its box spans the cells after it, which
+    have none) is printed under the one of them that a header labels: 676.00 in a cell over three
+    thin columns whose middle one reads 总计 (C085 p15, 江苏 政府采购预算表: an 18-cell frame of
+    spacer columns). pdfplumber gives the text at the span's first column, a spacer; then it
+    would merge into the column on its left. Cells whose span holds no labelled column, or whose
+    own column is labelled, stay. Native PDF grids only (cells carry bboxes)."""
+    if not any(c.bbox is not None for r in rows for c in r):
+        return rows
+    labelled = {j for r in rows[:first_data] for j, c in enumerate(r) if c.text.strip()}
+    out = [list(r) for r in rows[:first_data]]
+    for r in rows[first_data:]:
+        r = list(r)
+        for k, c in enumerate(r):
+            if not c.text.strip() or c.bbox is None or k in labelled:
+                continue
+            span = [k]
+            while span[-1] + 1 < len(r) and r[span[-1] + 1].bbox is None and not r[span[-1] + 1].text.strip():
+                span.append(span[-1] + 1)
+            cands = [j for j in span[1:] if j in labelled]
+            if len(cands) == 1:
+                j = cands[0]
+                r[j], r[k] = c, Cell("", c.line_number, c.page, None)
+        out.append(r)
+    return out
+
+
 def merge_sparse_columns(rows: list[list[Cell]], first_data: int) -> Optional[list[list[Cell]]]:
     """Merge neighbouring ruled columns that are one printed column: a merged header cell over
     several ruled cells (Jiangsu 2018: 科目编码 over three cells, 金额 over three, the 类 amount

@@ -18,7 +18,7 @@ from ..blocks import Cell, squash
 from ..errors import ExtractionError
 from ..records import TableAmount, TableRow
 from ..settings import ExtractSettings
-from .align import align_rows, merge_sparse_columns
+from .align import align_rows, merge_sparse_columns, place_spanning_cells
 
 AMOUNT_RE = re.compile(r"^[-−–]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _CODE_RE = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}$")
@@ -529,7 +529,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     # 11-cell first page with a spacer column over 10-cell continued pages), are placed by position
     aligned = align_rows(list(rows), width)
     moved = any(a is not b for a, b in zip(aligned, rows))
-    rows = aligned
+    rows = place_spanning_cells(aligned, first_data)
+    moved = moved or any(a != b for a, b in zip(rows, aligned))
     data = rows[first_data:]
     grid = merge_sparse_columns(rows, first_data)
     if grid is not None:

@@ -175,6 +175,14 @@ def _band_of(bands: list, cy: float) -> Optional[int]:
     return next((k for k, b in enumerate(bands) if b[0] <= cy <= b[1]), None)
 
 
+def _same_band(bands: Optional[list], cy_a: float, cy_b: float) -> bool:
+    """Two lines in one ruled row (known)."""
+    if not bands:
+        return False
+    a = _band_of(bands, cy_a)
+    return a is not None and a == _band_of(bands, cy_b)
+
+
 def _other_band(bands: Optional[list], cy_a: float, cy_b: float) -> bool:
     """Two lines in two ruled rows (both known and not the same)."""
     if not bands:
@@ -218,6 +226,11 @@ def rows_of_lines(lines: list, width: int, bands: Optional[list] = None) -> list
         if built and _wraps_amounts(built[-1][1], parts, labels, decimals) and not _other_band(bands, built[-1][0], cy):
             for col, ps in enumerate(parts):  # 370,219.2 / 5 printed over two lines of one cell
                 built[-1][1][col].extend(ps)
+        elif _is_row_line(texts) and not labels and built and _same_band(bands, built[-1][0], cy) and not any(
+                ps and built[-1][1][k] for k, ps in enumerate(parts)):
+            # no row names (a one-line 三公 table): a figure set lower in the ruled row of the
+            # figures above (C079 p20: 0 under 公务用车购置费) is of their row
+            _attach(built[-1], cy, parts)
         elif _is_row_line(texts) and (any(texts[k] for k in named_cols) or not labels):
             built.append([cy, parts, bbox])
         elif _is_row_line(texts):
