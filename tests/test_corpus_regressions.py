@@ -601,3 +601,13 @@ def test_a_local_economic_item_of_seven_digits_is_no_irregular_code():
     assert [(r.code, r.code_system) for r in rows] == [("30102", "economic"), ("3010201", "economic"),
                                                       ("3010202", "economic")]
     assert not problems
+
+
+def test_the_year_of_a_tables_only_file_is_the_one_under_its_table_titles():
+    # C009 / C012 / C014 (北京 附件2, 预算01表 … 预算14表): no prose; the year only as （2026年度） under
+    # the 绩效目标表 titles; project texts mention other years (2026年底前完成, 2027年…)
+    from extractors.narrative.metadata import fiscal_year_and_kind
+    lines = ["预算01表 收支总表", "金额单位：万元", "2027年完成验收", "预算13表 部门整体支出绩效目标表",
+             "（2026年度）", "预算14表-1 促进教育事业均衡发展共同事权转移支付绩效目标表", "（2026年度）"]
+    assert fiscal_year_and_kind([], lines)[0] == 2026
+    assert fiscal_year_and_kind([], lines[:4])[0] is None

@@ -325,6 +325,9 @@ def entity_code_at(spans: list[tuple[int, Optional[str]]], line_number: int) -> 
     return code
 
 
+_YEAR_LINE_RE = re.compile(r"^[（(]\s*(20\d{2})\s*年度?\s*[)）]$")
+
+
 def fiscal_year_and_kind(paras: list[Paragraph], lines: list[str]) -> tuple[Optional[int], Optional[str]]:
     years: Counter = Counter()
     kind: Optional[str] = None
@@ -345,6 +348,16 @@ def fiscal_year_and_kind(paras: list[Paragraph], lines: list[str]) -> tuple[Opti
                 loose[int(m.group(1))] += 1
         if loose:
             year = max(loose, key=lambda y: (loose[y], y))
+    if year is None:
+        # a tables-only file (北京 预算01表 … 预算14表, C009): the year only under a table's
+        # title, as a line of its own: （2026年度）
+        own: Counter = Counter()
+        for ln in lines:
+            m = _YEAR_LINE_RE.match(compact(clean_line(ln)))
+            if m:
+                own[int(m.group(1))] += 1
+        if own:
+            year = max(own, key=lambda y: (own[y], y))
     return year, kind
 
 
