@@ -116,6 +116,39 @@ def test_table_continued_with_its_title_on_every_page_is_one_table():
         [["科目编码", "科目名称", "合计"], ["201", "一般公共服务支出", "10.00"], ["205", "教育支出", "5.00"]]
 
 
+def test_a_page_of_rows_with_neither_title_nor_header_goes_on_in_the_table_before():
+    # C012 pp12–17 (北京 预算12表 项目支出绩效目标表): the continued pages print no header, only
+    # rows in the same frame (one spacer column less on pp13–17, the same right border 802.9); the
+    # line above their grid is the end of a cell's text (接收电子文件管), taken for a title: 5 pages of
+    # 83 indicator rows were unknown tables. A grid of another frame is another table.
+    from extractors.tables import RawTable
+
+    def page(p, rows, x1=802.9):
+        n = len(rows[0])
+        return [Item(line_number=p * 100 + k, page=p, cells=[
+            Cell(t, page=p, bbox=(30.0 + 60 * j, 100.0 + 20 * k, x1 if j == n - 1 else 90.0 + 60 * j, 120.0 + 20 * k))
+            for j, t in enumerate(r)]) for k, r in enumerate(rows)]
+    head = [["", "项目名称", "项目总额", "财政资金", "绩效目标", "一级指标", "二级指标", "三级指标", "性质", "指标值",
+             "单位", "权重"]]
+    row12 = ["", "11000022T000000391740-因公出国", "43.352803", "43.352803", "通过…", "产出指标", "时效指标",
+             "2026年全年", "=", "1", "年", ""]
+    row11 = ["档案数字化", "", "", "", "产出指标", "数量指标", "档案存档年限", "≥", "20", "年", ""]
+    a = RawTable("预算12表 项目支出绩效目标表", 1, items=page(12, head + [row12]))
+    b = RawTable("接收电子文件管", 1300, items=page(13, [row11, row11]), titled=False)
+    c = RawTable("专业法律顾问为", 1400, items=page(14, [row11[:6]], x1=500.0), titled=False)
+    out = merge_continued([a, b, c])
+    assert [t.title for t in out] == ["预算12表 项目支出绩效目标表", "专业法律顾问为"]
+    assert len(out[0].items) == 4
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("2026 年市级一般性项目绩效目标表 (一级项目 )", "performance_targets"),  # C023 p22 (重庆)
+    ("2026 年市级重点专项资金绩效目标表 (一级项目 )", "performance_targets"),  # C023 p21
+])
+def test_a_title_ending_in_a_short_parenthetical_is_a_title(title, kind):
+    assert looks_like_title(title) and classify_title(title) == kind
+
+
 # ---- closure: the arithmetic of real tables, from the page-read goldens
 
 

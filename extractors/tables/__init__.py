@@ -155,6 +155,9 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
                 cur.last_line = it.line_number
                 continue
             close()
+        if _META_RE.match(squash(text)) or _unit_of([squash(text)]):
+            # 资金主管部门：重庆市气象局 单位：万元 between a title and its grid is no title (C023 p22)
+            continue
         last_prose = (it.line_number, text)
     close()
     return tables, entities

@@ -67,7 +67,7 @@ _RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
 
 # a line that may be a table title: short, names a table
 # (a Jiangsu title may end in its classification: 财政拨款支出预算表（功能科目）)
-_TITLE_HINT = re.compile(r"(表|表（(?:功能|经济)(?:科目|分类)）|表（按[^（）]{2,12}）|表（(?:预算|公开|附)?表\s*[\d一二三四五六七八九十]+(?:-\d+)?）|部门政府采购预算|“三公”经费预算情况及增减变化原因|单位构成)$")
+_TITLE_HINT = re.compile(r"(表|表（(?:功能|经济)(?:科目|分类)）|表（按[^（）]{2,12}）|表（[^（）]{2,12}）|表（(?:预算|公开|附)?表\s*[\d一二三四五六七八九十]+(?:-\d+)?）|部门政府采购预算|“三公”经费预算情况及增减变化原因|单位构成)$")
 _NOT_TITLE = re.compile(r"(部分|说明|情况说明|公开|名词解释|详见|见附件|[。；，,])")
 
 

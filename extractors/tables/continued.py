@@ -1,7 +1,8 @@
 """Tables continued over pages that print their title (or their header) again on every page.
 
 A table whose title (normalised) equals the previous table's — or that has no title of its own
-and prints the previous table's header rows — for the same entity, and whose rows start on the
+and prints the previous table's header rows, or none but in the previous table's frame — for
+the same entity, and whose rows start on the
 page after the previous table's last row, is the same table: its rows are
 appended to the previous one and the header rows it repeats (the rows above its first data row)
 are dropped. Without this every page is a table of its own and only the first page's rows
@@ -41,7 +42,26 @@ def _same_table(prev, rt) -> bool:
     if rt.titled and classify_title(rt.title) != "unknown":
         return False
     head = _header(rt)
-    return bool(head) and any(head) and head == _header(prev)[:len(head)]
+    if bool(head) and any(head) and head == _header(prev)[:len(head)]:
+        return True
+    # no title and no header of its own, the previous table's frame (as many cells a row, give
+    # or take a spacer, and the same right border): its rows go on over the page (C012 pp12–17, 项目支出绩效目标表; the
+    # "title" is the end of a cell's text printed at the top of the page: 接收电子文件管)
+    a, b = _frame(rt), _frame(prev)
+    # a first page may print a spacer column more than the pages after it (C012 p12: 12 cells
+    # over 11; C009 p4 likewise): the rows are placed by position (extractors.tables.align)
+    return not rt.titled and a is not None and b is not None and a[1] == b[1] and abs(a[0] - b[0]) <= 1
+
+
+def _frame(rt) -> Optional[tuple[int, int]]:
+    """(cells a row, the right border rounded to 2 pt) of most of the table's rows."""
+    seen: dict[tuple[int, int], int] = {}
+    for it in rt.items:
+        boxes = [c.bbox for c in it.cells or [] if c.bbox is not None]
+        if boxes:
+            key = (len(it.cells), round(max(float(b[2]) for b in boxes) / 2))
+            seen[key] = seen.get(key, 0) + 1
+    return max(seen, key=seen.get) if seen else None
 
 
 def merge_continued(raw_tables: list) -> list:
