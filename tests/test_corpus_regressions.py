@@ -644,3 +644,44 @@ def test_the_year_of_a_tables_only_file_is_the_one_under_its_table_titles():
              "（2026年度）", "预算14表-1 促进教育事业均衡发展共同事权转移支付绩效目标表", "（2026年度）"]
     assert fiscal_year_and_kind([], lines)[0] == 2026
     assert fiscal_year_and_kind([], lines[:4])[0] is None
+
+
+def test_economic_rows_printed_by_name_only_get_their_codes_from_the_catalog():
+    # C016 p32 (深圳市交通运输局 基本支出总表): no 科目编码 column; 工资福利支出 / 基本工资 … by name
+    # only. 类 names are unique, 款 names unique within their 类: 办公设备购置 under 资本性支出 is 31002.
+    # Inferred codes carry no code_raw (nothing printed) and the table says so once
+    rows, amounts, problems = _parse([
+        ["项目", "合计", "人员经费", "公用经费"],
+        ["深圳市交通运输局（本级）", "11,826.97", "8,305.83", "3,521.14"],
+        ["工资福利支出", "8,305.83", "8,305.83", ""],
+        ["基本工资", "1,636.40", "1,636.40", ""],
+        ["住房公积金", "636.60", "636.60", ""],
+        ["资本性支出", "10.00", "", "10.00"],
+        ["办公设备购置", "10.00", "", "10.00"],
+    ], "general_budget_basic_expenditure")
+    assert [(r.name, r.code, r.code_raw, r.row_kind) for r in rows] == [
+        ("深圳市交通运输局（本级）", None, None, "detail"), ("工资福利支出", "301", None, "subtotal"),
+        ("基本工资", "30101", None, "detail"), ("住房公积金", "30113", None, "detail"),
+        ("资本性支出", "310", None, "subtotal"), ("办公设备购置", "31002", None, "detail")]
+    assert "5 economic codes inferred from the printed names (no code column printed)" in problems
+
+
+def test_names_the_catalog_does_not_place_stop_the_inference_and_a_failing_sum_undoes_it():
+    # C066 p21 (珠海市商务局 基本支出表 by unit): 珠海市商务局 | 工资和福利支出 (not the catalog's
+    # 工资福利支出) | 商品和服务支出 | 对个人和家庭的补助 | 其他资本性等支出, then the next unit: a 款
+    # name after an unplaced line gets no code, and where the coded rows' sums fail the table is
+    # read as printed (no codes)
+    from extractors.tables.names import EconomicNames
+    n = EconomicNames()
+    assert [n.code_of(x) for x in ["工资福利支出", "基本工资", "珠海市贸易服务中心", "基本工资"]] == \
+        ["301", "30101", None, None]
+    from extractors.tables.readings import read_twice
+    grid = _grid([
+        ["项目", "合计"], ["合计", "7,519.44"], ["珠海市商务局", "6,258.73"], ["工资和福利支出", "4,250.28"],
+        ["商品和服务支出", "445.41"], ["对个人和家庭的补助", "1,507.04"], ["其他资本性等支出", "56.00"],
+        ["珠海市贸易服务中心", "1,260.71"], ["工资和福利支出", "703.41"], ["商品和服务支出", "69.17"],
+        ["对个人和家庭的补助", "488.13"]])
+    v = read_twice(grid, None, source_file="t.pdf", table_id=1, kind="general_budget_basic_expenditure",
+                   unit="万元", entity_code=None, settings=DEFAULT_SETTINGS)
+    assert not any(r.code for r in v.chosen.rows)
+    assert not any("inferred" in p for p in v.chosen.problems)

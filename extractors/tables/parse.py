@@ -19,6 +19,7 @@ from ..errors import ExtractionError
 from ..records import TableAmount, TableRow
 from ..settings import ExtractSettings
 from .align import align_rows, merge_sparse_columns, place_spanning_cells
+from .names import EconomicNames
 
 AMOUNT_RE = re.compile(r"^[-−–]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _CODE_RE = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}$")
@@ -28,6 +29,7 @@ _YEAR_COL = re.compile(r"((?:19|20)\d{2})年")
 
 TWO_SIDED_KINDS = {"income_expenditure_summary", "fiscal_appropriation_summary"}
 ECONOMIC_KINDS = {"general_budget_basic_expenditure"}
+BY_NAME = "codes inferred from names"  # a problem marker: the readings module checks such a table
 
 # (key, patterns) checked in order against the squashed column label
 _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
@@ -510,7 +512,8 @@ def frame_width(data_texts: list[list[str]]) -> int:
 
 def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind: str,
                 unit: Optional[str], entity_code: Optional[str],
-                settings: ExtractSettings) -> tuple[list[TableRow], list[TableAmount], list[str]]:
+                settings: ExtractSettings, codes_by_name: bool = True
+                ) -> tuple[list[TableRow], list[TableAmount], list[str]]:
     """Parse one table's grid. Returns (table_rows, table_amounts, problems).
 
     Raises ExtractionError only for input that is not a grid at all.
@@ -607,6 +610,10 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     pending: list[tuple[int, str]] = []  # (index into out_rows, code) for row_kind resolution
     split_ctx = ["", "", ""]  # the 类 / 款 printed last, for 类 | 款 | 项 columns printing only their own part
     class_ctx = ""  # the 类 printed last in a single code column, for 款 rows printing only their part
+    # an economic table printing no code column (工资福利支出 / 基本工资 …, 深圳 C016 p32): codes
+    # from the printed names (extractors.tables.names), the irregularity recorded once
+    by_name = EconomicNames() if codes_by_name and economic and not any(c.role == "code" for c in cols) else None
+    n_by_name = 0
     block: Optional[str] = None  # the unit code of the block of lines being read (see TableRow.block_code)
     for r in data:
         cells = list(r) + [Cell("", None)] * (width - len(r))
@@ -678,6 +685,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
             name = m.group(3).strip()
         if code is None and name is None and code_raw and not re.sub(r"\s+", "", code_raw).isdigit():
             name, code_raw = code_raw, None  # 合计 printed across the merged code columns
+        if code is None and by_name is not None and (code := by_name.code_of(name)):
+            n_by_name += 1
         amts = []
         for c in cols:
             if c.role != "amount":
@@ -720,6 +729,9 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         emit(line_no, rk, code, code_raw, name, label, raw, code_system, amts, page, text_cells, block)
         if code:
             pending.append((len(out_rows) - 1, code))
+    if n_by_name:
+        problems.append(f"{n_by_name} economic codes inferred from the printed names (no code column printed)")
+        problems.append(BY_NAME)
     # row kinds and printed parents of code rows, in one pass over the lines as printed:
     # - a code row adds up into the nearest open line above it whose code its own extends (a stack
     #   of open 类 / 款); a unit's own line (block head) closes every open one and is a subtotal;
