@@ -68,7 +68,9 @@ def run() -> int:
         import json
         from pathlib import Path
         Path(counts_file).write_text(json.dumps({"marts": mart_counts(wh.target),
-                                                 "steps": step_spans(instance, run_id)}, indent=1))
+                                                 "steps": step_spans(instance, run_id),
+                                                 "batches": step_messages(instance, run_id, batch_steps(
+                                                     instance, run_id))}, indent=1))
     return 0
 
 
@@ -76,6 +78,10 @@ def step_messages(instance, run_id: str, steps) -> list[str]:
     """The messages the ops of ``steps`` logged (context.log), in order, from the run's event log."""
     return [f"{e.step_key}: {e.user_message}" for e in instance.all_logs(run_id)
             if e.step_key in steps and not e.is_dagster_event and e.user_message]
+
+
+def batch_steps(instance, run_id: str) -> set[str]:
+    return {st.step_key for st in instance.get_run_step_stats(run_id) if st.step_key.startswith("stage_batch")}
 
 
 def step_spans(instance, run_id: str) -> dict:
