@@ -64,7 +64,7 @@ run-distributed: dbt-parse  ## the pipeline on Celery workers into a DuckLake (w
 	$(PY) -m dagster_project.distributed local
 
 # the distributed run (two workers, one killed and replaced) against the embedded run on raw/ + 200
-# generated documents: every mart equal row for row; .ci/run calls it after `make test`
+# generated documents: every mart equal row for row, an analyst reading the lake all along (~3 min)
 test-distributed: dbt-parse  ## Celery + DuckLake run = the embedded run, mart for mart
 	BUDGET_TEST_DISTRIBUTED=1 $(PY) -m pytest tests/test_distributed.py -q -p no:cacheprovider
 

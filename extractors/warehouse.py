@@ -68,8 +68,43 @@ class Warehouse:
             raise
         return con
 
+    def reused_connect(self) -> duckdb.DuckDBPyConnection:
+        """A read-write connection to the lake from a DuckDB instance this process keeps: the first
+        call makes it (the extension LOADs cost ~0.25 s per instance, more than committing a batch
+        of documents), later calls open a new connection (``cursor()``: its own transactions) on
+        it. For a Celery worker, which commits batch after batch. Only the lake is attached to the
+        kept instance: a caller must not ATTACH anything else. ``forget_reused`` drops it (after
+        an error: the next call starts afresh). A DuckDB file: ``connect()``."""
+        if not self.is_lake:
+            return self.connect()
+        key = (os.getpid(), self.target, self.lake_data)
+        base = _REUSED.get(key)
+        if base is None:
+            _REUSED.clear()  # another target's, or the parent's before a fork: never used again
+            base = _REUSED[key] = self.connect()
+        con = base.cursor()
+        try:
+            con.execute(f"USE {LAKE_ALIAS}")
+        except Exception:
+            con.close()
+            self.forget_reused()
+            raise
+        return con
+
+    @staticmethod
+    def forget_reused() -> None:
+        for con in _REUSED.values():
+            try:
+                con.close()
+            except Exception:  # noqa: BLE001 - it is being dropped because it failed
+                pass
+        _REUSED.clear()
+
     def describe(self) -> str:
         return f"DuckLake {self.target} (data {self.lake_data})" if self.is_lake else str(self.target)
+
+
+_REUSED: dict = {}  # Warehouse.reused_connect's instance, by (pid, target, lake_data)
 
 
 def current(target: Union[str, Path, None] = None) -> Warehouse:

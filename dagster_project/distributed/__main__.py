@@ -53,6 +53,10 @@ def run() -> int:
         ok = res.success
         failed_checks = res.output_for_node("dbt_build") if ok else []
         run_id = res.run_id
+    # what the plan and the end of staging found: logged on the workers that ran those steps, so
+    # read back from the run's event log (every worker writes it) for this console
+    for line in step_messages(instance, run_id, ("plan_batches", "finish_staging")):
+        log("  " + line)
     if not ok:
         log("pipeline error: the distributed run failed (see the Dagster log above); the lake keeps every batch "
             "that committed: run again")
@@ -64,8 +68,20 @@ def run() -> int:
         import json
         from pathlib import Path
         Path(counts_file).write_text(json.dumps({"marts": mart_counts(wh.target),
-                                                 "steps": step_spans(instance, run_id)}, indent=1))
+                                                 "steps": step_spans(instance, run_id),
+                                                 "batches": step_messages(instance, run_id, batch_steps(
+                                                     instance, run_id))}, indent=1))
     return 0
+
+
+def step_messages(instance, run_id: str, steps) -> list[str]:
+    """The messages the ops of ``steps`` logged (context.log), in order, from the run's event log."""
+    return [f"{e.step_key}: {e.user_message}" for e in instance.all_logs(run_id)
+            if e.step_key in steps and not e.is_dagster_event and e.user_message]
+
+
+def batch_steps(instance, run_id: str) -> set[str]:
+    return {st.step_key for st in instance.get_run_step_stats(run_id) if st.step_key.startswith("stage_batch")}
 
 
 def step_spans(instance, run_id: str) -> dict:

@@ -81,9 +81,13 @@ def stage_batch(context: dg.OpExecutionContext, keys: list) -> list:
     t0 = time.perf_counter()
     batch = list(iter_extract([root / k for k in keys], root, processes=1))
     t1 = time.perf_counter()
-    con = current().connect()
+    wh = current()
+    con = wh.reused_connect()  # the worker's kept DuckDB instance: no extension LOADs per batch
     try:
         written = write_with_retry(con, batch)
+    except Exception:
+        wh.forget_reused()
+        raise
     finally:
         con.close()
     context.log.info(f"{len(batch)} documents: extracted in {t1 - t0:.1f} s, committed "

@@ -37,6 +37,12 @@ class LocalCluster:
     def lake_target(self) -> str:
         return self.env["BUDGET_WAREHOUSE"]
 
+    def warehouse(self):
+        """The lake as this cluster's run and workers see it (BUDGET_WAREHOUSE and BUDGET_LAKE_DATA of
+        ``env``, not of this process's environment), e.g. for a reader's connection."""
+        from extractors.warehouse import Warehouse
+        return Warehouse(self.env["BUDGET_WAREHOUSE"], self.env["BUDGET_LAKE_DATA"])
+
 
 def alive(workers) -> list:
     return [w for w in workers if w.poll() is None]
