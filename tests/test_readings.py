@@ -223,3 +223,16 @@ def test_a_figure_set_lower_in_its_ruled_row_is_of_that_row():
     assert got["vehicle_purchase"] == Decimal("0") and got["vehicle_operation"] == Decimal("183.60")
     assert got["three_public_total"] == Decimal("833.60")
     assert len([r for r in ex.table_rows if r.table_id == t.table_id]) == 1
+
+
+def test_each_half_of_a_side_by_side_table_adds_up_to_its_own_total():
+    # C061 pp17–20 (佛山市轨道交通局 一般公共预算财政拨款基本支出决算表): 人员经费 301 / 303 on the left,
+    # 公用经费 302 / 307 / 310 / 399 on the right, each half ending in its own total: 人员经费合计
+    # 649.20 = 301 649.20 + 303 0.00; 公用经费合计 97.19 = 302 94.65 + 310 2.54 (was compared with
+    # the personnel column of all top-level rows: 0, the table "failed")
+    ex = extract_document(PAGES / "C061_p17-20.pdf", PAGES)
+    (t,) = [t for t in ex.tables if t.table_kind == "general_budget_basic_expenditure"]
+    assert (t.closure_status, t.n_check_failures, t.readings) == ("closes", 0, "agree")
+    rows = {r.name: r.row_number for r in ex.table_rows if r.table_id == t.table_id}
+    assert _amount(ex, t.table_id, rows["人员经费合计"], "personnel") == Decimal("649.20")
+    assert _amount(ex, t.table_id, rows["公用经费合计"], "public") == Decimal("97.19")

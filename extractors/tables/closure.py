@@ -173,6 +173,21 @@ def check_table(rows: list[Row]) -> Closure:
                 compare("hierarchy", r, col, fig, parts, f"{r.code} = Σ {len(kids)} rows under it")
     # ---- total: the 合计 line equals the sum of the top-level rows
     totals = [r for r in rows if r.row_kind == "total" and not r.code]
+    # a side-by-side half's own total (人员经费合计 | 公用经费合计 of a 决算 基本支出表 printing 301/303
+    # on the left, 302/310 on the right, C061 p17–20; keyed personnel / public): the sum of the
+    # top-level rows of its half, the rows printed since the total before it
+    halves = [t for t in totals if t.figs and set(t.figs) <= {"personnel", "public"}]
+    if halves and coded:
+        start = 0
+        for t in halves:
+            k = next(i for i, r in enumerate(rows) if r is t)
+            group = [r for r in rows[start:k] if any(r is x for x in top)]
+            for col, fig in t.figs.items():
+                parts = [r.figs["total"] for r in group if "total" in r.figs]
+                if parts:
+                    compare("total", t, col, fig, parts, f"{t.name} = Σ {len(group)} top-level rows of its half")
+            start = k + 1
+        totals = [t for t in totals if not any(t is h for h in halves)]
     if totals and coded:
         t = totals[0]
         for col, fig in t.figs.items():
