@@ -59,15 +59,29 @@ def test_reader_recorded_per_document():
     assert doc.pdf_reader == "pdfium"
     doc = read_native(FIXTURES / "pdf" / "sh_putuo_czj_2025_dept_budget.pdf", FIXTURES / "pdf")
     assert doc.pdf_reader == "pdfplumber"  # the default
-    # the 公开表 prints its tables on pages rotated by /Rotate: those 13 of 15 pages are pdfplumber's
+    # the 公开表 prints its tables on pages rotated by /Rotate 90: pdfium reads them too (the
+    # characters as displayed, pdfminer's rotation of the page), none falls back
     path = FIXTURES / "pdf" / "江苏省委办公厅2018年度部门预算公开表.pdf"
     pages = pagemodel.PdfPages(path.read_bytes(), path.name, _open)
     list(pages.pages)
     pages.close()
-    assert pages.reader == "pdfium+pdfplumber"
-    assert [p for p, _ in pages.fallbacks] == [1, 2, 3, 4, 5, 6, 7, 9, 11, 12, 13, 14, 15]
-    assert {why for _, why in pages.fallbacks} == {"rotated page"}
-    assert pages.warnings == []  # the text is not in question, only the rotation
+    assert pages.reader == "pdfium"
+    assert pages.fallbacks == [] and pages.warnings == []
+
+
+def test_rotated_page_as_displayed():
+    """/Rotate 90: the page is 842 × 595.22 as pdfplumber gives it (MediaBox 595.22 × 842), the
+    title 江苏省2018… upright at pdfplumber's boxes (bug: every rotated page fell back to pdfplumber)."""
+    path = FIXTURES / "pdf" / "江苏省委办公厅2018年度部门预算公开表.pdf"
+    pages = pagemodel.PdfPages(path.read_bytes(), path.name, _open)
+    page = pages.page(0)
+    pages.close()
+    assert isinstance(page, pagemodel.PageModel)
+    assert (page.width, round(page.height, 2)) == (842.0, 595.22)
+    got = [(c["text"], round(c["x0"], 2), round(c["x1"], 2), round(c["top"], 2), round(c["bottom"], 2))
+           for c in page.chars[:4]]
+    assert got == [("江", 308.75, 344.75, 97.92, 133.92), ("苏", 344.99, 380.99, 97.92, 133.92),
+                   ("省", 381.23, 417.23, 97.92, 133.92), ("2", 417.47, 435.47, 97.92, 133.92)]
 
 
 def _entries(path, settings):

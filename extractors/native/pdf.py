@@ -175,13 +175,73 @@ def _text_lines(page, boxes) -> list[dict]:
     return lines
 
 
+def _clusters(values, tol: float) -> dict:
+    """pdfplumber's make_cluster_dict: each distinct value → its cluster (a chain of sorted values
+    each within ``tol`` of the one before)."""
+    out = {}
+    k, last = 0, None
+    for v in sorted(set(values)):
+        if last is not None and v > last + tol:
+            k += 1
+        out[v] = k
+        last = v
+    return out
+
+
+def cell_text(chars) -> str:
+    """``pdfplumber.utils.extract_text(chars)`` with its default settings (x and y tolerance 3,
+    blank characters ending a word, ligatures expanded, no text flow), for upright characters:
+    the same steps (characters clustered into lines by top, sorted by x0 within a line, cut into
+    words, the words clustered into lines by their top again), without pdfplumber's generic
+    machinery (groupby on attributes, a WordExtractor and a TextMap per call). Any other
+    character (not upright) goes to pdfplumber's own function."""
+    from pdfplumber.utils.text import LIGATURES, extract_text
+
+    if not chars:
+        return ""
+    for c in chars:
+        if not c["upright"] or not c["text"]:
+            return extract_text(chars)
+    cl = _clusters([c["top"] for c in chars], 3)
+    lines: dict = {}
+    for c in chars:
+        lines.setdefault(cl[c["top"]], []).append(c)
+    words = []  # (top, text)
+    for k in sorted(lines):
+        cur: list = []
+        for c in sorted(lines[k], key=_X0):
+            t = c["text"]
+            if t.isspace():
+                if cur:
+                    words.append(cur)
+                cur = []
+            elif cur and (c["x0"] < cur[-1]["x0"] or c["x0"] > cur[-1]["x1"] + 3 or abs(c["top"] - cur[-1]["top"]) > 3):
+                words.append(cur)
+                cur = [c]
+            else:
+                cur.append(c)
+        if cur:
+            words.append(cur)
+    if not words:
+        return ""
+    tops = [min(c["top"] for c in w) for w in words]
+    texts = ["".join(LIGATURES.get(c["text"], c["text"] or "") for c in w) for w in words]
+    wl = _clusters(tops, 3)
+    out: dict = {}
+    for t, tx in zip(tops, texts):
+        out.setdefault(wl[t], []).append(tx)
+    return "\n".join(" ".join(out[k]) for k in sorted(out))
+
+
+def _X0(c):
+    return c["x0"]
+
+
 def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
     """Cell texts of a table, exactly as ``Table.extract()`` gives them (a char belongs to the
     cell holding its midpoint, half-open boxes), but each row scans only the chars inside the
     table (a row lies within the table's bbox) instead of every char of the page, and the
     midpoints are computed once."""
-    from pdfplumber.utils import extract_text
-
     tx0, ttop, tx1, tbottom = table_bbox
     mids = []
     for ch in page_chars:
@@ -212,7 +272,7 @@ def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
                 inner = [d for d in nested if area(d) < area(cell)]
                 cell_chars = [m for m in cell_chars
                               if not any(d[0] <= m[0] < d[2] and d[1] <= m[1] < d[3] for d in inner)]
-            arr.append(extract_text([m[2] for m in cell_chars]) if cell_chars else "")
+            arr.append(cell_text([m[2] for m in cell_chars]) if cell_chars else "")
         out.append(arr)
     return out
 
