@@ -51,9 +51,9 @@ class PageModel:
         return (0, 0, self.width, self.height)
 
     def find_tables(self) -> list:
-        from pdfplumber.table import TableFinder, TableSettings
+        from .tablefind import find_tables
 
-        return TableFinder(self, TableSettings.resolve(None)).tables
+        return find_tables(self)
 
 
 def open_pdf(data: bytes):
