@@ -276,29 +276,92 @@ def _chars(F, buf, tp, objs, height, descents, rot, quarter) -> tuple[list, Opti
             "y0": y0, "y1": y1, "width": x1 - x0, "height": size, "size": size, "upright": True,
             "matrix": (*abcd, x0, f)}))
     seen = {t[0] for t in out}
-    fl, fl_p = buf.fl, buf.fl_p
-    for obj, kind, fm in objs:
-        if kind != text_kind or order[obj] in seen:
-            continue
-        # a text object the text page left out: its box as displayed (fm holds the page's rotation)
-        F.PageObj_GetBounds(obj, *fl_p)
-        (x0, y0), (x1, y1) = _apply(fm, fl[0].value, fl[1].value), _apply(fm, fl[2].value, fl[3].value)
-        x0, x1, y0 = min(x0, x1), max(x0, x1), min(y0, y1)
-        if x1 - x0 >= 0.01:
-            return [], "pdfium leaves out an overprinted text object"
-        F.TextObj_GetFontSize(obj, fl_p[0])
-        F.PageObj_GetMatrix(obj, mat_p)
-        a, b, c, d, e, f = _mul(tuple(mat), fm)
-        size = d * fl[0].value
-        append((order[obj], -1, {
-            "text": " ", "x0": x0, "x1": x0, "top": height - (y0 + size), "bottom": height - y0,
-            "doctop": height - (y0 + size), "y0": y0, "y1": y0 + size, "width": 0.0, "height": size,
-            "size": size, "upright": True, "matrix": (a, b, c, d, x0, f)}))
+    missing = [k for k, (obj, kind, _) in enumerate(objs) if kind == text_kind and k not in seen]
+    if missing:
+        why = _left_out(F, buf, objs, missing, out, height)
+        if why:
+            return [], why
     out.sort(key=lambda t: (t[0], t[1]))
     return [c for _, _, c in out], None
 
 
 _GEN_CODES = frozenset((0x20, 0x0D, 0x0A, 0x02, 0))
+
+
+def _shape(F, buf, obj, fm) -> tuple:
+    """A text object as displayed: (box x0, y0, x1, y1, font, font size, matrix a b c d, origin e f)."""
+    fl, fl_p = buf.fl, buf.fl_p
+    F.PageObj_GetBounds(obj, *fl_p)
+    (x0, y0), (x1, y1) = _apply(fm, fl[0].value, fl[1].value), _apply(fm, fl[2].value, fl[3].value)
+    F.TextObj_GetFontSize(obj, fl_p[0])
+    fsz = fl[0].value
+    F.PageObj_GetMatrix(obj, buf.mat_p)
+    m = _mul(tuple(buf.mat), fm)
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), F.TextObj_GetFont(obj) or 0, fsz, m)
+
+
+def _left_out(F, buf, objs, missing: list, out: list, height: float) -> Optional[str]:
+    """The text objects pdfium's text page leaves out, put back as pdfminer reads them (appended
+    to ``out`` as (content order, index, char)), or why they cannot be:
+
+    * a run of only spaces (no ink: zero width, or zero height): one space character at its place;
+    * a copy of a run of blanks printed just before it (pdfium drops a text object when one of
+      the five text objects before it has the same character codes, close by; in the corpus these
+      are single spaces whose glyph has a tiny box, printed at every column of a line): the
+      characters of the object among those five drawn with the same font, size, matrix and box
+      size (the nearest one, when several print the same blanks), moved by the difference of the
+      two objects' origins;
+    * anything else (an overprinted copy of printed text: fake bold, a text whose candidates
+      differ): the page is pdfplumber's ("pdfium leaves out an overprinted text object"), since
+      the characters of a dropped object cannot be read from pdfium."""
+    text_kind = F.FPDF_PAGEOBJ_TEXT
+    by_obj: dict = {}
+    for k, i, c in out:
+        by_obj.setdefault(k, []).append((i, c))
+    text_before: list = []  # content order of the text objects so far
+    todo = set(missing)
+    shapes: dict = {}
+    for k, (obj, kind, fm) in enumerate(objs):
+        if kind != text_kind:
+            continue
+        if k in todo:
+            x0, y0, x1, y1, font, fsz, m = shapes.get(k) or _shape(F, buf, obj, fm)
+            a, b, c, d, e, f = m
+            if x1 - x0 < 0.01 or y1 - y0 < 0.01:  # no ink: blanks
+                size = d * fsz
+                out.append((k, -1, {
+                    "text": " ", "x0": x0, "x1": x0, "top": height - (y0 + size), "bottom": height - y0,
+                    "doctop": height - (y0 + size), "y0": y0, "y1": y0 + size, "width": 0.0, "height": size,
+                    "size": size, "upright": True, "matrix": (a, b, c, d, x0, f)}))
+            else:
+                like = []
+                for j in text_before[-5:]:
+                    if not by_obj.get(j):
+                        continue
+                    sj = shapes.get(j)
+                    if sj is None:
+                        sj = shapes[j] = _shape(F, buf, objs[j][0], objs[j][2])
+                    if sj[4] == font and sj[5] == fsz and sj[6][:4] == m[:4] \
+                            and abs((sj[2] - sj[0]) - (x1 - x0)) < 0.01 and abs((sj[3] - sj[1]) - (y1 - y0)) < 0.01:
+                        like.append((j, sj))
+                texts = {tuple(ch["text"] for _, ch in by_obj[j]) for j, _ in like}
+                if len(texts) != 1 or not all(t.isspace() for t in next(iter(texts))):
+                    return "pdfium leaves out an overprinted text object"
+                j, sj = like[-1]
+                dx, dy = e - sj[6][4], f - sj[6][5]
+                chars = []
+                for i, ch in by_obj[j]:
+                    if ch["width"] == 0.0 and ch["text"] == " ":
+                        continue
+                    y0c, y1c = ch["y0"] + dy, ch["y1"] + dy
+                    mm = ch["matrix"]
+                    chars.append((i, {**ch, "x0": ch["x0"] + dx, "x1": ch["x1"] + dx, "top": height - y1c,
+                                      "doctop": height - y1c, "bottom": height - y0c, "y0": y0c, "y1": y1c,
+                                      "matrix": (*mm[:4], mm[4] + dx, mm[5] + dy)}))
+                by_obj[k] = chars
+                out.extend((k, i, ch) for i, ch in chars)
+        text_before.append(k)
+    return None
 
 
 def _descent(F, obj: int, fonts: dict, descents: dict) -> Optional[float]:
@@ -311,14 +374,7 @@ def _descent(F, obj: int, fonts: dict, descents: dict) -> Optional[float]:
     if font not in fonts:
         raw = ctypes.create_string_buffer(256)
         n = F.Font_GetBaseFontName(font, ctypes.addressof(raw), 256)
-        b = raw.raw[:max(0, n - 1)] if n else b""
-        cands = descents.get(_font_name(b))
-        if cands is None and b:
-            # pdfium cuts a long name (seen: 'ABCDEE+方正小标宋简体' given as its first 30 bytes,
-            # the last character cut in two): the names it begins
-            cands = tuple({c for k, v in descents.items() if k.encode("utf-8", "replace").startswith(b)
-                           for c in v})
-        cands = cands or ()
+        cands = font_candidates(descents, raw.raw[:max(0, n - 1)] if n else b"")
         if len(cands) == 1:
             fonts[font] = cands[0]
         elif cands:
@@ -334,6 +390,17 @@ def _descent(F, obj: int, fonts: dict, descents: dict) -> Optional[float]:
         else:
             fonts[font] = None
     return fonts[font]
+
+
+def font_candidates(descents: dict, name: bytes) -> tuple:
+    """The descents (:func:`font_descents`) of the fonts named ``name`` as pdfium gives it (bytes).
+    pdfium sometimes cuts a long name (seen in C049: 'ABCDEE+方正小标宋简体' given as its first
+    30 bytes, the last character cut in two): then the names it begins."""
+    cands = descents.get(_font_name(name))
+    if cands is None and name:
+        cands = tuple(sorted({c for k, v in descents.items() if k.encode("utf-8", "replace").startswith(name)
+                              for c in v}, key=lambda c: (c is None, c or 0)))
+    return cands or ()
 
 
 def _font_name(b: bytes) -> str:
