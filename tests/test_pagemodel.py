@@ -30,6 +30,19 @@ def _edge_keys(edges) -> Counter:
                    for e in edges if e["orientation"])
 
 
+def _assert_same_page(mine, theirs, pno):
+    assert (mine.width, mine.height) == pytest.approx((float(theirs.width), float(theirs.height)), abs=0.01)
+    text = Counter(c["text"] for c in mine.chars if not c["text"].isspace())
+    assert text == Counter(c["text"] for c in theirs.chars if not c["text"].isspace()), f"page {pno}"
+    # boxes: the same glyphs at the same places (pdfium computes in float32)
+    key = lambda c: (c["text"], round(c["top"] / 2), c["x0"])  # noqa: E731
+    for a, b in zip(sorted((c for c in mine.chars if not c["text"].isspace()), key=key),
+                    sorted((c for c in theirs.chars if not c["text"].isspace()), key=key)):
+        assert a["text"] == b["text"] and all(abs(a[k] - b[k]) <= 0.2 for k in ("x0", "x1", "top", "bottom")), \
+            f"page {pno}: {a} != {b}"
+    assert _edge_keys(mine.edges) == _edge_keys(theirs.edges), f"page {pno}"
+
+
 @pytest.mark.parametrize("path", DEV_PDFS, ids=lambda p: p.name)
 def test_pdfium_pages_equal_pdfplumber(path):
     data = path.read_bytes()
@@ -40,18 +53,82 @@ def test_pdfium_pages_equal_pdfplumber(path):
             if not isinstance(mine, pagemodel.PageModel):
                 continue
             n_pdfium += 1
-            assert (mine.width, mine.height) == pytest.approx((float(theirs.width), float(theirs.height)), abs=0.01)
-            text = Counter(c["text"] for c in mine.chars if not c["text"].isspace())
-            assert text == Counter(c["text"] for c in theirs.chars if not c["text"].isspace()), f"page {pno}"
-            # boxes: the same glyphs at the same places (pdfium computes in float32)
-            key = lambda c: (c["text"], round(c["top"] / 2), c["x0"])  # noqa: E731
-            for a, b in zip(sorted((c for c in mine.chars if not c["text"].isspace()), key=key),
-                            sorted((c for c in theirs.chars if not c["text"].isspace()), key=key)):
-                assert a["text"] == b["text"] and all(abs(a[k] - b[k]) <= 0.2 for k in ("x0", "x1", "top", "bottom")), \
-                    f"page {pno}: {a} != {b}"
-            assert _edge_keys(mine.edges) == _edge_keys(theirs.edges), f"page {pno}"
+            _assert_same_page(mine, theirs, pno)
     pages.close()
     assert n_pdfium >= 2
+
+
+# pages that fell back to pdfplumber, one per class fixed, and the first printed character pdfium
+# gives now (pdfplumber's box)
+FORMER_FALLBACKS = [
+    # a font name printed in UTF-8 (宋体): pdfium's name bytes were decoded as latin-1
+    ("corpus_pages/C005_p1.pdf", 1, ("上", 186.26, 102.66, 138.66)),
+    ("corpus_pages/C049_p7.pdf", 1, ("5", 295.25, 783.78, 793.74)),
+    # two fonts named FZFSK--GBK1-0 with descents -0.242 and -0.285: the one pdfium's own
+    # descent equals
+    ("corpus/C023.pdf", 2, ("按", 102.35, 76.09, 89.77)),
+    # single spaces printed at every column, pdfium's text page keeping one of each run
+    ("corpus/C012.pdf", 1, ("预", 375.0, 48.25, 59.05)),
+    # /Rotate 90
+    ("corpus/C071.pdf", 1, None),
+]
+
+
+@pytest.mark.parametrize("rel,pno,first", FORMER_FALLBACKS, ids=lambda v: str(v))
+def test_former_fallback_pages_read_by_pdfium(rel, pno, first):
+    path = FIXTURES / rel
+    pages = pagemodel.PdfPages(path.read_bytes(), path.name, _open)
+    mine = pages.page(pno - 1)
+    pages.close()
+    assert isinstance(mine, pagemodel.PageModel), pages.fallbacks
+    with pdfplumber.open(path) as pl:
+        _assert_same_page(mine, pl.pages[pno - 1], pno)
+    if first:
+        c = next(c for c in mine.chars if c["text"].strip())
+        assert (c["text"], round(c["x0"], 2), round(c["top"], 2), round(c["bottom"], 2)) == first
+
+
+def test_font_candidates():
+    """A name as pdfium gives it → the descents of the fonts so named; a name pdfium cut short
+    (C049: 'ABCDEE+方正小标宋简体' as its first 30 bytes, 简 cut in two) → the names it begins."""
+    descents = pagemodel.font_descents((FIXTURES / "corpus_pages" / "C049_p7.pdf").read_bytes())
+    assert pagemodel.font_candidates(descents, "方正小标宋简体".encode()) == (-0.289,)
+    assert pagemodel.font_candidates(descents, "ABCDEE+方正小标宋简体".encode()[:30]) == (-0.289,)
+    assert pagemodel.font_candidates(descents, b"Times New Roman") == (-0.216,)
+    assert pagemodel.font_candidates(descents, b"SimSun") == ()
+    descents = pagemodel.font_descents((FIXTURES / "corpus" / "C023.pdf").read_bytes())
+    assert descents["FZFSK--GBK1-0"] == (-0.242, -0.285)
+
+
+def test_fast_word_steps_equal_pdfplumber():
+    """cell_text, words_of and tablefind.find_tables give pdfplumber's extract_text,
+    extract_words and TableFinder results on every page and table cell of a dev PDF."""
+    from pdfplumber.table import TableFinder, TableSettings
+    from pdfplumber.utils import extract_text, extract_words
+
+    from extractors.native.pdf import cell_text, words_of
+    from extractors.native.tablefind import find_tables
+
+    path = FIXTURES / "pdf" / "sh_putuo_czj_2025_dept_budget.pdf"
+    pages = pagemodel.PdfPages(path.read_bytes(), path.name, _open)
+    n_cells = 0
+    for page in pages.pages:
+        assert words_of(page.chars, 1.5) == extract_words(page.chars, x_tolerance=1.5, y_tolerance=3)
+        theirs = TableFinder(page, TableSettings.resolve(None)).tables
+        mine = find_tables(page)
+        assert [(t.bbox, [r.cells for r in t.rows]) for t in mine] == \
+            [(t.bbox, [r.cells for r in t.rows]) for t in theirs]
+        for t in mine:
+            for row in t.rows:
+                for cell in row.cells:
+                    if cell is None:
+                        continue
+                    chars = [c for c in page.chars if cell[0] <= (c["x0"] + c["x1"]) / 2 < cell[2]
+                             and cell[1] <= (c["top"] + c["bottom"]) / 2 < cell[3]]
+                    assert cell_text(chars) == extract_text(chars)
+                    n_cells += bool(chars)
+    pages.close()
+    assert n_cells > 500
 
 
 def test_reader_recorded_per_document():
