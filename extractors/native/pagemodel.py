@@ -45,6 +45,9 @@ class PageModel:
     chars: list = field(default_factory=list)
     edges: list = field(default_factory=list)
     reader: str = "pdfium"
+    # the chars whose box may sit off their baseline as fix_char_boxes sees it (a font whose
+    # descent is beyond [-0.44, 0.19] em, a blank put back): the only ones it needs to look at
+    unchecked: Optional[list] = None
 
     @property
     def bbox(self) -> tuple:
@@ -193,11 +196,11 @@ def read_page(doc, index: int, descents: dict) -> tuple[Optional[PageModel], Opt
         tp = F.Text_LoadPage(page)
         if not tp:
             return None, "pdfium cannot read the text layer"
-        chars, why = _chars(F, buf, tp, objs, height, descents, rot, quarter)
+        chars, why, unchecked = _chars(F, buf, tp, objs, height, descents, rot, quarter)
         if why:
             return None, why
         edges = _edges(F, buf, objs, height)
-        return PageModel(index + 1, width, height, chars, edges), None
+        return PageModel(index + 1, width, height, chars, edges, unchecked=unchecked), None
     finally:
         if tp:
             F.Text_ClosePage(tp)
@@ -221,7 +224,7 @@ def _page_text(F, tp: int, n: int) -> list:
     return [u(tp, i) for i in range(n)]
 
 
-def _chars(F, buf, tp, objs, height, descents, rot, quarter) -> tuple[list, Optional[str]]:
+def _chars(F, buf, tp, objs, height, descents, rot, quarter) -> tuple[list, Optional[str], Optional[list]]:
     n = F.Text_CountChars(tp)
     text_kind = F.FPDF_PAGEOBJ_TEXT
     order = {obj: k for k, (obj, kind, _) in enumerate(objs) if kind == text_kind}
@@ -229,36 +232,49 @@ def _chars(F, buf, tp, objs, height, descents, rot, quarter) -> tuple[list, Opti
     f4, f4_p = buf.f4, buf.f4_p
     mat, mat_p = buf.mat, buf.mat_p
     get_obj, loose, is_gen, map_err = F.Text_GetTextObject, F.Text_GetLooseCharBox, F.Text_IsGenerated, F.Text_HasUnicodeMapError
+    get_matrix, get_size, get_font = F.Text_GetMatrix, F.Text_GetFontSize, F.TextObj_GetFont
+    turned = rot != _IDENTITY
     per_obj: dict = {}  # text object → (order, size, a, b, c, d, f, descent) of its characters
     fonts: dict = {}
     ra, rb, rc, rd, re_, rf = rot
     out = []
     append = out.append
-    for i in range(n):
-        u = codes[i]
+    unchecked: list = []  # chars fix_char_boxes must look at (see PageModel.unchecked)
+    for i, u in enumerate(codes):
         if u in _GEN_CODES:
             if is_gen(tp, i):
                 continue
             if u == 0 or u == 2:
-                return [], "a character without Unicode mapping"
+                return [], "a character without Unicode mapping", None
         elif 0xE000 <= u <= 0xF8FF or u == 0xFFFD or u == 0xFFFE:
-            return [], "a character without Unicode mapping"
+            return [], "a character without Unicode mapping", None
         if map_err(tp, i):
-            return [], "a character without Unicode mapping"
+            return [], "a character without Unicode mapping", None
         key = get_obj(tp, i) or 0
         info = per_obj.get(key)
         if info is None:
-            F.Text_GetMatrix(tp, i, mat_p)
-            fs = F.Text_GetFontSize(tp, i)
-            em = _descent(F, key, fonts, descents)
+            get_matrix(tp, i, mat_p)
+            fs = get_size(tp, i)
+            font = get_font(key) or 0
+            em = fonts.get(font, _NO_FONT)
+            if em is _NO_FONT:
+                em = fonts[font] = _descent(F, font, descents)
             if em is None:
-                return [], "a font whose descent is not known"
-            a, b, c, d, e, f = _mul(tuple(mat), rot)
+                return [], "a font whose descent is not known", None
+            if turned:
+                a, b, c, d, e, f = _mul(tuple(mat), rot)
+            else:
+                a, b, c, d, f = mat[0], mat[1], mat[2], mat[3], mat[5]
             if b or c or a <= 0 or d <= 0:
-                return [], "rotated or mirrored text"
-            info = (order.get(key, -1), d * fs, (a, b, c, d), f, f + d * fs * em)
+                return [], "rotated or mirrored text", None
+            size = d * fs
+            y0 = f + size * em
+            y1 = y0 + size
+            # a box within [-0.2, 0.45] em of the baseline, which fix_char_boxes leaves alone
+            on_base = -0.44 <= em <= 0.19
+            info = (order.get(key, -1), size, (a, b, c, d), f, y0, y1, height - y1, height - y0, on_base)
             per_obj[key] = info
-        k, size, abcd, f, y0 = info
+        k, size, abcd, f, y0, y1, top, bottom, on_base = info
         loose(tp, i, f4_p)
         # FS_RECTF: left, top, right, bottom
         if quarter == 0:
@@ -269,20 +285,22 @@ def _chars(F, buf, tp, objs, height, descents, rot, quarter) -> tuple[list, Opti
             x0, x1 = re_ - f4[2], re_ - f4[0]
         else:
             x0, x1 = re_ - f4[1], re_ - f4[3]
-        y1 = y0 + size
-        top = height - y1
-        append((k, i, {
-            "text": chr(u), "x0": x0, "x1": x1, "top": top, "bottom": height - y0, "doctop": top,
-            "y0": y0, "y1": y1, "width": x1 - x0, "height": size, "size": size, "upright": True,
-            "matrix": (*abcd, x0, f)}))
+        ch = {"text": chr(u), "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+              "y0": y0, "y1": y1, "width": x1 - x0, "height": size, "size": size, "upright": True,
+              "matrix": (*abcd, x0, f)}
+        append((k, i, ch))
+        if not on_base:
+            unchecked.append(ch)
     seen = {t[0] for t in out}
     missing = [k for k, (obj, kind, _) in enumerate(objs) if kind == text_kind and k not in seen]
     if missing:
+        n_found = len(out)
         why = _left_out(F, buf, objs, missing, out, height)
         if why:
-            return [], why
-    out.sort(key=lambda t: (t[0], t[1]))
-    return [c for _, _, c in out], None
+            return [], why, None
+        unchecked.extend(c for _, _, c in out[n_found:])
+    out.sort()  # content order, then the text page's; (order, index) is unique: no dict compared
+    return [c for _, _, c in out], None, unchecked
 
 
 _GEN_CODES = frozenset((0x20, 0x0D, 0x0A, 0x02, 0))
@@ -315,9 +333,8 @@ def _left_out(F, buf, objs, missing: list, out: list, height: float) -> Optional
       differ): the page is pdfplumber's ("pdfium leaves out an overprinted text object"), since
       the characters of a dropped object cannot be read from pdfium."""
     text_kind = F.FPDF_PAGEOBJ_TEXT
-    by_obj: dict = {}
-    for k, i, c in out:
-        by_obj.setdefault(k, []).append((i, c))
+    by_obj: dict = {}  # content order → [(index, char)], made when a copy is looked for
+    n_read = len(out)
     text_before: list = []  # content order of the text objects so far
     todo = set(missing)
     shapes: dict = {}
@@ -334,6 +351,9 @@ def _left_out(F, buf, objs, missing: list, out: list, height: float) -> Optional
                     "doctop": height - (y0 + size), "y0": y0, "y1": y0 + size, "width": 0.0, "height": size,
                     "size": size, "upright": True, "matrix": (a, b, c, d, x0, f)}))
             else:
+                if not by_obj:  # the text page's own characters
+                    for kk, i, ch in out[:n_read]:
+                        by_obj.setdefault(kk, []).append((i, ch))
                 like = []
                 for j in text_before[-5:]:
                     if not by_obj.get(j):
@@ -364,32 +384,30 @@ def _left_out(F, buf, objs, missing: list, out: list, height: float) -> Optional
     return None
 
 
-def _descent(F, obj: int, fonts: dict, descents: dict) -> Optional[float]:
-    """pdfminer's descent of the object's font in em (see :func:`font_descents`), by the font's
-    BaseFont; None when the name is not known. A name given to fonts of different descents
-    (two font dictionaries, one name) is told apart by pdfium's own descent of the font, which is
-    the descriptor's /Descent whole (pdfium reads it as an integer) when the font has one: the
+_NO_FONT = object()
+
+
+def _descent(F, font: int, descents: dict) -> Optional[float]:
+    """pdfminer's descent in em of a font (see :func:`font_descents`), by the font's BaseFont;
+    None when the name is not known. A name given to fonts of different descents (two font
+    dictionaries, one name) is told apart by pdfium's own descent of the font, which is the
+    descriptor's /Descent whole (pdfium reads it as an integer) when the font has one: the
     candidate equal to it, else the one within 1.5/1000 em of it, else None."""
-    font = F.TextObj_GetFont(obj) or 0
-    if font not in fonts:
-        raw = ctypes.create_string_buffer(256)
-        n = F.Font_GetBaseFontName(font, ctypes.addressof(raw), 256)
-        cands = font_candidates(descents, raw.raw[:max(0, n - 1)] if n else b"")
-        if len(cands) == 1:
-            fonts[font] = cands[0]
-        elif cands:
-            v = ctypes.c_float()
-            if F.Font_GetDescent(font, 1.0, ctypes.addressof(v)):
-                v = -abs(v.value)
-                known = [c for c in cands if c is not None]
-                exact = [c for c in known if abs(c - v) < 0.0005]
-                near = [c for c in known if abs(c - v) <= 0.0015]
-                fonts[font] = exact[0] if len(exact) == 1 else near[0] if len(near) == 1 else None
-            else:
-                fonts[font] = None
-        else:
-            fonts[font] = None
-    return fonts[font]
+    raw = ctypes.create_string_buffer(256)
+    n = F.Font_GetBaseFontName(font, ctypes.addressof(raw), 256)
+    cands = font_candidates(descents, raw.raw[:max(0, n - 1)] if n else b"")
+    if len(cands) == 1:
+        return cands[0]
+    if not cands:
+        return None
+    v = ctypes.c_float()
+    if not F.Font_GetDescent(font, 1.0, ctypes.addressof(v)):
+        return None
+    v = -abs(v.value)
+    known = [c for c in cands if c is not None]
+    exact = [c for c in known if abs(c - v) < 0.0005]
+    near = [c for c in known if abs(c - v) <= 0.0015]
+    return exact[0] if len(exact) == 1 else near[0] if len(near) == 1 else None
 
 
 def font_candidates(descents: dict, name: bytes) -> tuple:

@@ -84,7 +84,8 @@ def fix_char_boxes(page) -> int:
     Returns how many characters were moved."""
     height = float(page.height)
     moved = 0
-    for ch in page.chars:
+    unchecked = getattr(page, "unchecked", None)  # the pdfium page model knows which may move
+    for ch in (page.chars if unchecked is None else unchecked):
         m = ch.get("matrix")
         size = ch.get("size") or 0
         if not m or size <= 0 or m[1] or m[2] or not ch.get("upright", True):
@@ -317,7 +318,9 @@ def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
             cx0, ctop, cx1, cbottom = cell
             cell_chars = [m for m in row_mids if cx0 <= m[0] < cx1 and ctop <= m[1] < cbottom]
             if nested and cell_chars:
-                inner = [d for d in nested if area(d) < area(cell)]
+                # (a smaller cell holding one of this cell's characters overlaps this cell)
+                inner = [d for d in nested if area(d) < area(cell)
+                         and d[0] < cx1 and d[2] > cx0 and d[1] < cbottom and d[3] > ctop]
                 cell_chars = [m for m in cell_chars
                               if not any(d[0] <= m[0] < d[2] and d[1] <= m[1] < d[3] for d in inner)]
             arr.append(cell_text([m[2] for m in cell_chars]) if cell_chars else "")
