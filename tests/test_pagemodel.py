@@ -101,20 +101,22 @@ def test_font_candidates():
 
 
 def test_fast_word_steps_equal_pdfplumber():
-    """cell_text, words_of and tablefind.find_tables give pdfplumber's extract_text,
-    extract_words and TableFinder results on every page and table cell of a dev PDF."""
+    """cell_text, words_of and tablefind (table_edges, find_tables) give pdfplumber's
+    extract_text, extract_words and TableFinder results on every page and table cell of a dev PDF."""
     from pdfplumber.table import TableFinder, TableSettings
     from pdfplumber.utils import extract_text, extract_words
 
     from extractors.native.pdf import cell_text, words_of
-    from extractors.native.tablefind import find_tables
+    from extractors.native.tablefind import find_tables, table_edges
 
     path = FIXTURES / "pdf" / "sh_putuo_czj_2025_dept_budget.pdf"
     pages = pagemodel.PdfPages(path.read_bytes(), path.name, _open)
     n_cells = 0
     for page in pages.pages:
         assert words_of(page.chars, 1.5) == extract_words(page.chars, x_tolerance=1.5, y_tolerance=3)
-        theirs = TableFinder(page, TableSettings.resolve(None)).tables
+        finder = TableFinder(page, TableSettings.resolve(None))
+        assert table_edges(page.edges, finder.settings) == finder.edges
+        theirs = finder.tables
         mine = find_tables(page)
         assert [(t.bbox, [r.cells for r in t.rows]) for t in mine] == \
             [(t.bbox, [r.cells for r in t.rows]) for t in theirs]

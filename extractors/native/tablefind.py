@@ -6,9 +6,13 @@ its two quadratic steps written again, same results:
   edge's extent (± the tolerance) are tried;
 * ``intersections_to_cells``: for each point, every later point scanned for the ones below and
   right of it, and the edges of both points turned into sets of boxes on every test; here the
-  points are grouped by x and by y and each point's edge boxes are a set made once.
+  points are grouped by x and by y and each point's edge boxes are a set made once;
 
-The rest (edge filtering, snapping and joining, cells to tables, ``Table``) is pdfplumber's own.
+and ``TableFinder.get_edges`` for the lines strategy (filter, snap, join, filter) with the
+edges copied as dict literals instead of pdfplumber's ``move_object`` / ``resize_object``
+(a tuple of all items rebuilt per edge), same values computed in the same order.
+
+The rest (cells to tables, ``Table``) is pdfplumber's own.
 Works on a pdfplumber page and on the pdfium page model (:mod:`.pagemodel`) alike."""
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ def find_tables(page) -> list:
     finder = T.TableFinder.__new__(T.TableFinder)
     finder.page = page
     finder.settings = s = T.TableSettings.resolve(None)
-    finder.edges = finder.get_edges()
+    finder.edges = table_edges(page.edges, s)
     finder.intersections = edges_to_intersections(finder.edges, s.intersection_x_tolerance,
                                                   s.intersection_y_tolerance)
     finder.cells = intersections_to_cells(finder.intersections)
@@ -95,3 +99,83 @@ def intersections_to_cells(intersections: dict) -> list:
         if found:
             cells.append(found)
     return cells
+
+
+def table_edges(edges: list, s) -> list:
+    """TableFinder.get_edges with the lines strategy both ways and no explicit lines."""
+    lo = s.edge_min_length_prefilter
+    v = [e for e in edges if e["orientation"] == "v" and e["height"] >= lo]
+    h = [e for e in edges if e["orientation"] == "h" and e["width"] >= lo]
+    merged = _merge_edges(v + h, s.snap_x_tolerance, s.snap_y_tolerance, s.join_x_tolerance, s.join_y_tolerance)
+    lo = s.edge_min_length
+    return [e for e in merged if e["height" if e["orientation"] == "v" else "width"] >= lo]
+
+
+def _snap(objs: list, attr: str, tol: float) -> list:
+    """pdfplumber.utils.snap_objects: each cluster of ``attr`` values (chained within ``tol``)
+    moved to its mean (members summed in their order)."""
+    if not objs:
+        return []
+    cl = {}
+    k, last = 0, None
+    for val in sorted({o[attr] for o in objs}):
+        if last is not None and val > last + tol:
+            k += 1
+        cl[val] = k
+        last = val
+    groups: dict = {}
+    for o in objs:
+        groups.setdefault(cl[o[attr]], []).append(o)
+    out = []
+    for k in sorted(groups):
+        g = groups[k]
+        avg = sum(o[attr] for o in g) / len(g)
+        for o in g:
+            d = avg - o[attr]
+            if attr == "x0":
+                out.append({**o, "x0": o["x0"] + d, "x1": o["x1"] + d})
+            else:
+                n = {**o, "top": o["top"] + d, "bottom": o["bottom"] + d}
+                if "doctop" in o:
+                    n["doctop"] = o["doctop"] + d
+                if "y0" in o:
+                    n["y0"] = o["y0"] - d
+                    n["y1"] = o["y1"] - d
+                out.append(n)
+    return out
+
+
+def _merge_edges(edges: list, snap_x: float, snap_y: float, join_x: float, join_y: float) -> list:
+    """pdfplumber.table.merge_edges: snapped (vertical by x0, horizontal by top), then joined
+    along each line."""
+    if snap_x > 0 or snap_y > 0:
+        edges = _snap([e for e in edges if e["orientation"] == "v"], "x0", snap_x) + \
+            _snap([e for e in edges if e["orientation"] == "h"], "top", snap_y)
+    groups: dict = {}
+    for e in edges:
+        key = ("h", e["top"]) if e["orientation"] == "h" else ("v", e["x0"])
+        groups.setdefault(key, []).append(e)
+    out = []
+    for key in sorted(groups):
+        orient = key[0]
+        lo, hi = ("x0", "x1") if orient == "h" else ("top", "bottom")
+        tol = join_x if orient == "h" else join_y
+        items = sorted(groups[key], key=lambda e: e[lo])
+        joined = [items[0]]
+        for e in items[1:]:
+            last = joined[-1]
+            if e[lo] <= last[hi] + tol:
+                if e[hi] > last[hi]:
+                    value = e[hi]
+                    if hi == "x1":
+                        joined[-1] = {**last, "x1": value, "width": value - last["x0"]}
+                    else:
+                        diff = value - last["bottom"]
+                        n = {**last, "bottom": value, "height": last["height"] + diff}
+                        if "y0" in last:
+                            n["y0"] = last["y0"] - diff
+                        joined[-1] = n
+            else:
+                joined.append(e)
+        out.extend(joined)
+    return out
