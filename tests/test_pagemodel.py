@@ -114,6 +114,7 @@ def test_fast_word_steps_equal_pdfplumber():
     n_cells = 0
     for page in pages.pages:
         assert words_of(page.chars, 1.5) == extract_words(page.chars, x_tolerance=1.5, y_tolerance=3)
+        assert words_of([], 1.5) == [] and cell_text([]) == ""
         finder = TableFinder(page, TableSettings.resolve(None))
         assert table_edges(page.edges, finder.settings) == finder.edges
         theirs = finder.tables

@@ -536,34 +536,40 @@ def _edges(F, buf, objs, height) -> list:
             continue
         F.PageObj_GetMatrix(obj, mat_p)
         a, b, c, d, e, f = _mul(tuple(mat), fm)
-        subpaths: list = []  # of [(op, point)]
+        ops: list = []  # of the subpath being read: m l c h, and their points
+        pts: list = []
+        n_c = 0  # points of the last c op so far (a Bézier segment is three points)
         for k in range(n_segs(obj)):
             seg = get_seg(obj, k)
             get_point(seg, px_p, py_p)
             typ = seg_type(seg)
             x, y = px.value, py.value
             pt = (a * x + c * y + e, b * x + d * y + f)
-            if typ == moveto or not subpaths:
-                subpaths.append([("m", pt)])
+            if typ == moveto or not ops:
+                if len(ops) >= 2:
+                    _paint(ops, pts, height, lines, rects, curves)
+                ops, pts = ["m"], [pt]
                 continue
-            sp = subpaths[-1]
             if typ == bezier:
-                # three points per curve: the last one is the curve's point
-                if sp[-1][0] == "c" and sp[-1][2] < 3:
-                    sp[-1] = ("c", pt, sp[-1][2] + 1)
+                if ops[-1] == "c" and n_c < 3:
+                    pts[-1] = pt
+                    n_c += 1
                 else:
-                    sp.append(("c", pt, 1))
+                    ops.append("c")
+                    pts.append(pt)
+                    n_c = 1
             else:
-                sp.append(("l", pt))
-            if seg_close(seg) and (typ != bezier or sp[-1][2] == 3):
-                if sp[-1][0] == "l" and sp[-1][1] == sp[0][1]:
-                    sp[-1] = ("h", sp[0][1])
+                ops.append("l")
+                pts.append(pt)
+            if seg_close(seg) and (typ != bezier or n_c == 3):
+                if ops[-1] == "l" and pts[-1] == pts[0]:
+                    ops[-1] = "h"
+                    pts[-1] = pts[0]
                 else:
-                    sp.append(("h", sp[0][1]))
-        for sp in subpaths:
-            if len(sp) < 2:
-                continue
-            _paint(sp, height, lines, rects, curves)
+                    ops.append("h")
+                    pts.append(pts[0])
+        if len(ops) >= 2:
+            _paint(ops, pts, height, lines, rects, curves)
     from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
     out = [line_to_edge(ln) for ln in lines]
@@ -586,13 +592,12 @@ def _obj(kind: str, pts: list, height: float) -> dict:
     return d
 
 
-def _paint(sp: list, height: float, lines: list, rects: list, curves: list) -> None:
-    """pdfminer's paint_path for one subpath: a line, a rect or a curve."""
-    shape = "".join(s[0] for s in sp)
-    pts = [s[1] for s in sp]
+def _paint(ops: list, pts: list, height: float, lines: list, rects: list, curves: list) -> None:
+    """pdfminer's paint_path for one subpath (its ops and points): a line, a rect or a curve."""
+    shape = "".join(ops)
     if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
         shape = shape[:-2] + "h"
-        pts.pop()
+        pts = pts[:-1]
     if shape in ("mlh", "ml"):
         lines.append(_obj("line", pts[:2], height))
         return

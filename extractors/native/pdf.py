@@ -199,10 +199,16 @@ def _word_chars(chars, x_tol: float, y_tol: float = 3) -> list:
     x0, cut into words where a blank character stands, where the next character starts left of
     the previous one's x0 or more than ``x_tol`` right of its x1, or its top is more than
     ``y_tol`` away. → the words' characters, in pdfplumber's order."""
-    cl = _clusters([c["top"] for c in chars], y_tol)
-    lines: dict = {}
-    for c in chars:
-        lines.setdefault(cl[c["top"]], []).append(c)
+    if not chars:
+        return []
+    top0 = chars[0]["top"]
+    if all(c["top"] == top0 for c in chars):  # one printed line (the usual cell): one cluster
+        lines = {0: chars}
+    else:
+        cl = _clusters([c["top"] for c in chars], y_tol)
+        lines = {}
+        for c in chars:
+            lines.setdefault(cl[c["top"]], []).append(c)
     words = []
     for k in sorted(lines):
         cur: list = []
@@ -246,8 +252,10 @@ def cell_text(chars) -> str:
     words = _word_chars(chars, 3)
     if not words:
         return ""
-    tops = [min(c["top"] for c in w) for w in words]
     texts = ["".join(LIGATURES.get(c["text"], c["text"] or "") for c in w) for w in words]
+    if len(words) == 1:
+        return texts[0]
+    tops = [min(c["top"] for c in w) for w in words]
     wl = _clusters(tops, 3)
     out: dict = {}
     for t, tx in zip(tops, texts):
