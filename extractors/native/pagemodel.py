@@ -295,7 +295,7 @@ def _chars(F, buf, tp, objs, height, descents, rot, quarter) -> tuple[list, Opti
     missing = [k for k, (obj, kind, _) in enumerate(objs) if kind == text_kind and k not in seen]
     if missing:
         n_found = len(out)
-        why = _left_out(F, buf, objs, missing, out, height)
+        why = _left_out(F, buf, objs, missing, out, height, fonts, descents)
         if why:
             return [], why, None
         unchecked.extend(c for _, _, c in out[n_found:])
@@ -318,11 +318,12 @@ def _shape(F, buf, obj, fm) -> tuple:
     return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), F.TextObj_GetFont(obj) or 0, fsz, m)
 
 
-def _left_out(F, buf, objs, missing: list, out: list, height: float) -> Optional[str]:
+def _left_out(F, buf, objs, missing: list, out: list, height: float, fonts: dict, descents: dict) -> Optional[str]:
     """The text objects pdfium's text page leaves out, put back as pdfminer reads them (appended
     to ``out`` as (content order, index, char)), or why they cannot be:
 
-    * a run of only spaces (no ink: zero width, or zero height): one space character at its place;
+    * a run of only spaces (no ink: zero width, or zero height): one space character at its
+      origin, boxed on its baseline by its font's descent as pdfminer boxes a glyph (zero wide);
     * a copy of a run of blanks printed just before it (pdfium drops a text object when one of
       the five text objects before it has the same character codes, close by; in the corpus these
       are single spaces whose glyph has a tiny box, printed at every column of a line): the
@@ -345,11 +346,18 @@ def _left_out(F, buf, objs, missing: list, out: list, height: float) -> Optional
             x0, y0, x1, y1, font, fsz, m = shapes.get(k) or _shape(F, buf, obj, fm)
             a, b, c, d, e, f = m
             if x1 - x0 < 0.01 or y1 - y0 < 0.01:  # no ink: blanks
+                # one space at the object's origin, on its baseline as pdfminer boxes it
+                em = fonts.get(font, _NO_FONT)
+                if em is _NO_FONT:
+                    em = fonts[font] = _descent(F, font, descents)
+                if em is None:
+                    return "a font whose descent is not known"
                 size = d * fsz
+                yb = f + size * em
                 out.append((k, -1, {
-                    "text": " ", "x0": x0, "x1": x0, "top": height - (y0 + size), "bottom": height - y0,
-                    "doctop": height - (y0 + size), "y0": y0, "y1": y0 + size, "width": 0.0, "height": size,
-                    "size": size, "upright": True, "matrix": (a, b, c, d, x0, f)}))
+                    "text": " ", "x0": e, "x1": e, "top": height - (yb + size), "bottom": height - yb,
+                    "doctop": height - (yb + size), "y0": yb, "y1": yb + size, "width": 0.0, "height": size,
+                    "size": size, "upright": True, "matrix": (a, b, c, d, e, f)}))
             else:
                 if not by_obj:  # the text page's own characters
                     for kk, i, ch in out[:n_read]:
