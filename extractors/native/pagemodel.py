@@ -578,11 +578,9 @@ def _edges(F, buf, objs, height) -> list:
                     pts.append(pts[0])
         if len(ops) >= 2:
             _paint(ops, pts, height, lines, rects, curves)
-    from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
+    from pdfplumber.utils import curve_to_edges
 
-    out = [line_to_edge(ln) for ln in lines]
-    for r in rects:
-        out.extend(rect_to_edges(r))
+    out = lines + rects  # the edges of the lines, of the rects (four each, as rect_to_edges)
     for c in curves:
         out.extend(curve_to_edges(c))
     return out
@@ -607,15 +605,37 @@ def _paint(ops: list, pts: list, height: float, lines: list, rects: list, curves
         shape = shape[:-2] + "h"
         pts = pts[:-1]
     if shape in ("mlh", "ml"):
-        lines.append(_obj("line", pts[:2], height))
+        ln = _obj("line", pts[:2], height)
+        ln["orientation"] = "h" if ln["top"] == ln["bottom"] else "v"  # line_to_edge
+        lines.append(ln)
         return
     if shape in ("mlllh", "mllll"):
         (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
         if pts[0] == pts[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
                                  or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
-            rects.append(_obj("rect", [pts[0], pts[2]], height))
+            rects.extend(_rect_edges(pts[0], pts[2], height))
             return
     curves.append(_obj("curve", pts, height))
+
+
+def _rect_edges(p0, p1, height: float) -> list:
+    """pdfplumber's rect_to_edges of the rect with corners p0 and p1 (its dicts, same keys in the
+    same order, without building the rect's dict and four copies of it)."""
+    x0, x1 = min(p0[0], p1[0]), max(p0[0], p1[0])
+    y0, y1 = min(p0[1], p1[1]), max(p0[1], p1[1])
+    top = height - y1
+    w, h = x1 - x0, y1 - y0
+    bottom = height - y0
+    return [
+        {"object_type": "rect_edge", "x0": x0, "y0": y1, "x1": x1, "y1": y1, "width": w, "height": 0,
+         "top": top, "bottom": top, "doctop": top, "orientation": "h"},
+        {"object_type": "rect_edge", "x0": x0, "y0": y0, "x1": x1, "y1": y0, "width": w, "height": 0,
+         "top": top + h, "bottom": bottom, "doctop": top + h, "orientation": "h"},
+        {"object_type": "rect_edge", "x0": x0, "y0": y0, "x1": x0, "y1": y1, "width": 0, "height": h,
+         "top": top, "bottom": bottom, "doctop": top, "orientation": "v"},
+        {"object_type": "rect_edge", "x0": x1, "y0": y0, "x1": x1, "y1": y1, "width": 0, "height": h,
+         "top": top, "bottom": bottom, "doctop": top, "orientation": "v"},
+    ]
 
 
 # reasons a page is read with pdfplumber that mean pdfium's text of it differs (a warning row
