@@ -28,6 +28,7 @@ from ..tables.classify import looks_like_title
 from ..settings import ExtractSettings
 from .render import RowEntry, TextEntry
 
+_TIE_SHIFT = 0.00371  # see _text_lines
 _AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _PAGE_NO = re.compile(r"^\s*(?:[-—－]\s*)?\d{1,4}(?:\s*[-—－])?\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
 _PROSE_PUNCT = re.compile(r"[，。；：]")
@@ -154,7 +155,10 @@ def _text_lines(page, boxes) -> list[dict]:
                 kept.append(c)
         chars = kept
     words = words_of(chars, 1.5)
-    words.sort(key=lambda w: (round(w["top"]), w["x0"]))
+    # by the whole point the word's top is nearest to; the buckets' bounds are shifted off the
+    # half points (231.5) that a two-decimal top hits exactly, where float noise would decide:
+    # pdfminer's 231.49999999999994 and pdfium's float32 231.50002 fell in different buckets
+    words.sort(key=lambda w: (round(w["top"] + _TIE_SHIFT), w["x0"]))
     lines: list[dict] = []
     for w in words:
         if lines and abs(w["top"] - lines[-1]["top"]) <= 3:
@@ -345,7 +349,9 @@ def _join(words) -> str:
             gap = w["x0"] - prev["x1"]
             size = max(w["bottom"] - w["top"], 4)
             ascii_pair = out[-1:].isascii() and t[:1].isascii()
-            if gap > 0.25 * size and (ascii_pair or gap > 1.0 * size):
+            # a gap of exactly one em (two half-em spaces, 12 pt dots after 12 pt text) is no
+            # space: the comparison is made 0.01 pt over it, where float noise does not decide
+            if gap > 0.25 * size and (ascii_pair or gap > 1.0 * size + 0.01):
                 out += " "
         out += t
         prev = w
