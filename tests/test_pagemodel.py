@@ -135,10 +135,11 @@ def test_fast_word_steps_equal_pdfplumber():
 
 
 def test_reader_recorded_per_document():
-    doc = read_native(FIXTURES / "pdf" / "sh_putuo_czj_2025_dept_budget.pdf", FIXTURES / "pdf", PDFIUM)
-    assert doc.pdf_reader == "pdfium"
     doc = read_native(FIXTURES / "pdf" / "sh_putuo_czj_2025_dept_budget.pdf", FIXTURES / "pdf")
-    assert doc.pdf_reader == "pdfplumber"  # the default
+    assert doc.pdf_reader == "pdfium"  # the default
+    doc = read_native(FIXTURES / "pdf" / "sh_putuo_czj_2025_dept_budget.pdf", FIXTURES / "pdf",
+                      replace(DEFAULT_SETTINGS, pdf_reader="pdfplumber"))
+    assert doc.pdf_reader == "pdfplumber"
     # the 公开表 prints its tables on pages rotated by /Rotate 90: pdfium reads them too (the
     # characters as displayed, pdfminer's rotation of the page), none falls back
     path = FIXTURES / "pdf" / "江苏省委办公厅2018年度部门预算公开表.pdf"
@@ -183,7 +184,7 @@ def test_read_pdf_same_entries_with_either_reader():
     pdfminer)."""
     path = FIXTURES / "pdf" / "sh_putuo_czj_2025_dept_budget.pdf"
     n_new, new = _entries(path, PDFIUM)
-    n_old, old = _entries(path, DEFAULT_SETTINGS)
+    n_old, old = _entries(path, replace(DEFAULT_SETTINGS, pdf_reader="pdfplumber"))
     assert n_new == n_old and len(new) == len(old) > 200
     assert [e[:3] + e[4:] for e in new] == [e[:3] + e[4:] for e in old]
     for a, b in zip(new, old):
