@@ -45,15 +45,18 @@ class PageModel:
     chars: list = field(default_factory=list)
     edges: list = field(default_factory=list)
     reader: str = "pdfium"
+    # the chars whose box may sit off their baseline as fix_char_boxes sees it (a font whose
+    # descent is beyond [-0.44, 0.19] em, a blank put back): the only ones it needs to look at
+    unchecked: Optional[list] = None
 
     @property
     def bbox(self) -> tuple:
         return (0, 0, self.width, self.height)
 
     def find_tables(self) -> list:
-        from pdfplumber.table import TableFinder, TableSettings
+        from .tablefind import find_tables
 
-        return TableFinder(self, TableSettings.resolve(None)).tables
+        return find_tables(self)
 
 
 def open_pdf(data: bytes):
@@ -67,19 +70,75 @@ def page_count(doc) -> int:
     return len(doc)
 
 
-def _objects(raw, get_count, get_obj, matrix, out: list) -> None:
-    """Page objects in content order, forms opened: (object, kind, matrix of its form)."""
-    import pypdfium2.raw as R
+_FAST_NAMES = (
+    "FPDF_LoadPage", "FPDF_ClosePage", "FPDFPage_GetRotation", "FPDFPage_GetMediaBox",
+    "FPDF_GetPageWidthF", "FPDF_GetPageHeightF", "FPDFPage_CountObjects", "FPDFPage_GetObject",
+    "FPDFFormObj_CountObjects", "FPDFFormObj_GetObject", "FPDFPageObj_GetType", "FPDFPageObj_GetMatrix",
+    "FPDFPageObj_GetBounds", "FPDFText_LoadPage", "FPDFText_ClosePage", "FPDFText_CountChars",
+    "FPDFText_GetText", "FPDFText_GetUnicode", "FPDFText_IsGenerated", "FPDFText_HasUnicodeMapError",
+    "FPDFText_GetTextObject", "FPDFText_GetLooseCharBox", "FPDFText_GetMatrix", "FPDFText_GetFontSize",
+    "FPDFTextObj_GetFont", "FPDFTextObj_GetFontSize", "FPDFFont_GetBaseFontName", "FPDFFont_GetDescent",
+    "FPDFPath_CountSegments", "FPDFPath_GetPathSegment", "FPDFPathSegment_GetPoint",
+    "FPDFPathSegment_GetType", "FPDFPathSegment_GetClose",
+)
 
-    for i in range(get_count(raw)):
-        obj = get_obj(raw, i)
-        kind = R.FPDFPageObj_GetType(obj)
-        if kind == R.FPDF_PAGEOBJ_FORM:
-            m = R.FS_MATRIX()
-            R.FPDFPageObj_GetMatrix(obj, m)
-            fm = _mul((m.a, m.b, m.c, m.d, m.e, m.f), matrix)
-            _objects(obj, R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, fm, out)
-        elif kind in (R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH):
+
+class _F:
+    """pdfium's functions taking and returning every handle and pointer as an int
+    (``ctypes.c_void_p``): pypdfium2's bindings type them as pointer classes, which costs a
+    conversion, or a ``ctypes.cast`` to get an object's address, on every call of the
+    per-character loop. Built once per process (:func:`_fast`)."""
+
+
+_LOADED = False
+
+
+def _fast():
+    global _LOADED
+    if not _LOADED:
+        import pypdfium2.raw as R
+
+        def conv(t):
+            return ctypes.c_void_p if isinstance(t, type) and issubclass(t, (ctypes._Pointer, ctypes.c_char_p)) else t
+
+        for name in _FAST_NAMES:
+            f = getattr(R, name)
+            proto = ctypes.CFUNCTYPE(conv(f.restype), *[conv(t) for t in f.argtypes])
+            setattr(_F, name.split("_", 1)[1] if name.startswith("FPDF_") else name[4:],
+                    proto(ctypes.cast(f, ctypes.c_void_p).value))
+        for k in ("FPDF_PAGEOBJ_TEXT", "FPDF_PAGEOBJ_PATH", "FPDF_PAGEOBJ_FORM", "FPDF_SEGMENT_MOVETO",
+                  "FPDF_SEGMENT_BEZIERTO"):
+            setattr(_F, k, getattr(R, k))
+        _LOADED = True
+    return _F
+
+
+class _Buf:
+    """The out-parameters of the pdfium calls (one set per process) and their addresses."""
+
+    def __init__(self):
+        self.m = m = ctypes.c_float * 6
+        self.mat = m()
+        self.f4 = (ctypes.c_float * 4)()
+        self.fl = [ctypes.c_float() for _ in range(4)]
+        self.mat_p = ctypes.addressof(self.mat)
+        self.f4_p = ctypes.addressof(self.f4)
+        self.fl_p = [ctypes.addressof(x) for x in self.fl]
+
+
+def _objects(F, raw: int, form: bool, matrix, buf, out: list) -> None:
+    """Page objects in content order, forms opened: (object, kind, matrix of its form)."""
+    count, get = (F.FormObj_CountObjects, F.FormObj_GetObject) if form else (F.Page_CountObjects, F.Page_GetObject)
+    get_type = F.PageObj_GetType
+    text, path, fkind = F.FPDF_PAGEOBJ_TEXT, F.FPDF_PAGEOBJ_PATH, F.FPDF_PAGEOBJ_FORM
+    for i in range(count(raw)):
+        obj = get(raw, i)
+        kind = get_type(obj)
+        if kind == fkind:
+            F.PageObj_GetMatrix(obj, buf.mat_p)
+            fm = _mul(tuple(buf.mat), matrix)
+            _objects(F, obj, True, fm, buf, out)
+        elif kind == text or kind == path:
             out.append((obj, kind, matrix))
 
 
@@ -99,141 +158,283 @@ def _apply(m, x, y) -> tuple:
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
+def _rotation(quarter: int, w: float, h: float) -> tuple:
+    """pdfminer's device matrix of a page rotated by /Rotate (its ``process_page``, MediaBox at
+    the origin): the page's coordinates as displayed, the page ``h`` × ``w`` when turned a quarter."""
+    return {0: _IDENTITY, 1: (0.0, -1.0, 1.0, 0.0, 0.0, w), 2: (-1.0, 0.0, 0.0, -1.0, w, h),
+            3: (0.0, 1.0, -1.0, 0.0, h, 0.0)}[quarter]
+
+
+_BUF = None
+
+
 def read_page(doc, index: int, descents: dict) -> tuple[Optional[PageModel], Optional[str]]:
     """(page model, None) or (None, why pdfium's reading of this page is not used)."""
-    import pypdfium2.raw as R
-
-    page = R.FPDF_LoadPage(doc.raw, index)
+    global _BUF
+    F = _fast()
+    if _BUF is None:
+        _BUF = _Buf()
+    buf = _BUF
+    page = F.LoadPage(_addr(doc.raw), index)
     if not page:
         return None, "pdfium cannot load the page"
     tp = None
     try:
-        if R.FPDFPage_GetRotation(page):
-            return None, "rotated page"
-        l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-        if not R.FPDFPage_GetMediaBox(page, l, b, r, t):
-            l.value, b.value = 0.0, 0.0
-            r.value, t.value = R.FPDF_GetPageWidthF(page), R.FPDF_GetPageHeightF(page)
-        if l.value or b.value:
+        fl = buf.fl
+        if not F.Page_GetMediaBox(page, *buf.fl_p):
+            fl[0].value, fl[1].value = 0.0, 0.0
+            fl[2].value, fl[3].value = F.GetPageWidthF(page), F.GetPageHeightF(page)
+        if fl[0].value or fl[1].value:
             return None, "MediaBox not at the origin"
-        width, height = float(r.value), float(t.value)
+        width, height = float(fl[2].value), float(fl[3].value)
+        quarter = F.Page_GetRotation(page) % 4
+        rot = _rotation(quarter, width, height)
+        if quarter % 2:
+            width, height = height, width
         objs: list = []
-        _objects(page, R.FPDFPage_CountObjects, R.FPDFPage_GetObject, _IDENTITY, objs)
-        tp = R.FPDFText_LoadPage(page)
+        _objects(F, page, False, rot, buf, objs)
+        tp = F.Text_LoadPage(page)
         if not tp:
             return None, "pdfium cannot read the text layer"
-        chars, why = _chars(R, tp, objs, height, descents)
+        chars, why, unchecked = _chars(F, buf, tp, objs, height, descents, rot, quarter)
         if why:
             return None, why
-        edges = _edges(R, objs, height)
-        return PageModel(index + 1, width, height, chars, edges), None
+        edges = _edges(F, buf, objs, height)
+        return PageModel(index + 1, width, height, chars, edges, unchecked=unchecked), None
     finally:
         if tp:
-            R.FPDFText_ClosePage(tp)
-        R.FPDF_ClosePage(page)
+            F.Text_ClosePage(tp)
+        F.ClosePage(page)
 
 
 def _addr(p) -> int:
     return ctypes.cast(p, ctypes.c_void_p).value or 0
 
 
-_TEXT_OBJECT_ADDR = None
+def _page_text(F, tp: int, n: int) -> list:
+    """The Unicode of each of the n characters: the page's text in one call (UTF-16), or one call
+    per character when that text is not one code unit per character (a character beyond the BMP)."""
+    raw = ctypes.create_string_buffer(2 * n + 2)
+    got = F.Text_GetText(tp, 0, n, ctypes.addressof(raw)) if n else 0
+    if got == n + 1:
+        s = raw.raw[:2 * n].decode("utf-16-le", "surrogatepass")
+        if len(s) == n and not any(0xD800 <= ord(c) <= 0xDFFF for c in s if c >= "\ud800"):
+            return list(map(ord, s))
+    u = F.Text_GetUnicode
+    return [u(tp, i) for i in range(n)]
 
 
-def _text_object_addr():
-    """FPDFText_GetTextObject returning the address (an int) instead of a pointer object: the
-    per-character lookup of the character's text object without a ctypes cast."""
-    global _TEXT_OBJECT_ADDR
-    if _TEXT_OBJECT_ADDR is None:
-        import pypdfium2.raw as R
-
-        proto = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-        _TEXT_OBJECT_ADDR = proto(ctypes.cast(R.FPDFText_GetTextObject, ctypes.c_void_p).value)
-    return _TEXT_OBJECT_ADDR
-
-
-def _chars(R, tp, objs, height, descents) -> tuple[list, Optional[str]]:
-    n = R.FPDFText_CountChars(tp)
-    order = {}
-    for k, (obj, kind, _) in enumerate(objs):
-        if kind == R.FPDF_PAGEOBJ_TEXT:
-            order[_addr(obj)] = k
-    rect = R.FS_RECTF()
-    m = R.FS_MATRIX()
-    get_u, get_obj, loose = R.FPDFText_GetUnicode, R.FPDFText_GetTextObject, R.FPDFText_GetLooseCharBox
-    is_gen, get_size, get_matrix = R.FPDFText_IsGenerated, R.FPDFText_GetFontSize, R.FPDFText_GetMatrix
-    per_obj: dict[int, tuple] = {}  # text object → (size, a, b, c, d, f, descent) of its characters
-    fonts: dict[int, float] = {}
+def _chars(F, buf, tp, objs, height, descents, rot, quarter) -> tuple[list, Optional[str], Optional[list]]:
+    n = F.Text_CountChars(tp)
+    text_kind = F.FPDF_PAGEOBJ_TEXT
+    order = {obj: k for k, (obj, kind, _) in enumerate(objs) if kind == text_kind}
+    codes = _page_text(F, tp, n)
+    f4, f4_p = buf.f4, buf.f4_p
+    mat, mat_p = buf.mat, buf.mat_p
+    get_obj, loose, is_gen, map_err = F.Text_GetTextObject, F.Text_GetLooseCharBox, F.Text_IsGenerated, F.Text_HasUnicodeMapError
+    get_matrix, get_size, get_font = F.Text_GetMatrix, F.Text_GetFontSize, F.TextObj_GetFont
+    turned = rot != _IDENTITY
+    per_obj: dict = {}  # text object → (order, size, a, b, c, d, f, descent) of its characters
+    fonts: dict = {}
+    ra, rb, rc, rd, re_, rf = rot
     out = []
-    obj_addr = _text_object_addr()
-    tp_addr = _addr(tp)
-    for i in range(n):
-        u = get_u(tp, i)
-        ch = chr(u) if u else ""
-        if ch in _GEN_WHITESPACE or not ch:
+    append = out.append
+    unchecked: list = []  # chars fix_char_boxes must look at (see PageModel.unchecked)
+    for i, u in enumerate(codes):
+        if u in _GEN_CODES:
             if is_gen(tp, i):
                 continue
-            if not ch or ch == "\x02":
-                return [], "a character without Unicode mapping"
-        if 0xE000 <= u <= 0xF8FF or u in (0xFFFD, 0xFFFE) or R.FPDFText_HasUnicodeMapError(tp, i):
-            return [], "a character without Unicode mapping"
-        key = obj_addr(tp_addr, i) or 0
+            if u == 0 or u == 2:
+                return [], "a character without Unicode mapping", None
+        elif 0xE000 <= u <= 0xF8FF or u == 0xFFFD or u == 0xFFFE:
+            return [], "a character without Unicode mapping", None
+        if map_err(tp, i):
+            return [], "a character without Unicode mapping", None
+        key = get_obj(tp, i) or 0
         info = per_obj.get(key)
         if info is None:
-            R.FPDFText_GetMatrix(tp, i, m)
+            get_matrix(tp, i, mat_p)
             fs = get_size(tp, i)
-            em = _descent(R, get_obj(tp, i), fonts, descents)
+            font = get_font(key) or 0
+            em = fonts.get(font, _NO_FONT)
+            if em is _NO_FONT:
+                em = fonts[font] = _descent(F, font, descents)
             if em is None:
-                return [], "a font whose descent is not known"
-            info = (fs, m.a, m.b, m.c, m.d, m.f, m.d * fs * em)
+                return [], "a font whose descent is not known", None
+            if turned:
+                a, b, c, d, e, f = _mul(tuple(mat), rot)
+            else:
+                a, b, c, d, f = mat[0], mat[1], mat[2], mat[3], mat[5]
+            if b or c or a <= 0 or d <= 0:
+                return [], "rotated or mirrored text", None
+            size = d * fs
+            y0 = f + size * em
+            y1 = y0 + size
+            # a box within [-0.2, 0.45] em of the baseline, which fix_char_boxes leaves alone
+            on_base = -0.44 <= em <= 0.19
+            info = (order.get(key, -1), size, (a, b, c, d), f, y0, y1, height - y1, height - y0, on_base)
             per_obj[key] = info
-        fs, a, b, c, d, f, desc = info
-        if b or c or a <= 0 or d <= 0:
-            return [], "rotated or mirrored text"
-        loose(tp, i, rect)
-        size = d * fs
-        y0 = f + desc
-        x0, x1 = rect.left, rect.right
-        y1 = y0 + size
-        top = height - y1
-        out.append((order.get(key, -1), i, {
-            "text": ch, "x0": x0, "x1": x1, "top": top, "bottom": height - y0, "doctop": top,
-            "y0": y0, "y1": y1, "width": x1 - x0, "height": size, "size": size, "upright": True,
-            "matrix": (a, b, c, d, x0, f)}))
-    seen = {o for o, _, _ in out}
-    for obj, kind, fm in objs:
-        if kind != R.FPDF_PAGEOBJ_TEXT or order[_addr(obj)] in seen:
+        k, size, abcd, f, y0, y1, top, bottom, on_base = info
+        loose(tp, i, f4_p)
+        # FS_RECTF: left, top, right, bottom
+        if quarter == 0:
+            x0, x1 = f4[0], f4[2]
+        elif quarter == 1:
+            x0, x1 = f4[3], f4[1]
+        elif quarter == 2:
+            x0, x1 = re_ - f4[2], re_ - f4[0]
+        else:
+            x0, x1 = re_ - f4[1], re_ - f4[3]
+        ch = {"text": chr(u), "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+              "y0": y0, "y1": y1, "width": x1 - x0, "height": size, "size": size, "upright": True,
+              "matrix": (*abcd, x0, f)}
+        append((k, i, ch))
+        if not on_base:
+            unchecked.append(ch)
+    seen = {t[0] for t in out}
+    missing = [k for k, (obj, kind, _) in enumerate(objs) if kind == text_kind and k not in seen]
+    if missing:
+        n_found = len(out)
+        why = _left_out(F, buf, objs, missing, out, height, fonts, descents)
+        if why:
+            return [], why, None
+        unchecked.extend(c for _, _, c in out[n_found:])
+    out.sort()  # content order, then the text page's; (order, index) is unique: no dict compared
+    return [c for _, _, c in out], None, unchecked
+
+
+_GEN_CODES = frozenset((0x20, 0x0D, 0x0A, 0x02, 0))
+
+
+def _shape(F, buf, obj, fm) -> tuple:
+    """A text object as displayed: (box x0, y0, x1, y1, font, font size, matrix a b c d, origin e f)."""
+    fl, fl_p = buf.fl, buf.fl_p
+    F.PageObj_GetBounds(obj, *fl_p)
+    (x0, y0), (x1, y1) = _apply(fm, fl[0].value, fl[1].value), _apply(fm, fl[2].value, fl[3].value)
+    F.TextObj_GetFontSize(obj, fl_p[0])
+    fsz = fl[0].value
+    F.PageObj_GetMatrix(obj, buf.mat_p)
+    m = _mul(tuple(buf.mat), fm)
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), F.TextObj_GetFont(obj) or 0, fsz, m)
+
+
+def _left_out(F, buf, objs, missing: list, out: list, height: float, fonts: dict, descents: dict) -> Optional[str]:
+    """The text objects pdfium's text page leaves out, put back as pdfminer reads them (appended
+    to ``out`` as (content order, index, char)), or why they cannot be:
+
+    * a run of only spaces (no ink: zero width, or zero height): one space character at its
+      origin, boxed on its baseline by its font's descent as pdfminer boxes a glyph (zero wide);
+    * a copy of a run of blanks printed just before it (pdfium drops a text object when one of
+      the five text objects before it has the same character codes, close by; in the corpus these
+      are single spaces whose glyph has a tiny box, printed at every column of a line): the
+      characters of the object among those five drawn with the same font, size, matrix and box
+      size (the nearest one, when several print the same blanks), moved by the difference of the
+      two objects' origins;
+    * anything else (an overprinted copy of printed text: fake bold, a text whose candidates
+      differ): the page is pdfplumber's ("pdfium leaves out an overprinted text object"), since
+      the characters of a dropped object cannot be read from pdfium."""
+    text_kind = F.FPDF_PAGEOBJ_TEXT
+    by_obj: dict = {}  # content order → [(index, char)], made when a copy is looked for
+    n_read = len(out)
+    text_before: list = []  # content order of the text objects so far
+    todo = set(missing)
+    shapes: dict = {}
+    for k, (obj, kind, fm) in enumerate(objs):
+        if kind != text_kind:
             continue
-        # a text object the text page left out
-        bl, bb, br, bt = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-        R.FPDFPageObj_GetBounds(obj, bl, bb, br, bt)
-        if abs(br.value - bl.value) >= 0.01:
-            return [], "pdfium leaves out an overprinted text object"
-        fsz = ctypes.c_float()
-        R.FPDFTextObj_GetFontSize(obj, fsz)
-        R.FPDFPageObj_GetMatrix(obj, m)
-        size = m.d * fsz.value
-        x0 = bl.value
-        y0 = bb.value
-        out.append((order[_addr(obj)], -1, {
-            "text": " ", "x0": x0, "x1": x0, "top": height - (y0 + size), "bottom": height - y0,
-            "doctop": height - (y0 + size), "y0": y0, "y1": y0 + size, "width": 0.0, "height": size,
-            "size": size, "upright": True, "matrix": (m.a, m.b, m.c, m.d, x0, m.f)}))
-    out.sort(key=lambda t: (t[0], t[1]))
-    return [c for _, _, c in out], None
+        if k in todo:
+            x0, y0, x1, y1, font, fsz, m = shapes.get(k) or _shape(F, buf, obj, fm)
+            a, b, c, d, e, f = m
+            if x1 - x0 < 0.01 or y1 - y0 < 0.01:  # no ink: blanks
+                # one space at the object's origin, on its baseline as pdfminer boxes it
+                em = fonts.get(font, _NO_FONT)
+                if em is _NO_FONT:
+                    em = fonts[font] = _descent(F, font, descents)
+                if em is None:
+                    return "a font whose descent is not known"
+                size = d * fsz
+                yb = f + size * em
+                out.append((k, -1, {
+                    "text": " ", "x0": e, "x1": e, "top": height - (yb + size), "bottom": height - yb,
+                    "doctop": height - (yb + size), "y0": yb, "y1": yb + size, "width": 0.0, "height": size,
+                    "size": size, "upright": True, "matrix": (a, b, c, d, e, f)}))
+            else:
+                if not by_obj:  # the text page's own characters
+                    for kk, i, ch in out[:n_read]:
+                        by_obj.setdefault(kk, []).append((i, ch))
+                like = []
+                for j in text_before[-5:]:
+                    if not by_obj.get(j):
+                        continue
+                    sj = shapes.get(j)
+                    if sj is None:
+                        sj = shapes[j] = _shape(F, buf, objs[j][0], objs[j][2])
+                    if sj[4] == font and sj[5] == fsz and sj[6][:4] == m[:4] \
+                            and abs((sj[2] - sj[0]) - (x1 - x0)) < 0.01 and abs((sj[3] - sj[1]) - (y1 - y0)) < 0.01:
+                        like.append((j, sj))
+                texts = {tuple(ch["text"] for _, ch in by_obj[j]) for j, _ in like}
+                if len(texts) != 1 or not all(t.isspace() for t in next(iter(texts))):
+                    return "pdfium leaves out an overprinted text object"
+                j, sj = like[-1]
+                dx, dy = e - sj[6][4], f - sj[6][5]
+                chars = []
+                for i, ch in by_obj[j]:
+                    if ch["width"] == 0.0 and ch["text"] == " ":
+                        continue
+                    y0c, y1c = ch["y0"] + dy, ch["y1"] + dy
+                    mm = ch["matrix"]
+                    chars.append((i, {**ch, "x0": ch["x0"] + dx, "x1": ch["x1"] + dx, "top": height - y1c,
+                                      "doctop": height - y1c, "bottom": height - y0c, "y0": y0c, "y1": y1c,
+                                      "matrix": (*mm[:4], mm[4] + dx, mm[5] + dy)}))
+                by_obj[k] = chars
+                out.extend((k, i, ch) for i, ch in chars)
+        text_before.append(k)
+    return None
 
 
-def _descent(R, obj, fonts: dict, descents: dict) -> Optional[float]:
-    """pdfminer's descent of the object's font in em (see :func:`font_descents`), by the font's
-    BaseFont; None when the name is not known or names fonts of different descents."""
-    font = R.FPDFTextObj_GetFont(obj)
-    key = _addr(font)
-    if key not in fonts:
-        buf = ctypes.create_string_buffer(256)
-        n = R.FPDFFont_GetBaseFontName(font, buf, 256)
-        name = buf.raw[:max(0, n - 1)].decode("latin-1") if n else ""
-        fonts[key] = descents.get(name)
-    return fonts[key]
+_NO_FONT = object()
+
+
+def _descent(F, font: int, descents: dict) -> Optional[float]:
+    """pdfminer's descent in em of a font (see :func:`font_descents`), by the font's BaseFont;
+    None when the name is not known. A name given to fonts of different descents (two font
+    dictionaries, one name) is told apart by pdfium's own descent of the font, which is the
+    descriptor's /Descent whole (pdfium reads it as an integer) when the font has one: the
+    candidate equal to it, else the one within 1.5/1000 em of it, else None."""
+    raw = ctypes.create_string_buffer(256)
+    n = F.Font_GetBaseFontName(font, ctypes.addressof(raw), 256)
+    cands = font_candidates(descents, raw.raw[:max(0, n - 1)] if n else b"")
+    if len(cands) == 1:
+        return cands[0]
+    if not cands:
+        return None
+    v = ctypes.c_float()
+    if not F.Font_GetDescent(font, 1.0, ctypes.addressof(v)):
+        return None
+    v = -abs(v.value)
+    known = [c for c in cands if c is not None]
+    exact = [c for c in known if abs(c - v) < 0.0005]
+    near = [c for c in known if abs(c - v) <= 0.0015]
+    return exact[0] if len(exact) == 1 else near[0] if len(near) == 1 else None
+
+
+def font_candidates(descents: dict, name: bytes) -> tuple:
+    """The descents (:func:`font_descents`) of the fonts named ``name`` as pdfium gives it (bytes).
+    pdfium sometimes cuts a long name (seen in C049: 'ABCDEE+方正小标宋简体' given as its first
+    30 bytes, the last character cut in two): then the names it begins."""
+    cands = descents.get(_font_name(name))
+    if cands is None and name:
+        cands = tuple(sorted({c for k, v in descents.items() if k.encode("utf-8", "replace").startswith(name)
+                              for c in v}, key=lambda c: (c is None, c or 0)))
+    return cands or ()
+
+
+def _font_name(b: bytes) -> str:
+    """A font name as pdfminer spells it: UTF-8 when it decodes, else the bytes as latin-1."""
+    try:
+        return b.decode("utf-8")
+    except UnicodeDecodeError:
+        return b.decode("latin-1")
 
 
 def font_descents(data: bytes) -> dict:
@@ -241,7 +442,8 @@ def font_descents(data: bytes) -> dict:
     metrics of a standard-14 name, else the font descriptor's /Descent (of the descendant font
     of a Type0 font), 0 when absent, made negative. pdfium fills a missing descent from the font
     file instead, so its own value cannot stand in. Only the font dictionaries of the document are
-    parsed (no content stream). A name given to fonts of different descents maps to None."""
+    parsed (no content stream). Each name maps to the tuple of the descents of the fonts so named
+    (None: a Type3 font, whose glyph boxes are not rebuilt here); :func:`_descent` chooses."""
     from pdfminer.fontmetrics import FONT_METRICS
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfparser import PDFParser
@@ -267,10 +469,9 @@ def font_descents(data: bytes) -> dict:
     def put(name: str, desc: Optional[float]) -> None:
         # pdfium names a subset font with or without its tag (ABCDEF+): both names are kept
         for key in {name, _SUBSET.sub("", name)}:
-            if key in out and out[key] != desc:
-                out[key] = None
-            else:
-                out[key] = desc
+            cands = out.setdefault(key, ())
+            if desc not in cands:
+                out[key] = cands + (desc,)
 
     seen: set = set()
 
@@ -327,48 +528,59 @@ def font_descents(data: bytes) -> dict:
     return out
 
 
-def _edges(R, objs, height) -> list:
+def _edges(F, buf, objs, height) -> list:
     """pdfplumber's page.edges from the painted paths (pdfminer's paint_path, then obj_to_edges)."""
     lines, rects, curves = [], [], []
-    m = R.FS_MATRIX()
-    x, y = ctypes.c_float(), ctypes.c_float()
+    mat, mat_p = buf.mat, buf.mat_p
+    fl, fl_p = buf.fl, buf.fl_p
+    path_kind, moveto, bezier = F.FPDF_PAGEOBJ_PATH, F.FPDF_SEGMENT_MOVETO, F.FPDF_SEGMENT_BEZIERTO
+    n_segs, get_seg, get_point, seg_type, seg_close = (F.Path_CountSegments, F.Path_GetPathSegment,
+                                                        F.PathSegment_GetPoint, F.PathSegment_GetType,
+                                                        F.PathSegment_GetClose)
+    px, py = fl[0], fl[1]
+    px_p, py_p = fl_p[0], fl_p[1]
     for obj, kind, fm in objs:
-        if kind != R.FPDF_PAGEOBJ_PATH:
+        if kind != path_kind:
             continue
-        R.FPDFPageObj_GetMatrix(obj, m)
-        ctm = _mul((m.a, m.b, m.c, m.d, m.e, m.f), fm)
-        subpaths: list = []  # of [(op, point)]
-        for k in range(R.FPDFPath_CountSegments(obj)):
-            seg = R.FPDFPath_GetPathSegment(obj, k)
-            R.FPDFPathSegment_GetPoint(seg, x, y)
-            typ = R.FPDFPathSegment_GetType(seg)
-            pt = _apply(ctm, x.value, y.value)
-            if typ == R.FPDF_SEGMENT_MOVETO or not subpaths:
-                subpaths.append([("m", pt)])
+        F.PageObj_GetMatrix(obj, mat_p)
+        a, b, c, d, e, f = _mul(tuple(mat), fm)
+        ops: list = []  # of the subpath being read: m l c h, and their points
+        pts: list = []
+        n_c = 0  # points of the last c op so far (a Bézier segment is three points)
+        for k in range(n_segs(obj)):
+            seg = get_seg(obj, k)
+            get_point(seg, px_p, py_p)
+            typ = seg_type(seg)
+            x, y = px.value, py.value
+            pt = (a * x + c * y + e, b * x + d * y + f)
+            if typ == moveto or not ops:
+                if len(ops) >= 2:
+                    _paint(ops, pts, height, lines, rects, curves)
+                ops, pts = ["m"], [pt]
                 continue
-            sp = subpaths[-1]
-            if typ == R.FPDF_SEGMENT_BEZIERTO:
-                # three points per curve: the last one is the curve's point
-                if sp[-1][0] == "c" and sp[-1][2] < 3:
-                    sp[-1] = ("c", pt, sp[-1][2] + 1)
+            if typ == bezier:
+                if ops[-1] == "c" and n_c < 3:
+                    pts[-1] = pt
+                    n_c += 1
                 else:
-                    sp.append(("c", pt, 1))
+                    ops.append("c")
+                    pts.append(pt)
+                    n_c = 1
             else:
-                sp.append(("l", pt))
-            if R.FPDFPathSegment_GetClose(seg) and (typ != R.FPDF_SEGMENT_BEZIERTO or sp[-1][2] == 3):
-                if sp[-1][0] == "l" and sp[-1][1] == sp[0][1]:
-                    sp[-1] = ("h", sp[0][1])
+                ops.append("l")
+                pts.append(pt)
+            if seg_close(seg) and (typ != bezier or n_c == 3):
+                if ops[-1] == "l" and pts[-1] == pts[0]:
+                    ops[-1] = "h"
+                    pts[-1] = pts[0]
                 else:
-                    sp.append(("h", sp[0][1]))
-        for sp in subpaths:
-            if len(sp) < 2:
-                continue
-            _paint(sp, height, lines, rects, curves)
-    from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
+                    ops.append("h")
+                    pts.append(pts[0])
+        if len(ops) >= 2:
+            _paint(ops, pts, height, lines, rects, curves)
+    from pdfplumber.utils import curve_to_edges
 
-    out = [line_to_edge(ln) for ln in lines]
-    for r in rects:
-        out.extend(rect_to_edges(r))
+    out = lines + rects  # the edges of the lines, of the rects (four each, as rect_to_edges)
     for c in curves:
         out.extend(curve_to_edges(c))
     return out
@@ -386,23 +598,44 @@ def _obj(kind: str, pts: list, height: float) -> dict:
     return d
 
 
-def _paint(sp: list, height: float, lines: list, rects: list, curves: list) -> None:
-    """pdfminer's paint_path for one subpath: a line, a rect or a curve."""
-    shape = "".join(s[0] for s in sp)
-    pts = [s[1] for s in sp]
+def _paint(ops: list, pts: list, height: float, lines: list, rects: list, curves: list) -> None:
+    """pdfminer's paint_path for one subpath (its ops and points): a line, a rect or a curve."""
+    shape = "".join(ops)
     if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
         shape = shape[:-2] + "h"
-        pts.pop()
+        pts = pts[:-1]
     if shape in ("mlh", "ml"):
-        lines.append(_obj("line", pts[:2], height))
+        ln = _obj("line", pts[:2], height)
+        ln["orientation"] = "h" if ln["top"] == ln["bottom"] else "v"  # line_to_edge
+        lines.append(ln)
         return
     if shape in ("mlllh", "mllll"):
         (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
         if pts[0] == pts[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
                                  or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
-            rects.append(_obj("rect", [pts[0], pts[2]], height))
+            rects.extend(_rect_edges(pts[0], pts[2], height))
             return
     curves.append(_obj("curve", pts, height))
+
+
+def _rect_edges(p0, p1, height: float) -> list:
+    """pdfplumber's rect_to_edges of the rect with corners p0 and p1 (its dicts, same keys in the
+    same order, without building the rect's dict and four copies of it)."""
+    x0, x1 = min(p0[0], p1[0]), max(p0[0], p1[0])
+    y0, y1 = min(p0[1], p1[1]), max(p0[1], p1[1])
+    top = height - y1
+    w, h = x1 - x0, y1 - y0
+    bottom = height - y0
+    return [
+        {"object_type": "rect_edge", "x0": x0, "y0": y1, "x1": x1, "y1": y1, "width": w, "height": 0,
+         "top": top, "bottom": top, "doctop": top, "orientation": "h"},
+        {"object_type": "rect_edge", "x0": x0, "y0": y0, "x1": x1, "y1": y0, "width": w, "height": 0,
+         "top": top + h, "bottom": bottom, "doctop": top + h, "orientation": "h"},
+        {"object_type": "rect_edge", "x0": x0, "y0": y0, "x1": x0, "y1": y1, "width": 0, "height": h,
+         "top": top, "bottom": bottom, "doctop": top, "orientation": "v"},
+        {"object_type": "rect_edge", "x0": x1, "y0": y0, "x1": x1, "y1": y1, "width": 0, "height": h,
+         "top": top, "bottom": bottom, "doctop": top, "orientation": "v"},
+    ]
 
 
 # reasons a page is read with pdfplumber that mean pdfium's text of it differs (a warning row

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+from bisect import bisect_left
 from collections import Counter
 from typing import Optional
 
@@ -27,6 +28,7 @@ from ..tables.classify import looks_like_title
 from ..settings import ExtractSettings
 from .render import RowEntry, TextEntry
 
+_TIE_SHIFT = 0.00371  # see _text_lines
 _AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _PAGE_NO = re.compile(r"^\s*(?:[-—－]\s*)?\d{1,4}(?:\s*[-—－])?\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
 _PROSE_PUNCT = re.compile(r"[，。；：]")
@@ -83,7 +85,8 @@ def fix_char_boxes(page) -> int:
     Returns how many characters were moved."""
     height = float(page.height)
     moved = 0
-    for ch in page.chars:
+    unchecked = getattr(page, "unchecked", None)  # the pdfium page model knows which may move
+    for ch in (page.chars if unchecked is None else unchecked):
         m = ch.get("matrix")
         size = ch.get("size") or 0
         if not m or size <= 0 or m[1] or m[2] or not ch.get("upright", True):
@@ -134,22 +137,28 @@ def _drop_inline_boxes(tables, chars) -> list:
     return [t for t in tables if not (len(t.rows) <= 3 and all(inline(r.bbox) for r in t.rows)) and not words_line(t)]
 
 
-def _inside(obj, box) -> bool:
-    cx = (obj["x0"] + obj["x1"]) / 2
-    cy = (obj["top"] + obj["bottom"]) / 2
-    return box[0] - 1 <= cx <= box[2] + 1 and box[1] - 1 <= cy <= box[3] + 1
-
-
 def _text_lines(page, boxes) -> list[dict]:
     """Words outside the table boxes grouped into printed lines; each line keeps its words."""
-    from pdfplumber.utils import extract_words
-
     # same words as page.filter(…).extract_words(…), without filtering every non-char object
     chars = page.chars
     if boxes:
-        chars = [c for c in chars if not any(_inside(c, b) for b in boxes)]
-    words = extract_words(chars, keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5, y_tolerance=3)
-    words.sort(key=lambda w: (round(w["top"]), w["x0"]))
+        # a character whose midpoint is inside a table's box (1 pt margin) is the table's
+        grown = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for b in boxes]
+        kept = []
+        for c in chars:
+            cx = (c["x0"] + c["x1"]) / 2
+            cy = (c["top"] + c["bottom"]) / 2
+            for x0, top, x1, bottom in grown:
+                if x0 <= cx <= x1 and top <= cy <= bottom:
+                    break
+            else:
+                kept.append(c)
+        chars = kept
+    words = words_of(chars, 1.5)
+    # by the whole point the word's top is nearest to; the buckets' bounds are shifted off the
+    # half points (231.5) that a two-decimal top hits exactly, where float noise would decide:
+    # pdfminer's 231.49999999999994 and pdfium's float32 231.50002 fell in different buckets
+    words.sort(key=lambda w: (round(w["top"] + _TIE_SHIFT), w["x0"]))
     lines: list[dict] = []
     for w in words:
         if lines and abs(w["top"] - lines[-1]["top"]) <= 3:
@@ -175,20 +184,130 @@ def _text_lines(page, boxes) -> list[dict]:
     return lines
 
 
+def _clusters(values, tol: float) -> dict:
+    """pdfplumber's make_cluster_dict: each distinct value → its cluster (a chain of sorted values
+    each within ``tol`` of the one before)."""
+    out = {}
+    k, last = 0, None
+    for v in sorted(set(values)):
+        if last is not None and v > last + tol:
+            k += 1
+        out[v] = k
+        last = v
+    return out
+
+
+def _word_chars(chars, x_tol: float, y_tol: float = 3) -> list:
+    """pdfplumber's WordExtractor steps for one run of upright characters (no blank characters
+    kept, no text flow): characters clustered into lines by top (``y_tol``), each line sorted by
+    x0, cut into words where a blank character stands, where the next character starts left of
+    the previous one's x0 or more than ``x_tol`` right of its x1, or its top is more than
+    ``y_tol`` away. → the words' characters, in pdfplumber's order."""
+    if not chars:
+        return []
+    top0 = chars[0]["top"]
+    if all(c["top"] == top0 for c in chars):  # one printed line (the usual cell): one cluster
+        lines = {0: chars}
+    else:
+        cl = _clusters([c["top"] for c in chars], y_tol)
+        lines = {}
+        for c in chars:
+            lines.setdefault(cl[c["top"]], []).append(c)
+    words = []
+    for k in sorted(lines):
+        cur: list = []
+        for c in sorted(lines[k], key=_X0):
+            if c["text"].isspace():
+                if cur:
+                    words.append(cur)
+                cur = []
+            elif cur and (c["x0"] < cur[-1]["x0"] or c["x0"] > cur[-1]["x1"] + x_tol
+                          or abs(c["top"] - cur[-1]["top"]) > y_tol):
+                words.append(cur)
+                cur = [c]
+            else:
+                cur.append(c)
+        if cur:
+            words.append(cur)
+    return words
+
+
+def _plain(chars) -> bool:
+    """Characters the fast word steps take: all upright, none with an empty text (pdfplumber
+    makes a word of its own of those)."""
+    for c in chars:
+        if not c["upright"] or not c["text"]:
+            return False
+    return True
+
+
+def cell_text(chars) -> str:
+    """``pdfplumber.utils.extract_text(chars)`` with its default settings (x and y tolerance 3,
+    blank characters ending a word, ligatures expanded, no text flow), for upright characters:
+    the same steps (:func:`_word_chars`, then the words clustered into lines by their top
+    again), without pdfplumber's generic machinery (groupby on attributes, a WordExtractor and a
+    TextMap per call). Other characters go to pdfplumber's own function."""
+    from pdfplumber.utils.text import LIGATURES, extract_text
+
+    if not chars:
+        return ""
+    if not _plain(chars):
+        return extract_text(chars)
+    words = _word_chars(chars, 3)
+    if not words:
+        return ""
+    texts = ["".join(LIGATURES.get(c["text"], c["text"] or "") for c in w) for w in words]
+    if len(words) == 1:
+        return texts[0]
+    tops = [min(c["top"] for c in w) for w in words]
+    wl = _clusters(tops, 3)
+    out: dict = {}
+    for t, tx in zip(tops, texts):
+        out.setdefault(wl[t], []).append(tx)
+    return "\n".join(" ".join(out[k]) for k in sorted(out))
+
+
+def words_of(chars, x_tolerance: float) -> list:
+    """``pdfplumber.utils.extract_words(chars, x_tolerance=…, y_tolerance=3)`` (no blank
+    characters kept, no text flow): the same word dicts, by :func:`_word_chars` for upright
+    characters, pdfplumber's own function for others."""
+    from pdfplumber.utils import extract_words
+    from pdfplumber.utils.text import LIGATURES
+
+    if not _plain(chars):
+        return extract_words(chars, keep_blank_chars=False, use_text_flow=False, x_tolerance=x_tolerance,
+                             y_tolerance=3)
+    out = []
+    for w in _word_chars(chars, x_tolerance):
+        x0 = min(c["x0"] for c in w)
+        x1 = max(c["x1"] for c in w)
+        top = min(c["top"] for c in w)
+        bottom = max(c["bottom"] for c in w)
+        out.append({"text": "".join(LIGATURES.get(c["text"], c["text"] or "") for c in w), "x0": x0, "x1": x1,
+                    "top": top, "doctop": top + (w[0]["doctop"] - w[0]["top"]), "bottom": bottom,
+                    "upright": True, "height": bottom - top, "width": x1 - x0, "direction": "ltr"})
+    return out
+
+
+def _X0(c):
+    return c["x0"]
+
+
 def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
     """Cell texts of a table, exactly as ``Table.extract()`` gives them (a char belongs to the
     cell holding its midpoint, half-open boxes), but each row scans only the chars inside the
     table (a row lies within the table's bbox) instead of every char of the page, and the
     midpoints are computed once."""
-    from pdfplumber.utils import extract_text
-
     tx0, ttop, tx1, tbottom = table_bbox
     mids = []
-    for ch in page_chars:
+    for k, ch in enumerate(page_chars):
         v_mid = (ch["top"] + ch["bottom"]) / 2
         h_mid = (ch["x0"] + ch["x1"]) / 2
         if tx0 <= h_mid < tx1 and ttop <= v_mid < tbottom:
-            mids.append((h_mid, v_mid, ch))
+            mids.append((v_mid, k, h_mid, ch))
+    # by vertical midpoint, to take each row's characters as one slice (then in page order again)
+    mids.sort(key=lambda m: (m[0], m[1]))
+    v_mids = [m[0] for m in mids]
     out: list[list[Optional[str]]] = []
 
     def area(c):
@@ -196,7 +315,9 @@ def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
 
     for i, row in enumerate(rows):
         x0, top, x1, bottom = row.bbox
-        row_mids = [m for m in mids if x0 <= m[0] < x1 and top <= m[1] < bottom]
+        row_mids = sorted((m[1], m[2], m[0], m[3]) for m in mids[bisect_left(v_mids, top):bisect_left(v_mids, bottom)]
+                          if x0 <= m[2] < x1)
+        row_mids = [(h, v, ch) for _, h, v, ch in row_mids]
         # cells of other rows overlapping this one (a frame cell around the title, the meta lines
         # and the header row): a character belongs to the smallest cell holding it, not to both
         nested = [c for j, other in enumerate(rows) if j != i and other.bbox[1] < bottom and other.bbox[3] > top
@@ -209,10 +330,12 @@ def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
             cx0, ctop, cx1, cbottom = cell
             cell_chars = [m for m in row_mids if cx0 <= m[0] < cx1 and ctop <= m[1] < cbottom]
             if nested and cell_chars:
-                inner = [d for d in nested if area(d) < area(cell)]
+                # (a smaller cell holding one of this cell's characters overlaps this cell)
+                inner = [d for d in nested if area(d) < area(cell)
+                         and d[0] < cx1 and d[2] > cx0 and d[1] < cbottom and d[3] > ctop]
                 cell_chars = [m for m in cell_chars
                               if not any(d[0] <= m[0] < d[2] and d[1] <= m[1] < d[3] for d in inner)]
-            arr.append(extract_text([m[2] for m in cell_chars]) if cell_chars else "")
+            arr.append(cell_text([m[2] for m in cell_chars]) if cell_chars else "")
         out.append(arr)
     return out
 
@@ -226,7 +349,9 @@ def _join(words) -> str:
             gap = w["x0"] - prev["x1"]
             size = max(w["bottom"] - w["top"], 4)
             ascii_pair = out[-1:].isascii() and t[:1].isascii()
-            if gap > 0.25 * size and (ascii_pair or gap > 1.0 * size):
+            # a gap of exactly one em (two half-em spaces, 12 pt dots after 12 pt text) is no
+            # space: the comparison is made 0.01 pt over it, where float noise does not decide
+            if gap > 0.25 * size and (ascii_pair or gap > 1.0 * size + 0.01):
                 out += " "
         out += t
         prev = w
@@ -403,6 +528,7 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[d
     pdfium text differs from pdfplumber's, read with pdfplumber) and ``page_chars`` (page number →
     [(text, x0, top, x1, bottom)], every page's characters, for the second reading of each grid)."""
     from .pagemodel import PdfPages
+    from .tablefind import find_tables
 
     pdf = PdfPages(data, name, _open, settings.pdf_reader == "pdfium")
     try:
@@ -414,7 +540,7 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[d
                 chars = page.chars
                 fix_char_boxes(page)
                 total_chars += len(chars)
-                tables = _drop_inline_boxes(page.find_tables(), chars) if chars else []
+                tables = _drop_inline_boxes(find_tables(page), chars) if chars else []
             except Exception as exc:
                 if _encrypted(exc):
                     raise ExtractionError(name, "read", f"encrypted PDF (password-protected): page {pno} "
