@@ -4,9 +4,10 @@
 Inputs (all committed in the repository, nothing is read from ../shared):
 
 * data/catalogs/observed_function_codes.csv, observed_econ_codes.csv
-    every (code, name) pair printed in 37 real disclosures, with name variants
-    ``name(n_docs)|...``, the years seen and a conflict flag (verbatim copies
-    of shared/catalogs/).
+    every (code, name) pair printed in 37 real disclosures (the original
+    shared/catalogs/ copies) and in the 52-PDF development corpus, with name
+    variants ``name(n_docs)|...``, the years seen and a conflict flag (see
+    data/catalogs/README.md).
 * data/catalogs/observed_curation.csv
     hand-made decisions about observed names that are not simply "the
     canonical name, in force since the start of the system": edition year
