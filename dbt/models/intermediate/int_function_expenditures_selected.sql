@@ -8,7 +8,8 @@
 --      not allow), else
 --   3. the fund tables (一般公共预算 + 政府性基金 + 国有资本经营 支出表; a 财政拨款支出表 covers the
 --      last two: fiscal_appropriation), else
---   4. the narrative's resolved 项 figures (plus 类 figures of classes with no 项 figure), with the
+--   4. the narrative's resolved 项 figures where they add up to their 类's figure (or it is not
+--      printed), else the 类 figure, with the
 --      scope their sentence, else their section heading names ((三）一般公共预算支出具体使用情况),
 --      else all_funds.
 -- Only leaf rows (row_kind = 'detail') become facts: printed 类/款/合计 subtotals are evidence
@@ -90,16 +91,41 @@ narrative_items as (
 
 ),
 
-narrative_classes as (
+class_figures as (
 
     select *
     from narrative
     where measure = 'function_class'
-      and not exists (
-          select 1 from narrative_items as i
-          where i.entity_id = narrative.entity_id and i.class_code = narrative.functional_code
-      )
     qualify row_number() over (partition by entity_id, functional_code order by line_number, figure_seq) = 1
+
+),
+
+-- a 类's 项 stand for it only where they add up to it, or where its own figure is not printed: the
+-- prose may name a few of a 类's 项 (公安 行政运行 …, 杭州 C035): then the 类 is the fact, not the few
+complete_classes as (
+
+    select s.entity_id, s.class_code
+    from (
+        select entity_id, class_code, sum({{ to_wan('amount', 'unit') }}) as items_wan, count(*) as n_items
+        from narrative_items
+        group by 1, 2
+    ) as s
+    left join class_figures as c
+        on c.entity_id = s.entity_id
+       and c.functional_code = s.class_code
+    where c.entity_id is null
+       or abs({{ to_wan('c.amount', 'c.unit') }} - s.items_wan) <= {{ tolerance_wan('1 + s.n_items', 'c.unit') }}
+
+),
+
+narrative_classes as (
+
+    select *
+    from class_figures
+    where not exists (
+          select 1 from complete_classes as i
+          where i.entity_id = class_figures.entity_id and i.class_code = class_figures.functional_code
+      )
 
 ),
 
@@ -110,6 +136,10 @@ narrative_facts as (
            coalesce(item_name, class_name) as printed_name,
            coalesce({{ fund_scope_named('sentence') }}, {{ fund_scope_named('section') }}, 'all_funds') as fund_scope
     from narrative_items
+    where exists (
+        select 1 from complete_classes as k
+        where k.entity_id = narrative_items.entity_id and k.class_code = narrative_items.class_code
+    )
     union all
     select entity_id, functional_code, 'unspecified', {{ to_wan('amount', 'unit') }},
            {{ source_ref('source_file', 'line_number') }}, null, class_name,
