@@ -644,6 +644,23 @@ def test_the_year_of_a_tables_only_file_is_the_one_under_its_table_titles():
              "（2026年度）", "预算14表-1 促进教育事业均衡发展共同事权转移支付绩效目标表", "（2026年度）"]
     assert fiscal_year_and_kind([], lines)[0] == 2026
     assert fiscal_year_and_kind([], lines[:4])[0] is None
+    # its kind is not printed: a project's target text 推动各预算单位预算及财务管理水平提升 (C009 line
+    # 2915) is no 单位预算
+    assert fiscal_year_and_kind([], lines + ["推动各预算单位预算及财务管理水平提升。"])[1] is None
+    assert fiscal_year_and_kind([], ["2026年度部门预算信息公开"])[1] == "部门预算"
+
+
+def test_the_entity_named_before_部门_on_a_cover_is_the_entity(tmp_path):
+    # C006 / C008 (北京 covers): 北京市教育委员会部门 / 2026 年度部门预算信息公开 — the entity is the
+    # name before 部门 (C008 had no entity name: its 附件2 tables, C009, could not join it)
+    from extractors.pipeline import extract_document
+    p = tmp_path / "cover.txt"
+    p.write_text("北京市教育委员会部门\n2026年度部门预算信息公开\n\n第一部分 2026年度部门预算情况说明\n"
+                 "一、收入预算情况说明\n2026年收入预算4,483,899.83万元，其中一般公共预算拨款收入2,434,777.73万元。\n",
+                 encoding="utf-8")
+    d = extract_document(p, tmp_path).document
+    assert (d.entity_name, d.fiscal_year, d.budget_kind) == ("北京市教育委员会", 2026, "部门预算")
+
 
 
 def test_economic_rows_printed_by_name_only_get_their_codes_from_the_catalog():

@@ -34,7 +34,7 @@ LEADING_JUNK_RE = re.compile(r"^(?:现将|按照|根据|其中|截至|截止|从
 YEAR_ANCHOR_RE = re.compile(r"([\u4e00-\u9fff]{2,40})(?=20\d{2}年)")
 FIELD_RE = re.compile(r"(?:实施主体|实施单位|部门名称|单位名称|预算单位|主管部门)(?:及代码)?[。.:：]?\s*(\[?\d{0,9}\]?[\u4e00-\u9fff]{4,40}\d{0,9})")
 CODE_CELL_RE = re.compile(r"^(?:\[(\d{2,9})\]|(\d{3,9}))([\u4e00-\u9fff][\u4e00-\u9fff（）()]{3,40})$|^([\u4e00-\u9fff]{4,40})(\d{3,9})$")
-KIND_RE = re.compile(r"(部门|单位)(?:（单位）|\(单位\))?(预算|决算)")
+KIND_RE = re.compile(r"(?<!预算)(部门|单位)(?:（单位）|\(单位\))?(预算|决算)")  # not 各预算单位预算 (C009 p?)
 YEAR_KIND_RE = re.compile(r"(20\d{2})年(?:度)?(?:部门|单位)(?:（单位）|\(单位\))?(?:预算|决算)|预算年度[:：](20\d{2})")
 # a table header / cover line naming the entity: 部门:中共江苏省委办公厅, 编制单位：…
 HEADER_FIELD_RE = re.compile(r"^(?:部门|单位|编制单位|编制部门|预算部门)[:：]([\u4e00-\u9fff（）()]{4,40})$")
@@ -177,7 +177,11 @@ def find_entities(doc: SourceDocument, paras: list[Paragraph]) -> EntityInfo:
     for ln, text, source in texts:
         if source == "prose":
             for m in YEAR_ANCHOR_RE.finditer(text):
-                raw_runs.append((m.group(1), ln, text, True))
+                run = m.group(1)
+                # 北京市教育委员会部门 2026 年度部门预算 (北京 C006 / C008 covers): the name before 部门
+                if run.endswith(("部门", "单位")) and ORG_END_RE.search(run[:-2]):
+                    run = run[:-2]
+                raw_runs.append((run, ln, text, True))
             for m in FIELD_RE.finditer(text):
                 raw_runs.append((_CODE_AROUND_RE.sub("", m.group(1)), ln, text, True))
             body = text.rstrip("。.")

@@ -8,9 +8,21 @@ with entities as (
 
 ),
 
+-- a file that names its entity and year but no kind (北京 附件2, the tables of 预算01表 … only:
+-- C009) joins the one disclosure of that entity and year another file states (附件1, C008)
 documents as (
 
-    select * from {{ ref('stg_budget_docs__documents') }}
+    select d.* replace (coalesce(d.document_group, (
+        select min(g.document_group)
+        from {{ ref('stg_budget_docs__documents') }} as g
+        where d.budget_kind is null
+          and d.fiscal_year is not null
+          and g.document_group is not null
+          and split_part(g.document_group, '|', 1) = d.entity_name
+          and split_part(g.document_group, '|', 2) = cast(d.fiscal_year as varchar)
+        having count(distinct g.document_group) = 1
+    )) as document_group)
+    from {{ ref('stg_budget_docs__documents') }} as d
 
 ),
 
