@@ -22,7 +22,10 @@ from .partitions import DOCUMENTS_PARTITION, documents_partitions
 # staging/documents, the one partitioned asset) rebuilds the marts from them
 pipeline_job = dg.define_asset_job(
     "pipeline_job", selection=dg.AssetSelection.all(),
-    description="Staging over the run's documents, then dbt build and the Great Expectations checks.")
+    description="Staging over the run's documents, then dbt build and the Great Expectations checks, in a "
+                "working copy of the warehouse published at the end in one rename (warehouse/published).",
+    # one such run at a time (run_queue in dagster.yaml): each builds in the one working copy
+    tags={"budget/writes_warehouse": "1"})
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
