@@ -189,8 +189,8 @@ def run_publishes(context) -> bool:
     if os.environ.get("BUDGET_PUBLISHED_WAREHOUSE"):
         return False
     key = dg.AssetKey(PUBLISH_KEY_PATH)
-    selection = context.run.asset_selection
-    if selection is not None:
+    selection = context.run.asset_selection  # empty (or None) for a run of the whole job
+    if selection:
         return key in selection
     try:
         return key in context.job_def.asset_layer.executable_asset_keys
@@ -208,4 +208,4 @@ def step_warehouse(context, write: bool) -> Path:
     wh = warehouse_path()
     if not run_publishes(context):
         return wh
-    return ensure_run_copy(wh, context.run_id) if write else run_copy_for_reading(wh, context.run_id)
+    return ensure_run_copy(wh, context.run.run_id) if write else run_copy_for_reading(wh, context.run.run_id)

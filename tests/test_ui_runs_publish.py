@@ -94,7 +94,7 @@ def test_sensor_runs_build_in_a_copy_and_publish_it_atomically(tmp_path, monkeyp
     def execute(instance, request, ok=True) -> dg.ExecuteInProcessResult:
         res = job.execute_in_process(instance=instance, tags=request.tags, partition_key=request.partition_key,
                                      raise_on_error=False)
-        assert res.success is ok, [str(e.step_failure_data.error) for e in res.get_step_failure_events()]
+        assert res.success is ok, "\n".join(str(e.step_failure_data.error)[-1500:] for e in res.get_step_failure_events())
         return res
 
     with dg.instance_for_test() as instance:
@@ -106,6 +106,8 @@ def test_sensor_runs_build_in_a_copy_and_publish_it_atomically(tmp_path, monkeyp
         steps = [e.step_key for e in res.all_events if e.is_step_success]
         assert steps[-1] == "warehouse__published" and steps.index("gx_suites") < steps.index("warehouse__published")
         assert _query(wh, ENTITIES) == ONE and not copy.exists()
+        [published] = [e for e in res.get_asset_materialization_events() if e.asset_key.path == ["warehouse", "published"]]
+        assert published.materialization.metadata["published"].value is True
 
         shutil.copy(RAW / SECOND, raw / SECOND)
         tick = sensor(dg.build_sensor_context(instance=instance, cursor=tick.cursor))

@@ -35,13 +35,13 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
         return dg.MaterializeResult(metadata={"published": False})
     # a step of this run that failed and is not upstream of this one (the GX checks): not published
     failed = [r.event_log_entry.step_key for r in context.instance.get_records_for_run(
-        context.run_id, of_type=dg.DagsterEventType.STEP_FAILURE).records]
+        context.run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE).records]
     if failed:
         raise dg.Failure(f"not published: step {', '.join(sorted(set(failed)))} of this run failed; "
                          f"{wh} is unchanged, the run's copy stays in {ui_working_path(wh)} until the next run")
     building = ui_working_path(wh)
     size = building.stat().st_size if building.exists() else 0
     with step_writer_lock():
-        publish_run_copy(wh, context.run_id)
+        publish_run_copy(wh, context.run.run_id)
     context.log.info(f"published {building} ({size / 1e6:.1f} MB) as {wh}")
     return dg.MaterializeResult(metadata={"published": True, "path": str(wh), "bytes": size})
