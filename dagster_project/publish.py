@@ -10,6 +10,8 @@ the warehouse it opened (its inode lives until it closes it), a reader opening i
 the new one, nobody ever sees a half-built one, and no reader's lock ever stops the writer.
 A build that fails or is killed leaves the published warehouse as it was; its working copy is
 removed by the next run before it copies again.
+
+Runs launched by `make ui` (sensor, schedule) do the same in <warehouse>.ui-building: see below.
 """
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
 """Sensor for new or changed files in BUDGET_RAW_DIR, and a daily schedule over everything
 (02:00 Asia/Shanghai). Both launch ``pipeline_job``: staging over the requested documents, then
 the dbt build (seeds, models, data tests) and the Great Expectations checks in the same run, so
-a file dropped into raw/ reaches the marts (as ``make run`` does).
+a file dropped into raw/ reaches the marts (as ``make run`` does). Like ``make run`` it builds in a
+working copy (<warehouse>.ui-building) that its last step, ``warehouse/published``, publishes in
+one rename (dagster_project/publish.py, defs/publish.py)
 
 The sensor's cursor is what it last saw (partition key → content hash). With no cursor (the
 first ``make ui`` on a warehouse ``make run`` built) it starts from what the warehouse holds:
