@@ -3,7 +3,7 @@
 the dbt build (seeds, models, data tests) and the Great Expectations checks in the same run, so
 a file dropped into raw/ reaches the marts (as ``make run`` does). Like ``make run`` it builds in a
 working copy (<warehouse>.ui-building) that its last step, ``warehouse/published``, publishes in
-one rename (dagster_project/publish.py, defs/publish.py)
+one rename (dagster_project/publish.py, defs/publish.py).
 
 The sensor's cursor is what it last saw (partition key → content hash). With no cursor (the
 first ``make ui`` on a warehouse ``make run`` built) it starts from what the warehouse holds:
@@ -26,7 +26,7 @@ pipeline_job = dg.define_asset_job(
     "pipeline_job", selection=dg.AssetSelection.all(),
     description="Staging over the run's documents, then dbt build and the Great Expectations checks, in a "
                 "working copy of the warehouse published at the end in one rename (warehouse/published).",
-    # one such run at a time (run_queue in dagster.yaml): each builds in the one working copy
+    # one such run at a time (concurrency.runs in dagster.yaml): each builds in the one working copy
     tags={"budget/writes_warehouse": "1"})
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
