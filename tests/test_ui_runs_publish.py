@@ -171,3 +171,43 @@ def test_a_materialisation_without_the_publish_step_writes_in_place(tmp_path, mo
         assert dg.materialize([staging_tables], instance=instance, partition_key=FIRST).success
     assert _query(wh, "select source_file, status from staging.file_manifest") == [(FIRST, "loaded")]
     assert not ui_working_path(wh).exists()
+
+
+def test_a_run_copy_made_before_another_publish_is_not_published(tmp_path):
+    """A `make run` published between a UI run's copy and its publish step: the UI run does not
+    overwrite it (the make run read every file), it says so and removes its copy. A copy left by a
+    failed run is replaced by the next run's."""
+    from dagster_project.publish import PublishConflict, ensure_run_copy, publish_run_copy, ui_working_path
+
+    wh = tmp_path / "budget.duckdb"
+    con = duckdb.connect(str(wh))
+    con.execute("create table t as select 1 as v")
+    con.close()
+    copy = ensure_run_copy(wh, "run-a")
+    assert copy == ui_working_path(wh) and _query(copy, "select v from t") == [(1,)]
+    con = duckdb.connect(str(copy))
+    con.execute("update t set v = 2")
+    con.close()
+    # another run leaves a new published file (a rename, as make run publishes)
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("create table t as select 3 as v")
+    con.close()
+    other.replace(wh)
+    with pytest.raises(PublishConflict, match="changed since this run copied it"):
+        publish_run_copy(wh, "run-a")
+    assert _query(wh, "select v from t") == [(3,)] and not copy.exists()
+
+    # run-b's copy, left behind by a failure, is replaced by run-c's fresh copy, which publishes
+    con = duckdb.connect(str(ensure_run_copy(wh, "run-b")))
+    con.execute("update t set v = 4")
+    con.close()
+    copy = ensure_run_copy(wh, "run-c")
+    assert _query(copy, "select v from t") == [(3,)]
+    with pytest.raises(RuntimeError, match="has no working copy"):
+        publish_run_copy(wh, "run-b")
+    con = duckdb.connect(str(copy))
+    con.execute("update t set v = 5")
+    con.close()
+    publish_run_copy(wh, "run-c")
+    assert _query(wh, "select v from t") == [(5,)] and not copy.exists()
