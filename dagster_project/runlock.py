@@ -147,7 +147,9 @@ def step_writer_lock() -> Iterator[None]:
     """For an asset step that writes the warehouse: inside a `make run` build the lock is already
     held by the build (BUDGET_PUBLISHED_WAREHOUSE is set); a run launched by `make ui` (sensor,
     schedule, the UI) takes it for the step, so it and a `make run` never write at once: the one
-    that comes second fails saying which run holds the warehouse (or waits BUDGET_LOCK_WAIT)."""
+    that comes second fails saying which run holds the warehouse (or waits BUDGET_LOCK_WAIT).
+    Such a run writes its working copy, not the published file (dagster_project/publish.py), and
+    its publish step takes the lock too for the rename."""
     if os.environ.get("BUDGET_PUBLISHED_WAREHOUSE"):
         yield
         return

@@ -1,7 +1,9 @@
 """Sensor for new or changed files in BUDGET_RAW_DIR, and a daily schedule over everything
 (02:00 Asia/Shanghai). Both launch ``pipeline_job``: staging over the requested documents, then
 the dbt build (seeds, models, data tests) and the Great Expectations checks in the same run, so
-a file dropped into raw/ reaches the marts (as ``make run`` does).
+a file dropped into raw/ reaches the marts (as ``make run`` does). Like ``make run`` it builds in a
+working copy (<warehouse>.ui-building) that its last step, ``warehouse/published``, publishes in
+one rename (dagster_project/publish.py, defs/publish.py).
 
 The sensor's cursor is what it last saw (partition key → content hash). With no cursor (the
 first ``make ui`` on a warehouse ``make run`` built) it starts from what the warehouse holds:
@@ -22,7 +24,10 @@ from .partitions import DOCUMENTS_PARTITION, documents_partitions
 # staging/documents, the one partitioned asset) rebuilds the marts from them
 pipeline_job = dg.define_asset_job(
     "pipeline_job", selection=dg.AssetSelection.all(),
-    description="Staging over the run's documents, then dbt build and the Great Expectations checks.")
+    description="Staging over the run's documents, then dbt build and the Great Expectations checks, in a "
+                "working copy of the warehouse published at the end in one rename (warehouse/published).",
+    # one such run at a time (concurrency.runs in dagster.yaml): each builds in the one working copy
+    tags={"budget/writes_warehouse": "1"})
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 

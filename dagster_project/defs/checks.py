@@ -4,7 +4,6 @@ an ERROR-severity check failure, a failed non-blocking one a WARN: neither crash
 import dagster as dg
 
 from expectations.suites import SUITES, run_suites
-from extractors.corpus import warehouse_path
 
 from .partitions import DUCKDB_POOL
 
@@ -17,7 +16,8 @@ from .partitions import DUCKDB_POOL
 )
 def gx_suites(context: dg.AssetCheckExecutionContext):
     wanted = {k.name[3:] for k in context.selected_asset_check_keys}
-    for r in run_suites(warehouse_path(), only=sorted(wanted)):
+    from dagster_project.publish import step_warehouse
+    for r in run_suites(step_warehouse(context, write=False), only=sorted(wanted)):
         yield dg.AssetCheckResult(
             asset_key=dg.AssetKey(["marts", r.table]),
             check_name=f"gx_{r.suite}",

@@ -62,9 +62,22 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     os.environ["BUDGET_DBT_PARENT"] = str(os.getpid())  # dbt ends with this process (DIE_WITH_PARENT)
     from expectations.suites import prefetch
     prefetch()  # the GX checks follow dbt: import GX (~4 s) while dbt runs in its own process
+    from dagster_project.publish import step_warehouse
     from dagster_project.runlock import step_writer_lock
+    target = dbt_target_path()  # named after the published warehouse
     with step_writer_lock():
-        yield from stream_with_progress(dbt.cli(dbt_build_args(), context=context, target_path=dbt_target_path()))
+        # a run that publishes (sensor, schedule) builds in its working copy (made here when the
+        # run has no staging step); dbt's profile reads BUDGET_WAREHOUSE
+        wh = step_warehouse(context, write=True)
+        before = os.environ.get("BUDGET_WAREHOUSE")
+        os.environ["BUDGET_WAREHOUSE"] = str(wh)
+        try:
+            yield from stream_with_progress(dbt.cli(dbt_build_args(), context=context, target_path=target))
+        finally:
+            if before is None:
+                os.environ.pop("BUDGET_WAREHOUSE", None)
+            else:
+                os.environ["BUDGET_WAREHOUSE"] = before
 
 
 def stream_with_progress(invocation):

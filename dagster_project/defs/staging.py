@@ -20,11 +20,12 @@ from collections import Counter
 
 import dagster as dg
 
-from extractors.corpus import iter_extract, try_hash_file, raw_dir, warehouse_path
+from extractors.corpus import iter_extract, try_hash_file, raw_dir
 from extractors.load import connect, manifest, manifest_key, prune_missing, rows_of, write_extractions
 from extractors.records import RECORD_TABLES
 
 from dagster_project.console import ExtractProgress
+from dagster_project.publish import step_warehouse
 from dagster_project.runlock import step_writer_lock
 
 from .partitions import DUCKDB_POOL, documents_partitions
@@ -61,11 +62,12 @@ def staging_tables(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     present = [k for k in keys if os.path.lexists(root / k)]
     missing = sorted(set(keys) - set(present))
     with step_writer_lock():
-        return _stage(context, root, keys, present, missing)
+        # a run that publishes (sensor, schedule) writes its working copy, made here
+        return _stage(context, root, keys, present, missing, step_warehouse(context, write=True))
 
 
-def _stage(context, root, keys, present, missing) -> dg.MaterializeResult:
-    con = connect(warehouse_path())
+def _stage(context, root, keys, present, missing, wh) -> dg.MaterializeResult:
+    con = connect(wh)
     try:
         known = manifest(con)
         todo, unchanged = [], 0
