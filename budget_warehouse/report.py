@@ -528,6 +528,13 @@ def _checks_html(warehouse: Path) -> str:
 
 # ---------------------------------------------------------------------------------------- build
 
+def files_of(ents: list[dict]) -> list[str]:
+    """The files of the entities of a page: dim_budget_entity.source_files lists a disclosure's
+    files joined by ';' (C008.pdf;C009.pdf, 北京 附件1 + 附件2)."""
+    return sorted({x.strip() for e in ents for x in re.split(r"[;,]", e["source_files"] or e["source_file"])
+                   if x.strip()})
+
+
 def build_report(warehouse: Path, raw_dir: Path, out_dir: Optional[Path] = None,
                  settings: ReportSettings = DEFAULT_SETTINGS,
                  log: Callable[[str], None] = lambda m: None) -> ReportResult:
@@ -580,7 +587,7 @@ def build_report(warehouse: Path, raw_dir: Path, out_dir: Optional[Path] = None,
     pages: dict[str, Path] = {}
     for source_file, ents in by_file.items():
         name = page_name(source_file)
-        files = sorted({x for e in ents for x in (e["source_files"] or e["source_file"]).split(",") if x.strip()})
+        files = files_of(ents)
         body = [f'<nav><a href="index.html">← 目录 / index</a></nav>',
                 f"<h1>{_e(ents[0]['entity_name'])} <span class=\"en\">{_e(ents[0]['fiscal_year'])} "
                 f"{_e(ents[0]['budget_kind'])}</span></h1>",

@@ -203,3 +203,11 @@ def test_pdf_findings_show_a_crop_of_the_page(pdf_site, dev_pdfs_warehouse, brow
     assert browser.eval(f"document.getElementById('f-{fid_hidden}').querySelectorAll('img').length") == 0
     broken = browser.eval("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
     assert broken == [] and browser.eval("document.images.length") >= 10
+
+
+def test_a_disclosure_of_two_files_names_both():
+    # C008 + C009 (北京市教育委员会 附件1 情况说明 + 附件2 报表) are one entity: source_files
+    # 'C008.pdf;C009.pdf'; the page listed it as one file name with a ';' in it
+    from budget_warehouse.report import files_of
+    assert files_of([{"source_files": "C008.pdf;C009.pdf", "source_file": "C008.pdf"}]) == ["C008.pdf", "C009.pdf"]
+    assert files_of([{"source_files": None, "source_file": "a.pdf"}]) == ["a.pdf"]
