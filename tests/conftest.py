@@ -70,3 +70,13 @@ def dev_pdfs_warehouse(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("dev_pdfs")
     pipeline_warehouse(DEV_PDFS, tmp, timeout=600).close()
     return tmp / "budget.duckdb"
+
+
+def apply_sensor_result(instance, result) -> None:
+    """What the sensor daemon does with a SensorResult's partition requests before its runs."""
+    for req in result.dynamic_partitions_requests:
+        if type(req).__name__.startswith("Add"):
+            instance.add_dynamic_partitions(req.partitions_def_name, list(req.partition_keys))
+        else:
+            for key in req.partition_keys:
+                instance.delete_dynamic_partition(req.partitions_def_name, key)

@@ -662,7 +662,6 @@ def test_the_entity_named_before_部门_on_a_cover_is_the_entity(tmp_path):
     assert (d.entity_name, d.fiscal_year, d.budget_kind) == ("北京市教育委员会", 2026, "部门预算")
 
 
-
 def test_economic_rows_printed_by_name_only_get_their_codes_from_the_catalog():
     # C016 p32 (深圳市交通运输局 基本支出总表): no 科目编码 column; 工资福利支出 / 基本工资 … by name
     # only. 类 names are unique, 款 names unique within their 类: 办公设备购置 under 资本性支出 is 31002.

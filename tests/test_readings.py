@@ -157,6 +157,14 @@ def _one(name):
     return ex, t
 
 
+def _agreed_totals(name, row_names):
+    """The 合计 of the named rows of the page's one table, whose two readings must agree."""
+    ex, t = _one(name)
+    assert (t.readings, t.n_reading_differences) == ("agree", 0)
+    rows = {r.name: r.row_number for r in ex.table_rows if r.table_id == t.table_id}
+    return [_amount(ex, t.table_id, rows[n], "total") for n in row_names]
+
+
 def test_a_row_printing_no_amount_is_no_wrapped_name_and_rows_pair_by_their_line():
     # C071 p2 (江苏 收入预算总表): 一般公共预算资金 merged over 小计 | 公共财政拨款(补助)资金 | 专项收入,
     # rows printing no amount (专项收入, 政府性基金 小计 …) in ruled rows of their own. The words
@@ -172,22 +180,14 @@ def test_a_row_printing_no_amount_is_no_wrapped_name_and_rows_pair_by_their_line
 def test_a_two_sided_line_named_on_the_expenditure_side_only_is_a_row():
     # C070 p22 (湖州 财政拨款收支预算总表): 住房改革支出 420.07 prints nothing on the 收入 side; the
     # words reading took it for the rest of an amount and joined it to 本年收入合计 6838.41
-    ex, t = _one("C070_p22.pdf")
-    assert (t.readings, t.n_reading_differences) == ("agree", 0)
-    rows = {r.name: r.row_number for r in ex.table_rows if r.table_id == t.table_id}
-    assert _amount(ex, t.table_id, rows["住房改革支出"], "total") == Decimal("420.07")
-    assert _amount(ex, t.table_id, rows["本年收入合计"], "total") == Decimal("6838.41")
+    assert _agreed_totals("C070_p22.pdf", ["住房改革支出", "本年收入合计"]) == [Decimal("420.07"), Decimal("6838.41")]
 
 
 def test_a_figure_typed_with_fewer_decimals_is_not_cut_short():
     # C054 p42-44 (西安市人社局 项目支出表): 仲裁公务制服 9.6 over 物业管理及水电暖气费 56, 购买办公设备
     # 3.5 over 上交省鉴定中心考务管理费 6, each in its own ruled row: two rows, not 9.6 wrapped as "9.6 56"
-    ex, t = _one("C054_p42-44.pdf")
-    assert (t.readings, t.n_reading_differences) == ("agree", 0)
-    rows = {r.name: r.row_number for r in ex.table_rows if r.table_id == t.table_id}
-    assert _amount(ex, t.table_id, rows["仲裁公务制服"], "total") == Decimal("9.6")
-    assert _amount(ex, t.table_id, rows["物业管理及水电暖气费"], "total") == Decimal("56")
-    assert _amount(ex, t.table_id, rows["上交省鉴定中心考务管理费"], "total") == Decimal("6")
+    assert _agreed_totals("C054_p42-44.pdf", ["仲裁公务制服", "物业管理及水电暖气费", "上交省鉴定中心考务管理费"]) == \
+        [Decimal("9.6"), Decimal("56"), Decimal("6")]
 
 
 def test_a_column_of_wrapped_amounts_keeps_the_tables_precision():

@@ -13,6 +13,7 @@ import pytest
 from extractors.corpus import extract_many, list_documents
 from extractors.load import connect, write_extractions, prune_missing
 from extractors.pipeline import extract_document
+from conftest import apply_sensor_result as _apply
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -212,15 +213,6 @@ def test_duplicate_pdf_and_non_budget_files_add_nothing_to_the_marts(tmp_path):
 
 
 # ---- item 8: the sensor's and the schedule's runs reach the marts
-
-def _apply(instance, result) -> None:
-    """What the sensor daemon does with a SensorResult's partition requests before its runs."""
-    for req in result.dynamic_partitions_requests:
-        if type(req).__name__.startswith("Add"):
-            instance.add_dynamic_partitions(req.partitions_def_name, list(req.partition_keys))
-        else:
-            for key in req.partition_keys:
-                instance.delete_dynamic_partition(req.partitions_def_name, key)
 
 
 def test_sensor_and_schedule_runs_reach_the_marts(tmp_path, monkeypatch):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import apply_sensor_result as _apply
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -30,16 +31,6 @@ def _query(wh: Path, sql: str):
         return con.execute(sql).fetchall()
     finally:
         con.close()
-
-
-def _apply(instance, result) -> None:
-    """What the sensor daemon does with a SensorResult's partition requests before its runs."""
-    for req in result.dynamic_partitions_requests:
-        if type(req).__name__.startswith("Add"):
-            instance.add_dynamic_partitions(req.partitions_def_name, list(req.partition_keys))
-        else:
-            for key in req.partition_keys:
-                instance.delete_dynamic_partition(req.partitions_def_name, key)
 
 
 class Readers:
