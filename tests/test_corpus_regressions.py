@@ -701,3 +701,14 @@ def test_names_the_catalog_does_not_place_stop_the_inference_and_a_failing_sum_u
                    unit="万元", entity_code=None, settings=DEFAULT_SETTINGS)
     assert not any(r.code for r in v.chosen.rows)
     assert not any("inferred" in p for p in v.chosen.problems)
+
+
+def test_the_economic_facts_suite_accepts_the_codes_documents_print():
+    # C021 p24 (重庆): 3010201 规范性津补贴 under 30102 — the blocking GX suite economic_facts ERRORed on
+    # the corpus (its regex knew 3 and 5 digits only)
+    import re
+    from expectations.suites import SUITES
+    suite = next(s for s in SUITES if s.name == "economic_facts")
+    (rx,) = [e.regex for e in suite.expectations() if type(e).__name__ == "ExpectColumnValuesToMatchRegex"]
+    assert all(re.match(rx, c) for c in ("301", "30102", "3010201"))
+    assert not any(re.match(rx, c) for c in ("2050101x", "30", "3010", "301020101"))
