@@ -25,8 +25,8 @@ Exit 1 when found / expected of the figures (tables + prose) is below --min.
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
 import re
 import shutil
 import sys

@@ -34,7 +34,7 @@ LEADING_JUNK_RE = re.compile(r"^(?:现将|按照|根据|其中|截至|截止|从
 YEAR_ANCHOR_RE = re.compile(r"([\u4e00-\u9fff]{2,40})(?=20\d{2}年)")
 FIELD_RE = re.compile(r"(?:实施主体|实施单位|部门名称|单位名称|预算单位|主管部门)(?:及代码)?[。.:：]?\s*(\[?\d{0,9}\]?[\u4e00-\u9fff]{4,40}\d{0,9})")
 CODE_CELL_RE = re.compile(r"^(?:\[(\d{2,9})\]|(\d{3,9}))([\u4e00-\u9fff][\u4e00-\u9fff（）()]{3,40})$|^([\u4e00-\u9fff]{4,40})(\d{3,9})$")
-KIND_RE = re.compile(r"(?<!预算)(部门|单位)(?:（单位）|\(单位\))?(预算|决算)")  # not 各预算单位预算 (C009 p?)
+KIND_RE = re.compile(r"(?<!预算)(部门|单位)(?:（单位）|\(单位\))?(预算|决算)")  # not 各预算单位预算 (C009 line 2915)
 YEAR_KIND_RE = re.compile(r"(20\d{2})年(?:度)?(?:部门|单位)(?:（单位）|\(单位\))?(?:预算|决算)|预算年度[:：](20\d{2})")
 # a table header / cover line naming the entity: 部门:中共江苏省委办公厅, 编制单位：…
 HEADER_FIELD_RE = re.compile(r"^(?:部门|单位|编制单位|编制部门|预算部门)[:：]([\u4e00-\u9fff（）()]{4,40})$")

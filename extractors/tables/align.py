@@ -63,14 +63,15 @@ def place_spanning_cells(rows: list[list[Cell]], first_data: int) -> list[list[C
     thin columns whose middle one reads 总计 (C085 p15, 江苏 政府采购预算表: an 18-cell frame of
     spacer columns). pdfplumber gives the text at the span's first column, a spacer; then it
     would merge into the column on its left. Cells whose span holds no labelled column, or whose
-    own column is labelled, stay. Native PDF grids only (cells carry bboxes)."""
+    own column is labelled, stay. Native PDF grids only (cells carry bboxes). Rows nothing moves in
+    are returned as they are (the same objects)."""
     if not any(c.bbox is not None for r in rows for c in r):
         return rows
     labelled = {j for r in rows[:first_data] for j, c in enumerate(r) if c.text.strip()}
-    out = [list(r) for r in rows[:first_data]]
-    for r in rows[first_data:]:
-        r = list(r)
-        for k, c in enumerate(r):
+    out = list(rows[:first_data])
+    for row in rows[first_data:]:
+        r = row  # copied at its first move: an unmoved row is returned as it is
+        for k, c in enumerate(row):
             if not c.text.strip() or c.bbox is None or k in labelled:
                 continue
             span = [k]
@@ -78,8 +79,9 @@ def place_spanning_cells(rows: list[list[Cell]], first_data: int) -> list[list[C
                 span.append(span[-1] + 1)
             cands = [j for j in span[1:] if j in labelled]
             if len(cands) == 1:
-                j = cands[0]
-                r[j], r[k] = c, Cell("", c.line_number, c.page, None)
+                if r is row:
+                    r = list(row)
+                r[cands[0]], r[k] = c, Cell("", c.line_number, c.page, None)
         out.append(r)
     return out
 

@@ -179,15 +179,17 @@ def check_table(rows: list[Row]) -> Closure:
     halves = [t for t in totals if t.figs and set(t.figs) <= {"personnel", "public"}]
     if halves and coded:
         start = 0
+        top_ids = {id(r) for r in top}
         for t in halves:
             k = next(i for i, r in enumerate(rows) if r is t)
-            group = [r for r in rows[start:k] if any(r is x for x in top)]
+            group = [r for r in rows[start:k] if id(r) in top_ids]
             for col, fig in t.figs.items():
                 parts = [r.figs["total"] for r in group if "total" in r.figs]
                 if parts:
                     compare("total", t, col, fig, parts, f"{t.name} = Σ {len(group)} top-level rows of its half")
             start = k + 1
-        totals = [t for t in totals if not any(t is h for h in halves)]
+        half_ids = {id(h) for h in halves}
+        totals = [t for t in totals if id(t) not in half_ids]
     if totals and coded:
         t = totals[0]
         for col, fig in t.figs.items():

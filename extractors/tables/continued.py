@@ -45,8 +45,8 @@ def _same_table(prev, rt) -> bool:
     if bool(head) and any(head) and head == _header(prev)[:len(head)]:
         return True
     # no title and no header of its own, the previous table's frame (as many cells a row, give
-    # or take a spacer, and the same right border): its rows go on over the page (C012 pp12–17, 项目支出绩效目标表; the
-    # "title" is the end of a cell's text printed at the top of the page: 接收电子文件管)
+    # or take a spacer, and the same right border): its rows go on over the page (C012 pp12–17,
+    # 项目支出绩效目标表; the "title" is the end of a cell's text at the top of the page: 接收电子文件管)
     a, b = _frame(rt), _frame(prev)
     # a first page may print a spacer column more than the pages after it (C012 p12: 12 cells
     # over 11; C009 p4 likewise): the rows are placed by position (extractors.tables.align)

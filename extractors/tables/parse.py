@@ -29,7 +29,6 @@ _YEAR_COL = re.compile(r"((?:19|20)\d{2})年")
 
 TWO_SIDED_KINDS = {"income_expenditure_summary", "fiscal_appropriation_summary"}
 ECONOMIC_KINDS = {"general_budget_basic_expenditure"}
-BY_NAME = "codes inferred from names"  # a problem marker: the readings module checks such a table
 
 # (key, patterns) checked in order against the squashed column label
 _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
@@ -533,7 +532,7 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     aligned = align_rows(list(rows), width)
     moved = any(a is not b for a, b in zip(aligned, rows))
     rows = place_spanning_cells(aligned, first_data)
-    moved = moved or any(a != b for a, b in zip(rows, aligned))
+    moved = moved or any(a is not b for a, b in zip(rows, aligned))
     data = rows[first_data:]
     grid = merge_sparse_columns(rows, first_data)
     if grid is not None:
@@ -611,7 +610,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     split_ctx = ["", "", ""]  # the 类 / 款 printed last, for 类 | 款 | 项 columns printing only their own part
     class_ctx = ""  # the 类 printed last in a single code column, for 款 rows printing only their part
     # an economic table printing no code column (工资福利支出 / 基本工资 …, 深圳 C016 p32): codes
-    # from the printed names (extractors.tables.names), the irregularity recorded once
+    # from the printed names (extractors.tables.names), the irregularity recorded once; such a
+    # row is the only one with a code and no code_raw (every other code is read from its text)
     by_name = EconomicNames() if codes_by_name and economic and not any(c.role == "code" for c in cols) else None
     n_by_name = 0
     block: Optional[str] = None  # the unit code of the block of lines being read (see TableRow.block_code)
@@ -731,7 +731,6 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
             pending.append((len(out_rows) - 1, code))
     if n_by_name:
         problems.append(f"{n_by_name} economic codes inferred from the printed names (no code column printed)")
-        problems.append(BY_NAME)
     # row kinds and printed parents of code rows, in one pass over the lines as printed:
     # - a code row adds up into the nearest open line above it whose code its own extends (a stack
     #   of open 类 / 款); a unit's own line (block head) closes every open one and is a subtotal;

@@ -14,7 +14,7 @@ from ..records import ReadingDifference
 from ..settings import ExtractSettings
 from .arbiter import Reading, Verdict, arbitrate
 from .closure import CLOSING_KINDS, table_closure
-from .parse import BY_NAME, parse_table
+from .parse import parse_table
 from .reading_words import read_by_words
 
 
@@ -26,14 +26,12 @@ def _parsed(rows, kind: str, **kw):
 
 def _reading(name: str, rows, kind: str, **kw) -> Reading:
     t_rows, amounts, problems, closure = _parsed(rows, kind, **kw)
-    if BY_NAME in problems:
-        # codes inferred from the printed names (extractors.tables.names) stand only where the
-        # table's arithmetic holds with them: a 类 = Σ 款 that fails says a name was placed under
-        # the wrong 类 (a unit's line, 工资和福利支出 not in the catalog: C066 p21); then as printed
-        problems = [p for p in problems if p != BY_NAME]
-        if closure is not None and not closure.closes:
-            plain = _parsed(rows, kind, codes_by_name=False, **kw)
-            t_rows, amounts, problems, closure = plain
+    if closure is not None and not closure.closes and any(r.code and r.code_raw is None for r in t_rows):
+        # codes inferred from the printed names (extractors.tables.names: a code and no code_raw)
+        # stand only where the table's arithmetic holds with them: a 类 = Σ 款 that fails says a
+        # name was placed under the wrong 类 (a unit's line, 工资和福利支出 not in the catalog:
+        # C066 p21); then as printed
+        t_rows, amounts, problems, closure = _parsed(rows, kind, codes_by_name=False, **kw)
     return Reading(name, t_rows, amounts, problems, closure)
 
 
