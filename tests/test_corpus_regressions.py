@@ -582,7 +582,8 @@ def test_year_groups_over_a_three_public_table_are_header_rows_not_meta():
     _, amounts, _ = parse_table(tables[0].rows, source_file="t.pdf", table_id=1, kind="three_public_expenditure",
                                 unit="万元", entity_code=None, settings=DEFAULT_SETTINGS)
     got = {a.column_key: a.amount for a in amounts if a.amount is not None and a.column_key != "other"}
-    assert got == {"prior_year": Decimal("20.45"), "total": Decimal("19.45"), "overseas_travel": Decimal("10.00"),
+    # (the budget year's 合计 of a table printing only “三公” item columns is the “三公” total)
+    assert got == {"prior_year": Decimal("20.45"), "three_public_total": Decimal("19.45"), "overseas_travel": Decimal("10.00"),
                    "vehicle_total": Decimal("5.00"), "vehicle_operation": Decimal("5.00"),
                    "official_reception": Decimal("4.45")}
 
@@ -712,3 +713,59 @@ def test_the_economic_facts_suite_accepts_the_codes_documents_print():
     (rx,) = [e.regex for e in suite.expectations() if type(e).__name__ == "ExpectColumnValuesToMatchRegex"]
     assert all(re.match(rx, c) for c in ("301", "30102", "3010201"))
     assert not any(re.match(rx, c) for c in ("2050101x", "30", "3010", "301020101"))
+
+
+def test_three_public_columns_are_keyed_by_the_item_they_name():
+    # C090 p31 (普陀 万里街道): 2024年“三公”经费预算数 | 2024年机关运行经费预算数 over 合计 | 因公出国(境)费 |
+    # 公务接待费 | 公务用车购置及运行费 (小计 | 购置费 | 运行费). The year-group row was skipped as an
+    # entity header (2024 + 年…), so the 机关运行经费 column lost its words and 购置费/运行费 were `other`
+    from extractors.tables import segment
+
+    def item(k, texts):
+        return Item(k, cells=[Cell(t, line_number=k, page=31) for t in texts], page=31)
+    items = [Item(1, text="部门“三公”经费和机关运行经费预算表", page=31),
+             item(2, ["2024年“三公”经费预算数", "", "", "", "", "", "2024年机关运行经费预算数"]),
+             item(3, ["合计", "因公出国(境)费", "公务接待费", "公务用车购置及运行费", "", "", ""]),
+             item(4, ["", "", "", "小计", "购置费", "运行费", ""]),
+             item(5, ["47.91", "0", "1.35", "46.56", "25", "21.56", "443.18"])]
+    tables, _ = segment(items, DEFAULT_SETTINGS, "pdf")
+    assert len(tables) == 1 and len(tables[0].rows) == 4
+    _, amounts, _ = parse_table(tables[0].rows, source_file="t.pdf", table_id=1, kind="three_public_expenditure",
+                                unit="万元", entity_code=None, settings=DEFAULT_SETTINGS)
+    assert {a.column_key: a.amount for a in amounts} == {
+        "three_public_total": Decimal("47.91"), "overseas_travel": Decimal("0"), "official_reception": Decimal("1.35"),
+        "vehicle_total": Decimal("46.56"), "vehicle_purchase": Decimal("25"), "vehicle_operation": Decimal("21.56"),
+        "operating_cost": Decimal("443.18")}
+
+
+def test_three_public_item_group_subtotal_is_the_item_and_its_columns_break_it_down():
+    # C065 p12 (长春): “三公”经费合计 | 当年预算 (小计 | 因公出国（境）费 (小计 | 因公出国（境）费 | 科研因公出国
+    # （境）费用) | 公务用车购置及运行费 (小计 | 购置费 | 运行费) | 公务接待费); the item's 小计 was `total`
+    # and both its breakdown columns were the item again
+    rows = [["“三公”经费合计", "当年预算", "", "", "", "", "", "", ""],
+            ["", "小计", "因公出国（境）费", "", "", "公务用车购置及运行费", "", "", "公务接待费"],
+            ["", "", "小计", "因公出国（境）费", "科研因公出国（境）费用", "小计", "公务用车购置费", "公务用车运行费", ""],
+            ["7.61", "7.61", "0.00", "0.00", "0.00", "6.75", "0.00", "6.75", "0.86"]]
+    _, amounts, _ = _parse(rows, "three_public_expenditure")
+    keys = [(a.column_key, a.amount) for a in amounts]
+    assert keys == [("three_public_total", Decimal("7.61")), ("total", Decimal("7.61")),
+                    ("overseas_travel", Decimal("0.00")), ("other", Decimal("0.00")), ("other", Decimal("0.00")),
+                    ("vehicle_total", Decimal("6.75")), ("vehicle_purchase", Decimal("0.00")),
+                    ("vehicle_operation", Decimal("6.75")), ("official_reception", Decimal("0.86"))]
+
+
+def test_three_public_items_printed_as_rows_keep_their_one_total_column():
+    # C047 p18 (福州): one 预算数 column, a line per item — the items are the rows' (fct_three_public_expense)
+    rows = [["项目", "预算数"], ["合计", "0.00"], ["1、因公出国（境）费用", "0.00"], ["2、公务接待费", "0.00"]]
+    _, amounts, _ = _parse(rows, "three_public_expenditure")
+    assert {a.column_key for a in amounts} == {"total"}
+
+
+def test_this_years_revenue_group_by_another_name():
+    # C065 p7 (长春 收入总表): 合计 | 编制预算 (小计 | 一般公共预算 | …) | 上年结转 (小计 | …)
+    rows = [["单位名称", "合计", "编制预算", "", "上年结转", ""],
+            ["", "", "小计", "一般公共预算", "小计", "一般公共预算"],
+            ["长春市信访局", "1682.76", "1682.76", "1682.76", "0.00", "0.00"]]
+    _, amounts, _ = _parse(rows, "revenue_summary")
+    assert [a.column_key for a in amounts] == ["total", "current_year_revenue", "general_budget", "carryover",
+                                              "general_budget"]

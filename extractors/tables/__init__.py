@@ -107,7 +107,11 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
                 entities.append((entity, it.line_number, m.group(2)))
                 cur.entity_code = entity
         unit_hit = _unit_of(squashed)
-        is_meta = all(_META_RE.match(t) or _ENTITY_HEADER.match(t) for t in squashed) if squashed else False
+        # in a row, an entity header cell, not a column group naming a year (2024年“三公”经费预算数 |
+        # 2024年机关运行经费预算数 over C090 p31's columns: 2024 + 年…, was skipped and the groups' words
+        # lost); a prose line of the kind between a title and its grid (2026年预算数, C036 p16) stays meta
+        entity_cell = _entity_header if it.is_row else _ENTITY_HEADER.match
+        is_meta = all(_META_RE.match(t) or entity_cell(t) for t in squashed) if squashed else False
         if is_meta and it.is_row and len(squashed) >= 2 and all(_period(t) for t in squashed):
             # 2025年预算数 | 2026年预算数 over a table's column groups (C064 p18): a header row of
             # periods, not entity header lines (2025 + 年预算数) to skip

@@ -72,6 +72,10 @@ _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
 
 _CODE_IN_NAME = re.compile(r"^(?:[\[【［](\d{3}|\d{5}|\d{7})[\]】］]|(\d{3}|\d{5}|\d{7})\s*[-－—–])\s*(\S.*)$")
 _PART_GROUP_KEYS = frozenset({"basic", "project", "carryover", "personnel", "public", "unit_funds"})
+# “三公” items printed as a column group whose 小计 is the item (its other columns break it down)
+_ITEM_GROUP_KEYS = frozenset({"overseas_travel", "official_reception", "meeting", "training"})
+# the group over a revenue table's this-year columns, by the names provinces give it
+_CURRENT_YEAR_GROUPS = ("本年收入", "编制预算", "本年预算", "当年预算")
 # fund groups whose 小计 is the group's part when the table prints its own 合计 beside them
 _FUND_GROUP_KEYS = frozenset({"fiscal_appropriation", "general_budget", "gov_fund", "state_capital"})
 _SEQ_LABELS = ("序号", "栏次")
@@ -119,12 +123,17 @@ def column_key(label: str, parent: str = "") -> str:
         return "three_public_total"
     if lab in ("合计", "小计") and "公务用车" in par:  # 公务用车购置及运行维护费 / 小计
         return "vehicle_total"
+    if "公务用车" in par and "购置" in lab:  # 公务用车购置及运行费 / 购置费 | 运行费 (C001 p19, C090 p31)
+        return "vehicle_purchase"
+    if "公务用车" in par and "运行" in lab:
+        return "vehicle_operation"
     if lab in ("合计", "小计") and par:
         # 基本支出 / 小计 | 人员经费 | 公用经费, 上年结转 / 小计: the subtotal of a column group that is a
         # part of the table's total is that part (under a fund scope spanning the whole table,
         # 一般公共预算 / 小计, it stays the table's total)
         key = _rule_key(par)
-        if key in _PART_GROUP_KEYS:
+        if key in _PART_GROUP_KEYS or key in _ITEM_GROUP_KEYS:
+            # 因公出国（境）费 / 小计 | 因公出国（境）费 | 科研因公出国（境）费用 (长春 C065 p12): the item
             return key
     if lab in ("合计", "小计", "预算数", "决算数", "金额", "总计"):
         return "total"
@@ -324,6 +333,12 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
             if c.index in years:
                 c.key = "total" if years[c.index] == latest else "prior_year"
     _pair_budget_final(cols)
+    if kind == "revenue_summary":
+        for c in cols:  # 编制预算 / 小计 (长春 C065 p7): the group of this year's revenue, by another name
+            parts = c.label.split("/")
+            if (c.role == "amount" and c.key == "total" and c.leaf in ("小计", "合计") and len(parts) >= 2
+                    and any(g in parts[-2] for g in _CURRENT_YEAR_GROUPS)):
+                c.key = "current_year_revenue"
     if not any(c.key == "total" for c in cols if c.role == "amount"):
         # a group over every amount column (2026年基本支出 over 合计 | 人员经费 | 公用经费: 国家信访局
         # C036 p12) is the whole table: its 合计 is the table's total, not a part of another one
@@ -344,6 +359,42 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
             if c.role == "amount" and c.key in ("other",):
                 c.key = "total"
     return cols
+
+
+def three_public_keys(cols: list["Column"]) -> None:
+    """Column meanings peculiar to a “三公”经费 table:
+    - a column naming the “三公” total (“三公”经费合计, “三公”经费财政拨款预算总额: C033 p21, C012 p9) is
+      that total, whatever else its words say;
+    - the one 合计 of a table printing the “三公” items as columns and only them (no 会议费/培训费 beside
+      them, no “三公” column of its own: C023 p17, C090 p31) is the “三公” total; beside 会议费/培训费 it is
+      the grand total;
+    - 购置费 | 运行费 printed without their group's words beside a 公务用车 小计 (C001 p19) are its parts;
+    - under an item's group whose 小计 is the item (因公出国（境）费 / 小计 | 因公出国（境）费 | 科研因公出国（境）
+      费用: C065 p12), the other columns break the item down and are not the item again."""
+    amount = [c for c in cols if c.role == "amount"]
+    for c in amount:
+        if "三公" in squash(c.leaf) and c.key in ("total", "fiscal_appropriation", "other", "general_budget"):
+            c.key = "three_public_total"
+    if any(c.key == "vehicle_total" for c in amount):
+        for c in amount:
+            if c.key == "other" and squash(c.leaf) in ("购置费", "购置经费", "车辆购置费"):
+                c.key = "vehicle_purchase"
+            elif c.key == "other" and squash(c.leaf) in ("运行费", "运行维护费", "运行经费", "车辆运行费"):
+                c.key = "vehicle_operation"
+    items = {"overseas_travel", "official_reception", "vehicle_total", "vehicle_purchase", "vehicle_operation"}
+    # (a table printing the items as rows, under one 预算数/合计 column — C047 p18 — keeps its total)
+    if any(c.key in items for c in amount) and not any(c.key in ("three_public_total", "meeting", "training")
+                                                        for c in amount):
+        totals = [c for c in amount if c.key == "total"]
+        if len(totals) == 1:
+            totals[0].key = "three_public_total"
+    for k, sub in enumerate(amount):
+        if sub.leaf not in ("小计", "合计") or "/" not in sub.label or sub.key not in _ITEM_GROUP_KEYS:
+            continue
+        for c in amount[k + 1:]:  # the group's columns follow its 小计
+            if c.key != sub.key or c.leaf in ("小计", "合计"):
+                break
+            c.key = "other"
 
 
 _BUDGET_LEAVES = ("预算数", "年初预算数", "全年预算数", "预算")
@@ -544,6 +595,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     header = texts[:first_data]
     cols = header_columns(header, width, kind)
     mark_period_groups(cols, header)
+    if kind == "three_public_expenditure":
+        three_public_keys(cols)  # after the period groups: only the budget year's 合计 is a total
     # no printed code/name header: guess from the data (first text column = name)
     if not any(c.role in ("name", "code") for c in cols):
         for c in cols:
