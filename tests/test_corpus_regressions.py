@@ -769,3 +769,15 @@ def test_this_years_revenue_group_by_another_name():
     _, amounts, _ = _parse(rows, "revenue_summary")
     assert [a.column_key for a in amounts] == ["total", "current_year_revenue", "general_budget", "carryover",
                                               "general_budget"]
+
+
+def test_a_total_label_ending_in_a_colon_is_the_total_line():
+    # C065 p8 (长春 支出总表): '总计：' was a detail line, so the table total was read from the prose's
+    # misprinted “预算支出1682.76元” (0.168276 万元) instead of the table's 1,682.76
+    rows = [["科目编码", "功能分类科目名称", "合计", "基本支出", "项目支出"],
+            ["总计：", "", "1682.76", "1208.2", "474.56"],
+            ["201", "一般公共服务支出", "1378.41", "903.85", "474.56"]]
+    table_rows, amounts, _ = _parse(rows, "expenditure_summary")
+    assert [r.row_kind for r in table_rows] == ["total", "detail"]
+    assert [a.amount for a in amounts if a.row_number == table_rows[0].row_number] == [
+        Decimal("1682.76"), Decimal("1208.2"), Decimal("474.56")]

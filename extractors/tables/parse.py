@@ -23,7 +23,8 @@ from .names import EconomicNames
 
 AMOUNT_RE = re.compile(r"^[-−–]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _CODE_RE = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}$")
-_TOTAL_RE = re.compile(r"^(?:合\s*计|总\s*计|收\s*入\s*总\s*计|支\s*出\s*总\s*计|本年收入合计|本年支出合计|.*(?:合计|总计))$")
+# a trailing colon is the label's punctuation (总计：, C065 p8)
+_TOTAL_RE = re.compile(r"^(?:合\s*计|总\s*计|收\s*入\s*总\s*计|支\s*出\s*总\s*计|本年收入合计|本年支出合计|.*(?:合计|总计))[:：]?$")
 _SUBTOTAL_RE = re.compile(r"小计$")
 _YEAR_COL = re.compile(r"((?:19|20)\d{2})年")
 
