@@ -60,15 +60,35 @@ def table_closures(con) -> list[dict]:
 
 
 def entity_totals(con) -> list[tuple]:
-    """(source_files, entity, stated total, Σ functional facts, n facts, has functional table)."""
+    """(source_files, entity, stated total, Σ functional facts, n facts, has functional table,
+    stated 一般公共预算 expenditure, Σ functional facts of that fund, does the 支出总表 print
+    function codes)."""
     return con.execute("""
         select e.source_files, e.entity_name, s.total_wan, s.function_facts_wan, s.n_function_facts,
                exists (select 1 from staging.tables t
                        where list_contains(string_split(e.source_files, ';'), t.source_file)
                          and t.table_kind in ('expenditure_summary', 'general_budget_expenditure')
-                         and not t.is_empty) as has_function_table
+                         and not t.is_empty) as has_function_table,
+               s.general_budget_wan, s.function_facts_general_budget_wan,
+               exists (select 1 from staging.tables t join staging.table_rows r using (source_file, table_id)
+                       where list_contains(string_split(e.source_files, ';'), t.source_file)
+                         and t.table_kind = 'expenditure_summary' and r.code_system = 'functional')
+                   as summary_by_function
         from marts.dim_budget_entity e join marts.rpt_entity_summary s using (entity_id)
         order by 1, 2""").fetchall()
+
+
+def _near(a, b) -> bool:
+    return a is not None and b is not None and abs(Decimal(a) - Decimal(b)) <= Decimal("0.5")
+
+
+def in_fund_scope(total, facts, gb, facts_gb, summary_by_function) -> bool:
+    """Functional facts that are not the stated total but are the whole of the one fund the document
+    prints by function: every fact is 一般公共预算, they add up to the stated 一般公共预算 expenditure,
+    and the 支出总表 prints no function code, so the other funds' share of the total (上年结转,
+    上年实户资金余额, 80 万元 of 其他资金: 西安 C054/C056, 江苏 C075) is printed by no function at all."""
+    return (not _near(total, facts) and _near(facts, facts_gb) and _near(facts, gb)
+            and not summary_by_function and total is not None and Decimal(total) > Decimal(facts))
 
 
 def status_of(rec: dict) -> str:
@@ -112,11 +132,12 @@ def report(con, out_dir: Path) -> tuple[str, dict]:
     with open(out_dir / "entities.csv", "w", newline="", encoding="utf-8-sig") as fh:
         w = csv.writer(fh)
         w.writerow(["source_files", "entity", "stated_total_wan", "function_facts_wan", "n_function_facts",
-                    "has_function_table", "equal"])
-        for sfs, name, total, facts, n, has in ents:
-            eq = total is not None and facts is not None and abs(Decimal(total) - Decimal(facts)) <= Decimal("0.5")
-            ent_ok[(sfs, name)] = (has, eq)
-            w.writerow([sfs, name, total, facts, n, has, eq])
+                    "has_function_table", "equal", "general_budget_wan", "equal_in_fund_scope"])
+        for sfs, name, total, facts, n, has, gb, facts_gb, by_function in ents:
+            eq = _near(total, facts)
+            scope = in_fund_scope(total, facts, gb, facts_gb, by_function)
+            ent_ok[(sfs, name)] = (has, eq, scope)
+            w.writerow([sfs, name, total, facts, n, has, eq, gb, scope])
 
     by_doc = defaultdict(list)
     for t in tables:
@@ -136,7 +157,8 @@ def report(con, out_dir: Path) -> tuple[str, dict]:
         kinds = ", ".join(f"{t['kind']}@{t['page']}" + ("" if status_of(t) in ("-", "closes") else f"[{status_of(t)}]")
                           for t in ts if t["kind"] not in ("performance_targets",))
         ents_here = [(k, v) for k, v in ent_ok.items() if sf in k[0].split(";")]
-        facts = ", ".join(("=" if eq else "≠") + (" (no fn table)" if not has else "") for _, (has, eq) in ents_here)
+        facts = ", ".join(("=" if eq else "= in fund scope" if scope else "≠") + (" (no fn table)" if not has else "")
+                          for _, (has, eq, scope) in ents_here)
         nf = sum(fail_by_doc[sf].values())
         lines.append(f"| {sf} | {kinds[:400] or errors.get(sf, '')[:80]} | {len(closing)}/{len(checked)} | "
                      f"{len(unknown)} | {facts} | {nf} | {warns.get(sf, 0)} |")
@@ -148,7 +170,8 @@ def report(con, out_dir: Path) -> tuple[str, dict]:
     fn_ents = [(k, v) for k, v in ent_ok.items() if v[0]]
     tot["entities"] = len(ent_ok)
     tot["entities_with_function_table"] = len(fn_ents)
-    tot["entities_facts_equal"] = sum(1 for _, (has, eq) in fn_ents if eq)
+    tot["entities_facts_equal"] = sum(1 for _, (has, eq, scope) in fn_ents if eq)
+    tot["entities_facts_equal_in_fund_scope"] = sum(1 for _, (has, eq, scope) in fn_ents if scope)
     rules = Counter()
     for c in fail_by_doc.values():
         rules.update(c)
@@ -165,7 +188,9 @@ def report(con, out_dir: Path) -> tuple[str, dict]:
         f"with a checksum: {tot['checked']}; **closing: {tot['closing']} "
         f"({tot['closing'] / max(tot['checked'], 1):.1%})**",
         f"- entities printing a functional table: {tot['entities_with_function_table']}; **functional facts = "
-        f"stated total: {tot['entities_facts_equal']}**",
+        f"stated total: {tot['entities_facts_equal']}**; equal to the stated total of the one fund printed by "
+        f"function (一般公共预算; the other funds' share printed by no function code): "
+        f"{tot['entities_facts_equal_in_fund_scope']}",
         f"- unknown tables carrying amounts: **{tot['unknown_with_amounts']}**",
         f"- fail findings: **{tot['fails']}** — " + ", ".join(f"{r} {n}" for r, n in rules.most_common()),
         f"- tables read two independent ways (cells / words): {tot['tables_read_twice']}; "

@@ -781,3 +781,23 @@ def test_a_total_label_ending_in_a_colon_is_the_total_line():
     assert [r.row_kind for r in table_rows] == ["total", "detail"]
     assert [a.amount for a in amounts if a.row_number == table_rows[0].row_number] == [
         Decimal("1682.76"), Decimal("1208.2"), Decimal("474.56")]
+
+
+def test_facts_of_the_one_fund_printed_by_function_are_told_apart_from_a_shortfall():
+    # 江苏 C075: 支出预算总表 9,146.79 (基本 5,916.27 + 项目 3,123.68 + 预留 106.84, no function codes);
+    # the only functional table is 财政拨款/一般公共预算 9,066.79 — the 80.00 of other funds is printed
+    # by no function. A shortfall in a summary that prints function codes is the reader's, not scope.
+    from bench.corpus import in_fund_scope
+    d = Decimal
+    assert in_fund_scope(d("9146.79"), d("9066.79"), d("9066.79"), d("9066.79"), False)
+    assert not in_fund_scope(d("9146.79"), d("9066.79"), d("9066.79"), d("9066.79"), True)
+    assert not in_fund_scope(d("9146.79"), d("9066.79"), d("9146.79"), d("9066.79"), False)  # facts short of their fund
+    assert not in_fund_scope(d("9066.79"), d("9066.79"), d("9066.79"), d("9066.79"), False)  # equal: not this case
+
+
+def test_an_of_which_column_is_a_part_and_public_budget_appropriation_is_the_general_budget():
+    # 西安 C056 p5 支出总表: 总计 | 部门预算 (合计 | 公共预算拨款 (小计 | 其中：专项资金列入部门预算项目) | …):
+    # 其中 was keyed total (预算 in its words) and 公共预算拨款 was no fund
+    assert column_key("其中：专项资金列入部门预算项目", "公共预算拨款") == "other"
+    assert column_key("其中：人员经费") == "personnel"
+    assert column_key("公共预算拨款") == "general_budget"

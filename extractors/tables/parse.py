@@ -37,7 +37,7 @@ _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("carryover", ("上年结转", "年初结转", "年初财政拨款结转", "结转结余")),
     ("current_year_revenue", ("本年收入",)),
     ("fiscal_appropriation", ("财政拨款收入",)),
-    ("general_budget", ("一般公共预算",)),
+    ("general_budget", ("一般公共预算", "公共预算拨款")),  # 公共预算拨款 / 小计 (西安 C056 p5)
     ("gov_fund", ("政府性基金", "基金预算")),
     ("state_capital", ("国有资本经营",)),
     ("fiscal_special_account", ("财政专户",)),
@@ -118,6 +118,10 @@ def column_key(label: str, parent: str = "") -> str:
     """Map a printed column header (and its parent header) to a COLUMN_KEYS key."""
     lab = squash(label)
     par = squash(parent)
+    if lab.startswith("其中"):
+        # 其中：专项资金列入部门预算项目 (西安 C054 p31): a part of the column before it, never a total
+        key = column_key(lab[2:].lstrip("：:")) if lab[2:].lstrip("：:") else "other"
+        return "other" if key == "total" else key
     if lab in ("小计", "合计") and "本年收入" in par:
         return "current_year_revenue"
     if lab in ("合计", "小计") and "三公" in par:  # “三公”经费 / 小计 beside the table's 合计
