@@ -801,3 +801,20 @@ def test_an_of_which_column_is_a_part_and_public_budget_appropriation_is_the_gen
     assert column_key("其中：专项资金列入部门预算项目", "公共预算拨款") == "other"
     assert column_key("其中：人员经费") == "personnel"
     assert column_key("公共预算拨款") == "general_budget"
+
+
+def test_a_string_wider_than_its_cell_goes_whole_to_the_cell_holding_most_of_it():
+    # C056 p3 header, characters as the text layer places them: 部门预算支出经济分类科目 starts at x 399,
+    # inside the 预算数 cell (375–438) whose own 预算数 (411–437) it overlaps; two runs, not one
+    from extractors.tables.overflow import regroup, runs
+    a = [("部", 399, 408), ("门", 408, 416), ("预", 416, 425), ("算", 425, 434), ("支", 434, 442), ("出", 442, 451),
+         ("经", 451, 459), ("济", 459, 468), ("分", 468, 476), ("类", 476, 485), ("科", 485, 493), ("目", 493, 502)]
+    b = [("预", 411, 420), ("算", 420, 428), ("数", 428, 437)]
+    chars = a + b
+    boxes = [(x0, x1, 94.0) for _, x0, x1 in chars]
+    texts = [t for t, _, _ in chars]
+    assert sorted(map(sorted, runs(boxes, texts))) == [list(range(12)), [12, 13, 14]]
+    cell = [0 if (x0 + x1) / 2 < 438.5 else 1 for _, x0, x1 in chars]
+    assert regroup(boxes, texts, cell) == [1] * 12 + [0] * 3
+    # a space ends a run; two strings apart by their cells' padding are two runs
+    assert runs([(100, 108, 5), (108, 112, 5), (112, 120, 5), (130, 138, 5)], ["1", " ", "2", "3"]) == [[0], [2], [3]]

@@ -236,3 +236,56 @@ def test_each_half_of_a_side_by_side_table_adds_up_to_its_own_total():
     rows = {r.name: r.row_number for r in ex.table_rows if r.table_id == t.table_id}
     assert _amount(ex, t.table_id, rows["人员经费合计"], "personnel") == Decimal("649.20")
     assert _amount(ex, t.table_id, rows["公用经费合计"], "public") == Decimal("97.19")
+
+
+def _side_rows(ex, table_id):
+    """{(name, side): [amounts]} of a two-sided table."""
+    out: dict = {}
+    for r in ex.table_rows:
+        if r.table_id == table_id:
+            for a in ex.table_amounts:
+                if a.table_id == table_id and a.row_number == r.row_number and a.amount is not None:
+                    out.setdefault((r.name, a.side), []).append(a.amount)
+    return out
+
+
+def test_three_expenditure_sections_and_names_printed_wider_than_their_cells():
+    # C056 p3 (西安 2019年部门综合预算收支总表): 收入 | 支出功能分类科目（按大类） | 部门预算支出经济分类科目
+    # （按大类） | 政府预算支出经济分类科目（按大类）, each with its 预算数. Names run past their cell's
+    # ruling (clipped on the page, whole in the text layer: 1、人员经费和公用经费支|出 2,022.39) and the
+    # headers spill into the 预算数 cell beside them (部门预预算算数支); the three expenditure sections
+    # were one row with the amounts inside its name
+    ex = extract_document(PAGES / "C056_p3.pdf", PAGES)
+    t = next(t for t in ex.tables if t.table_kind == "income_expenditure_summary")
+    assert t.readings == "agree" and t.n_reading_differences == 0
+    got = _side_rows(ex, t.table_id)
+    assert got[("1、人员经费和公用经费支出", "expenditure")] == [Decimal("2022.39")]
+    assert got[("1、机关工资福利支出", "expenditure")] == [Decimal("1470.72")]
+    assert got[("(3)对个人和家庭的补助", "expenditure")] == [Decimal("4.82")]
+    assert got[("23、灾害防治及应急管理", "expenditure")] == [Decimal("3271.54")]
+    assert got[("(1)一般公共预算拨款收入", "revenue")] == [Decimal("3643.37")]
+    # each section closes on its own 本年支出合计, printed once per section
+    assert got[("本年支出合计", "expenditure")] == [Decimal("3643.37")] * 3
+    assert got[("支出总计", "expenditure")] == [Decimal("3695.91")] * 3
+    labels = {a.column_label for a in ex.table_amounts if a.table_id == t.table_id}
+    assert "预算数" in labels and not any("预预" in lab for lab in labels)
+
+
+def test_a_label_printed_across_two_sections_keeps_its_figure():
+    # C071 p1 (江苏 收支预算总表): 当年支出小计 and 支出合计 span 功能分类 and 支出用途, their figure in
+    # the last 金额 column
+    ex = extract_document(PAGES / "C071_p1.pdf", PAGES)
+    t = next(t for t in ex.tables if t.table_kind == "income_expenditure_summary")
+    got = _side_rows(ex, t.table_id)
+    assert got[("支出合计", "expenditure")] == [Decimal("27664.22")]
+    assert got[("当年支出小计", "expenditure")] == [Decimal("27664.22")]
+    assert got[("一、一般公共服务支出", "expenditure")] == [Decimal("22395.50")]
+    assert got[("二、项目支出", "expenditure")] == [Decimal("13025.38")]
+    assert got[("三、单位预留机动经费", "expenditure")] == [Decimal("2938.21")]
+
+
+def test_a_numbered_contents_line_over_a_ruling_is_no_table_of_amounts():
+    # C042 p2 (长沙 目录): 1、部门收支总表 … 10、部门整体支出绩效目标表 set as one string each across a
+    # ruling of the page's frame; the 1 … 10 before the ruling were read as a column of amounts
+    ex = extract_document(PAGES / "C042_p2.pdf", PAGES)
+    assert not any(a.amount is not None for a in ex.table_amounts)

@@ -25,6 +25,7 @@ from typing import Optional
 from ..blocks import squash
 from ..errors import ExtractionError
 from ..tables.classify import looks_like_title
+from ..tables.overflow import joins_across, regroup_by
 from ..settings import ExtractSettings
 from .render import RowEntry, TextEntry
 
@@ -322,10 +323,11 @@ def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
         # and the header row): a character belongs to the smallest cell holding it, not to both
         nested = [c for j, other in enumerate(rows) if j != i and other.bbox[1] < bottom and other.bbox[3] > top
                   for c in other.cells if c is not None]
-        arr: list[Optional[str]] = []
+        per_cell: list[Optional[list]] = []
+        ends: list[tuple] = []
         for cell in row.cells:
             if cell is None:
-                arr.append(None)
+                per_cell.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
             cell_chars = [m for m in row_mids if cx0 <= m[0] < cx1 and ctop <= m[1] < cbottom]
@@ -335,8 +337,36 @@ def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
                          and d[0] < cx1 and d[2] > cx0 and d[1] < cbottom and d[3] > ctop]
                 cell_chars = [m for m in cell_chars
                               if not any(d[0] <= m[0] < d[2] and d[1] <= m[1] < d[3] for d in inner)]
-            arr.append(cell_text([m[2] for m in cell_chars]) if cell_chars else "")
-        out.append(arr)
+            per_cell.append(cell_chars)
+            # (only a character ending within a character's width of its cell's right ruling can be
+            # followed, in one string, by a character past it)
+            ends += [(m[2]["x1"], m[2]["top"], len(per_cell) - 1) for m in cell_chars
+                     if 2 * m[2]["x1"] - m[2]["x0"] > cx1]
+        if ends and joins_across(ends, [(m[2]["x0"], m[2]["top"], j) for j, cs in enumerate(per_cell) if cs
+                                        for m in cs]):
+            per_cell = _whole_runs(per_cell, {id(m[2]): k for k, m in enumerate(row_mids)})
+        out.append([None if cs is None else (cell_text([m[2] for m in cs]) if cs else "") for cs in per_cell])
+    return out
+
+
+def _whole_runs(per_cell: list[Optional[list]], order: dict) -> list[Optional[list]]:
+    """A string printed wider than its cell goes whole to the cell holding most of it
+    (extractors.tables.overflow); per_cell: each cell's (h_mid, v_mid, char) entries, in page
+    order (``order``: id of a char → its place), as a cell's chars stay."""
+    flat = [(j, m) for j, cs in enumerate(per_cell) if cs for m in cs]
+    if len(flat) < 2 or sum(1 for cs in per_cell if cs) < 2:
+        return per_cell
+    chars = [m[2] for _, m in flat]
+    cells = regroup_by(chars, lambda c: (c["x0"], c["x1"], c["top"]), lambda c: c["text"] or "",
+                       [j for j, _ in flat])
+    if all(c == j for c, (j, _) in zip(cells, flat)):
+        return per_cell
+    out: list[Optional[list]] = [None if cs is None else [] for cs in per_cell]
+    for c, (_, m) in zip(cells, flat):
+        out[c].append(m)
+    for cs in out:
+        if cs:
+            cs.sort(key=lambda m: order[id(m[2])])
     return out
 
 

@@ -80,6 +80,8 @@ _CURRENT_YEAR_GROUPS = ("本年收入", "编制预算", "本年预算", "当年�
 # fund groups whose 小计 is the group's part when the table prints its own 合计 beside them
 _FUND_GROUP_KEYS = frozenset({"fiscal_appropriation", "general_budget", "gov_fund", "state_capital"})
 _SEQ_LABELS = ("序号", "栏次")
+_TRAILING_PAREN = re.compile(r"[（(][^（()）]*[)）]$")
+_SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _CODE_LABELS = ("编码", "代码", "科目代码")
 _NAME_LABELS = ("名称", "项目", "科目", "单位名称", "项目名称", "收入项目")
 
@@ -296,7 +298,10 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
             role = "seq"
         elif any(p in leaf for p in _CODE_LABELS) or leaf in ("类", "款", "项"):
             role = "code"
-        elif leaf.endswith("名称") or (any(leaf.endswith(p) or leaf == p for p in _NAME_LABELS) and "预算" not in leaf):
+        elif (base := _TRAILING_PAREN.sub("", leaf)).endswith(("名称", "分类科目", "支出功能分类", "支出经济分类")) or (
+                any(base.endswith(p) or base == p for p in _NAME_LABELS) and "预算" not in base):
+            # 部门预算支出经济分类科目（按大类） (西安 C056 p3): the words before a trailing parenthetical
+            # decide, and a classification's 科目 names the row, 预算 in it or not
             # 部门预算支出经济分类科目名称 (C062 p16) names the row, 预算 in it or not
             role = "name"
         col = Column(j, label, leaf, role)
@@ -364,6 +369,28 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
             if c.role == "amount" and c.key in ("other",):
                 c.key = "total"
     return cols
+
+
+def two_sided_sections(cols: list["Column"]) -> list[tuple[str, list["Column"]]]:
+    """The (side, columns) sections of a two-sided table, one row per section and printed line: the
+    revenue side, then the expenditure side — cut at each of its name columns where it prints several
+    name | amount sections side by side (支出功能分类科目 | 预算数 | 部门预算支出经济分类科目 | 预算数 | … in
+    西安's 收支总表, C054 p29 / C056 p3: each section a list of its own, closing on its own 本年支出合计)."""
+    out = []
+    for side in ("revenue", "expenditure"):
+        side_cols = [c for c in cols if c.side == side]
+        names = [k for k, c in enumerate(side_cols) if c.role == "name"]
+        cuts = [0] + names[1:] if side == "expenditure" and len(names) > 1 else [0]
+        for a, b in zip(cuts, cuts[1:] + [len(side_cols)]):
+            out.append((side, side_cols[a:b]))
+    return out
+
+
+def section_heading_row(texts: list[str]) -> bool:
+    """A row printing only numbered section headings (一、部门预算 in every name column under the
+    labels: 西安 C056 p3) is the table's first line, not a header row."""
+    printed = [squash(t) for t in texts if t.strip()]
+    return bool(printed) and all(_SECTION_HEADING.match(t) for t in printed)
 
 
 def three_public_keys(cols: list["Column"]) -> None:
@@ -582,6 +609,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         first_data = text_table_first_row(texts)
     if first_data is None:
         return [], [], problems
+    while first_data > 1 and section_heading_row(texts[first_data - 1]):
+        first_data -= 1
     width = frame_width(texts[first_data:])
     # rows printed in another frame than most of the table, header rows included (C009 p4: an
     # 11-cell first page with a spacer column over 10-cell continued pages), are placed by position
@@ -648,6 +677,7 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     if any("功能分类" in lab for lab in code_labels) and not any("经济分类" in lab for lab in code_labels):
         economic, functional = False, True
     two_sided = kind in TWO_SIDED_KINDS and any(c.side == "expenditure" for c in cols)
+    sections = two_sided_sections(cols) if two_sided else []
 
     out_rows: list[TableRow] = []
     out_amounts: list[TableAmount] = []
@@ -683,8 +713,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         line_no = next((c.line_number for c in r if c.line_number), None)
         page = next((c.page for c in r if c.page), None)
         if two_sided:
-            for side in ("revenue", "expenditure"):
-                side_cols = [c for c in cols if c.side == side]
+            entries: list[tuple[str, str, list]] = []  # (side, label, amounts) per section
+            for side, side_cols in sections:
                 label_txt = " ".join(cells[c.index].text.strip() for c in side_cols if c.role == "name"
                                      and cells[c.index].text.strip())
                 amts = []
@@ -696,6 +726,15 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
                     if not ok:
                         problems.append(f"line {line_no}: not an amount in column {c.label!r}: {txt!r}")
                     amts.append((c, amt, txt, side, cells[c.index].line_number or line_no))
+                prev = entries[-1] if entries else None
+                if (prev is not None and prev[0] == side and not label_txt and prev[1]
+                        and all(a[1] is None for a in prev[2]) and any(a[1] is not None for a in amts)):
+                    # a label printed across the sections (当年支出小计 over 功能分类 and 支出用途,
+                    # 江苏 C071 p1) with its figure in the last section's column: one line
+                    entries[-1] = (side, prev[1], prev[2] + amts)
+                    continue
+                entries.append((side, label_txt, amts))
+            for side, label_txt, amts in entries:
                 if not label_txt and all(a[1] is None for a in amts):
                     continue
                 rk = _row_kind_label(label_txt) or "detail"

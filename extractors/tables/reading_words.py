@@ -24,6 +24,7 @@ from typing import Optional
 
 from ..blocks import Cell
 from .parse import AMOUNT_RE, first_data_row, frame_width, normalise_code
+from .overflow import joins_across, regroup_by
 
 Char = tuple  # (text, x0, top, x1, bottom)
 
@@ -317,8 +318,14 @@ def read_by_words(rows: list[list[Cell]], page_chars: dict) -> Optional[list[lis
         lines = []
         for line in text_lines(chars):
             placed: list[list[Char]] = [[] for _ in range(width)]
-            for ch in line:
-                placed[bisect.bisect_left(bounds, (ch[1] + ch[3]) / 2)].append(ch)
+            at = [bisect.bisect_left(bounds, (ch[1] + ch[3]) / 2) for ch in line]
+            # a string printed wider than its cell goes whole to the cell holding most of it (only
+            # a line with a character touching a column bound can hold one)
+            ends = [(ch[3], ch[2], k) for ch, k in zip(line, at) if k < len(bounds) and 2 * ch[3] - ch[1] > bounds[k]]
+            if ends and joins_across(ends, [(ch[1], ch[2], k) for ch, k in zip(line, at)]):
+                at = regroup_by(line, lambda c: (c[1], c[3], c[2]), lambda c: c[0] or "", at)
+            for ch, k in zip(line, at):
+                placed[k].append(ch)
             parts: list[list[str]] = [[_text(cs)] if cs else [] for cs in placed]
             cy = (min(w[2] for w in line) + max(w[4] for w in line)) / 2
             bbox = (min(w[1] for w in line), min(w[2] for w in line), max(w[3] for w in line), max(w[4] for w in line))
