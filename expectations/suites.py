@@ -43,7 +43,7 @@ def prefetch() -> threading.Thread:
     t.start()
     return t
 
-STATUSES = ["pass", "rounding", "fail", "incomplete", "not_applicable"]
+STATUSES = ["pass", "rounding", "fail", "unverified", "incomplete", "not_applicable"]
 
 
 @dataclass(frozen=True)

@@ -321,6 +321,18 @@ def header_columns(header_rows: list[list[str]], width: int, kind: str) -> list[
             seen_parts.add(c.code_part)
             if second_group:
                 c.role, c.code_part = "text", None
+    # two whole-code columns before the amounts (部门经济科目编码 | 名称 | 政府经济科目编码 | 名称: 西安
+    # C054 p35, C050): each line is one pair of classifications; the row is keyed by the 部门 (支出经济
+    # 分类) code, the other code and its name kept as text (they made codes 30101 50501 → 3010150501)
+    first_amount = next((c.index for c in cols if c.role == "amount"), width)
+    whole = [c for c in cols if c.role == "code" and not c.code_part and c.index < first_amount]
+    if len(whole) >= 2:
+        keep = next((c for c in whole if "部门" in c.label), whole[0])
+        for c in whole:
+            if c is not keep:
+                c.role = "text"
+                if c.index + 1 < len(cols) and cols[c.index + 1].role == "name":
+                    cols[c.index + 1].role = "text"
     # 小计 under a fund group (财政拨款 / 小计 | 一般公共预算 | 政府性基金预算 …, 本级财政拨款 / 金额) beside
     # the table's own 合计 (C062 p8, p21; C044 p13): the group's subtotal, not a second table total; under a group spanning
     # every amount column (no 合计 outside it) it stays the total
@@ -674,7 +686,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     # 支出功能分类科目 × 政府 × 部门经济分类科目 (2050101-行政运行 | 50101-… | 30101-…, C009 p4) is keyed
     # by the function code, the economic codes beside it are its attributes
     code_labels = [c.label for c in cols if c.role == "code" or c.index == primary]
-    if any("功能分类" in lab for lab in code_labels) and not any("经济分类" in lab for lab in code_labels):
+    # (功能科目编码 | 功能科目名称 of 西安's 基本支出明细表（按支出功能分类科目）, C054 p38: 功能 without 分类)
+    if any("功能" in lab for lab in code_labels) and not any("经济" in lab for lab in code_labels):
         economic, functional = False, True
     two_sided = kind in TWO_SIDED_KINDS and any(c.side == "expenditure" for c in cols)
     sections = two_sided_sections(cols) if two_sided else []

@@ -29,6 +29,16 @@ differing_rows as (
 
 ),
 
+-- the classification a table's coded lines print, by most of them
+table_systems as (
+
+    select source_file, table_id, mode(code_system) as code_system
+    from table_rows
+    where code_system is not null
+    group by 1, 2
+
+),
+
 pivoted as (
 
     select
@@ -76,15 +86,23 @@ select
     -- one table per (entity, kind) is evidence for facts: a document may print the same kind
     -- twice (财政拨款支出表 = all appropriations, 一般公共预算支出表 = its general-budget part);
     -- the 一般公共预算 one is disjoint from the fund tables, so it is preferred, else the first.
+    -- the table facts are selected from, per kind: one printing the kind's own classification
+    -- first (a 基本支出表 by economic code before one by functional code: 西安 C054 p38/p39), then
+    -- a 一般公共预算 one, then the first printed
     dense_rank() over (
         partition by {{ entity_id_of('r') }}, t.table_kind
-        order by (t.title like '%一般公共预算%') desc, r.source_file, r.table_id
+        order by (coalesce(s.code_system, '') = case when t.table_kind = 'general_budget_basic_expenditure'
+                                                     then 'economic' else 'functional' end) desc,
+                 (t.title like '%一般公共预算%') desc, r.source_file, r.table_id
     ) as table_rank,
     p.* exclude (source_file, table_id, row_number)
 from table_rows as r
 inner join tables as t
     on t.source_file = r.source_file
    and t.table_id = r.table_id
+left join table_systems as s
+    on s.source_file = r.source_file
+   and s.table_id = r.table_id
 left join differing_rows as d
     on d.source_file = r.source_file
    and d.table_id = r.table_id
