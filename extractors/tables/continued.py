@@ -53,8 +53,9 @@ def _same_table(prev, rt) -> bool:
     if rt.titled or a is None or b is None or a[1] != b[1]:
         return False
     # a first page whose printed columns are each ruled as several cells (C085 p15: 18 cells,
-    # three a column, over 6 on the page after): every column edge of the one is an edge of the other
-    return abs(a[0] - b[0]) <= 1 or _edges_within(_edges(rt), _edges(prev))
+    # three a column, over 6 on the page after): every column edge of the one is an edge of the
+    # other, and the rows go on with no header of their own
+    return abs(a[0] - b[0]) <= 1 or (_header_len(rt) == 0 and _edges_within(_edges(rt), _edges(prev)))
 
 
 def _frame(rt) -> Optional[tuple[int, int]]:
