@@ -22,6 +22,7 @@ TABLE_KINDS: dict[str, str] = {
     "operating_cost": "机关运行经费（支出）表",
     "unit_composition": "单位构成表",
     "three_public_comparison": "“三公”经费预算情况及增减变化（两年对比）表",
+    "meeting_training_detail": "会议费 / 培训费明细表",
     "unknown": "未识别表格",
 }
 
@@ -135,7 +136,9 @@ class ExtractSettings:
     economic_code_lengths: tuple[int, ...] = (3, 5, 7)  # 7: a 款’s local items (3021101 差旅费 under 30211, 北京 / 重庆 / 广东)
     # a column whose printed label names one of these holds text, not amounts, even when all its
     # cells are blank (政府采购目录序号, 计量单位, 采购方式 …): its cells go to TableRow.text_cells
-    text_column_labels: tuple[str, ...] = ("计量单位", "目录序号", "变化原因", "采购方式", "组织形式", "采购品目")
+    # a head count (会议费明细表 人数) or a score (绩效自评 自评分数 / 得分) is a figure, not money
+    text_column_labels: tuple[str, ...] = ("计量单位", "目录序号", "变化原因", "采购方式", "组织形式", "采购品目",
+                                           "人数", "分数", "得分")
     # table kinds printing words only (no amount, no code): every row under the header is a data row
     text_table_kinds: tuple[str, ...] = ("unit_composition",)
     # narrative

@@ -46,6 +46,8 @@ def _parse(rows, kind):
     ("2026年市级部门项目支出绩效表", "performance_targets"),  # C068 p47: projects with their targets
     ("部门预算基本支出预算表", "general_budget_basic_expenditure"),  # C027 p20: was unknown (部门 dropped)
     ("一般公共预算项目支出情况表（按经济分类科目）", "project_expenditure"),  # C027 p16
+    ("会议费明细表", "meeting_training_detail"),  # C050 p19: a line per meeting, not a 三公 table
+    ("培训费明细表", "meeting_training_detail"),  # C050 p19
 ])
 def test_corpus_titles(title, kind):
     assert looks_like_title(title)

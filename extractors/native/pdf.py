@@ -33,6 +33,8 @@ _TIE_SHIFT = 0.00371  # see _text_lines
 _AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _PAGE_NO = re.compile(r"^\s*(?:[-—－]\s*)?\d{1,4}(?:\s*[-—－])?\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
 _PROSE_PUNCT = re.compile(r"[，。；：]")
+# the number of a list item (1、 / 2. / 10．) opening a line
+_ENUMERATOR = re.compile(r"^\d{1,2}\s*[、.．]\s*(?=\D)")
 _CODE_NAME = re.compile(r"^(\d{3}(?:\s+\d{2}){1,2})\s+(\S.*)$")
 
 
@@ -127,11 +129,12 @@ def _drop_inline_boxes(tables, chars) -> list:
         return bool(_PROSE_PUNCT.search("".join(c["text"] for c in inside)))
 
     def words_line(t) -> bool:
-        # one boxed line of words and no figure (主要是 | 单位 | 为完成特定…): prose, not a table
+        # one boxed line of words and no figure (主要是 | 单位 | 为完成特定…): prose, not a table;
+        # a list item's own number is no figure (a contents page's 1、部门收支总表, C042 p2)
         if len(t.rows) != 1:
             return False
         top, bottom = t.bbox[1], t.bbox[3]
-        inside = "".join(c["text"] for c in within(t.bbox))
+        inside = _ENUMERATOR.sub("", "".join(c["text"] for c in within(t.bbox)).strip())
         size = max((c.get("size") or 0 for c in chars), default=0)
         return bool(inside) and not any(ch.isdigit() for ch in inside) and bottom - top <= 2 * size
 
@@ -436,6 +439,48 @@ def _split_row_tail(prev, cells: list, pno: int) -> bool:
                                 and not _is_amountish(prev.cells[k][0]) for k in filled)
 
 
+def _row_above_frame(lines: list[dict], frame: list) -> Optional[tuple[list, tuple]]:
+    """The lines printed right above a ruled frame that are its first row, its top border missing
+    (a table continued from the previous page, C085 p16: 计算机设备维修和保 / 养服务 | 分散自行组织 |
+    2.00 over the frame), as (cells, bbox) in the frame's columns; None when they are not one row:
+    every word inside one of the frame's columns, the lines close above it, an amount printed."""
+    cols = next(([bb for _, bb in cells] for cells, _ in frame
+                 if cells and all(bb is not None for _, bb in cells)), None)
+    if not cols or not lines or len(lines) > 6:
+        return None
+    height = max(ln["bottom"] - ln["top"] for ln in lines)
+    top_of_frame = min(float(bb[1]) for bb in cols)
+    if top_of_frame - max(ln["bottom"] for ln in lines) > 1.5 * height:
+        return None
+    parts: list[list[str]] = [[] for _ in cols]
+    for ln in sorted(lines, key=lambda ln: ln["top"]):
+        for text, bb in ln["cells"]:
+            cx = (bb[0] + bb[2]) / 2
+            k = next((k for k, c in enumerate(cols) if float(c[0]) <= cx <= float(c[2])), None)
+            if k is None or bb[0] < float(cols[k][0]) - 2 or bb[2] > float(cols[k][2]) + 2:
+                return None
+            parts[k].append(text)
+    texts = ["\n".join(p) for p in parts]
+    if not any(_is_amountish(t) for t in texts[1:] if t) or any(
+            len(p) > 1 and _is_amountish(p[-1]) for p in parts):
+        return None
+    top, bottom = min(ln["top"] for ln in lines), top_of_frame
+    cells = [(t, (float(c[0]), top, float(c[2]), bottom)) for t, c in zip(texts, cols)]
+    return cells, (float(cols[0][0]), top, float(cols[-1][2]), bottom)
+
+
+def _join_row_above_frame(blocks: list) -> list:
+    """A page's blocks, the lines above its first ruled frame joined to the frame as its first row
+    where they are one (``_row_above_frame``); the page of a table continued from the page before."""
+    k = next((i for i, b in enumerate(blocks) if b[1] == "grid"), None)
+    if not k or any(b[1] != "line" for b in blocks[:k]):
+        return blocks
+    row = _row_above_frame([b[2] for b in blocks[:k]], blocks[k][2])
+    if row is None:
+        return blocks
+    return [(blocks[0][0], "grid", [row] + list(blocks[k][2]))] + blocks[k + 1:]
+
+
 def _is_row_line(ln: dict) -> bool:
     """A printed line that is a table row: a classification code first, an amount last."""
     cells = ln["cells"]
@@ -542,7 +587,19 @@ def _running_lines(pages_lines: list[list[dict]], heights: list[float]) -> set[s
                 key = re.sub(r"\d+", "#", squash(ln["text"]))
                 seen.add(key)
         cnt.update(seen)
-    return {k for k, c in cnt.items() if c >= max(3, n * 0.5)}
+    # a table's title and its 部门名称 / 单位 line printed at the top of every page it runs over
+    # (项目支出绩效目标表 on each of C029's 12 pages) head each page's grid: no running header
+    return {k for k, c in cnt.items() if c >= max(3, n * 0.5) and not _heads_a_table(k)}
+
+
+def _heads_a_table(text: str) -> bool:
+    """Is this line a title of a known kind of table, or a table's 部门名称 / 单位 line?"""
+    from ..tables import _UNIT_RE
+    from ..tables.classify import classify_title
+
+    if _ENTITY_META.match(text) or _UNIT_RE.search(text):
+        return True
+    return looks_like_title(text) and classify_title(text) != "unknown"
 
 
 def _page_chars(page) -> list[tuple]:
@@ -619,6 +676,8 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[d
                     rows.append((cells, tuple(rbb)))
                 blocks.append((t.bbox[1], "grid", rows))
             blocks.sort(key=lambda b: b[0])
+            if last_was_grid:
+                blocks = _join_row_above_frame(blocks)
             first_on_page = True
             for top, kind, payload in blocks:
                 if kind == "line" and first_on_page and last_was_grid and _is_row_line(payload):

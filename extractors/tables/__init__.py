@@ -23,7 +23,7 @@ from .closure import CLOSING_KINDS, reading_of
 from .readings import differences_of, read_twice
 from .continued import merge_continued
 from .parse import _period, parse_table
-from .performance import parse_performance_grid, parse_performance_lines, split_department
+from .performance import lists_projects_by_row, parse_performance_grid, parse_performance_lines, split_department
 
 __all__ = ["extract_tables", "segment", "RawTable"]
 
@@ -90,10 +90,13 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
         cur = None
         in_note = False
 
+    contents_page: Optional[int] = None  # the page of a 目录: the titles it lists head no table
     for it in items:
         texts = it.nonempty()
         single = _single_text(it, texts)
-        if single is not None and looks_like_title(single):
+        if single is not None and it.page is not None and not it.is_row and _is_contents_heading(single):
+            contents_page = it.page
+        if single is not None and looks_like_title(single) and not (it.page is not None and it.page == contents_page):
             close()
             cur = RawTable(title=single, title_line=it.line_number, entity_code=entity, last_line=it.line_number)
             continue
@@ -165,6 +168,11 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
         last_prose = (it.line_number, text)
     close()
     return tables, entities
+
+
+def _is_contents_heading(text: str) -> bool:
+    """The heading of a table of contents (目录 / 目  录), whose lines name tables printed later."""
+    return squash(text or "") == "目录"
 
 
 def _is_caption(text: str) -> bool:
@@ -275,7 +283,9 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
             out.load_errors.append(LoadError(
                 src, "classify", f"table {rt.title!r} (line {rt.title_line}) not recognised; kept as 'unknown'",
                 "warning", rt.title_line))
-        if kind == "performance_targets":
+        by_row = kind == "performance_targets" and bool(rt.items) and \
+            lists_projects_by_row([[c.text for c in r] for r in rt.rows])
+        if kind == "performance_targets" and not by_row:
             if rt.items:
                 project, inds, problems = parse_performance_grid(
                     rt.rows, source_file=src, table_id=table_id, unit=unit or settings.default_unit,
@@ -336,12 +346,15 @@ def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentEx
                 out.reading_differences.extend(differences_of(verdict, src, table_id))
                 for p in problems:
                     out.load_errors.append(LoadError(src, "parse", p, "warning", rt.title_line))
-                if kind == "project_expenditure":
+                if kind == "project_expenditure" or by_row:
                     for r in rows:
-                        if r.row_kind == "detail" and r.name:
+                        # a 绩效目标表 line is a project where it prints its targets (not 合计, not a
+                        # unit's subtotal line)
+                        if r.row_kind == "detail" and r.name and (not by_row or r.text_cells):
                             amt = next((a for a in amounts if a.row_number == r.row_number and a.column_key == "total"), None)
                             out.projects.append(Project(src, r.name, amt.amount if amt else None, unit or settings.default_unit,
-                                                        "table", r.line_number, r.raw_text, entity, r.code,
+                                                        "performance_table" if by_row else "table",
+                                                        r.line_number, r.raw_text, entity, r.code,
                                                         table_id=table_id))
             n_rows = len(rows)
             is_empty = not rows or (kind not in settings.text_table_kinds and all(a.amount is None for a in amounts))

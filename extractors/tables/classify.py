@@ -22,6 +22,10 @@ _RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("performance_targets", ("支出绩效表",), ()),  # 项目支出绩效表 (Huzhou): projects with their targets
     ("three_public_comparison", ("三公", "增减"), ()),
     ("three_public_expenditure", ("三公",), ()),  # 三公经费和机关运行经费表 (Shanghai) is a 三公 table
+    # 会议费明细表 / 培训费明细表 (西安, C050 p19): a line per meeting or training course (人数, 金额),
+    # the detail of the 会议费 / 培训费 the 三公 table and the prose state; not a 三公 table
+    ("meeting_training_detail", ("会议", "明细"), ()),
+    ("meeting_training_detail", ("培训", "明细"), ()),
     # 一般公共预算机关运行经费支出表: economic codes of the operating cost, not a function table
     ("operating_cost", ("机关运行经费",), ()),
     ("fiscal_appropriation_summary", ("财政拨款收支",), ("政府性基金", "国有资本经营")),

@@ -50,7 +50,12 @@ def _same_table(prev, rt) -> bool:
     a, b = _frame(rt), _frame(prev)
     # a first page may print a spacer column more than the pages after it (C012 p12: 12 cells
     # over 11; C009 p4 likewise): the rows are placed by position (extractors.tables.align)
-    return not rt.titled and a is not None and b is not None and a[1] == b[1] and abs(a[0] - b[0]) <= 1
+    if rt.titled or a is None or b is None or a[1] != b[1]:
+        return False
+    # a first page whose printed columns are each ruled as several cells (C085 p15: 18 cells,
+    # three a column, over 6 on the page after): every column edge of the one is an edge of the
+    # other, and the rows go on with no header of their own
+    return abs(a[0] - b[0]) <= 1 or (_header_len(rt) == 0 and _edges_within(_edges(rt), _edges(prev)))
 
 
 def _frame(rt) -> Optional[tuple[int, int]]:
@@ -62,6 +67,23 @@ def _frame(rt) -> Optional[tuple[int, int]]:
             key = (len(it.cells), round(max(float(b[2]) for b in boxes) / 2))
             seen[key] = seen.get(key, 0) + 1
     return max(seen, key=seen.get) if seen else None
+
+
+def _edges(rt) -> frozenset[int]:
+    """The left edges of the cells (rounded to 2 pt) of the table's most common row frame."""
+    seen: dict[tuple[int, ...], int] = {}
+    for it in rt.items:
+        boxes = [c.bbox for c in it.cells or [] if c.bbox is not None]
+        if boxes and len(boxes) == len(it.cells or []):
+            key = tuple(round(float(b[0]) / 2) for b in boxes)
+            seen[key] = seen.get(key, 0) + 1
+    return frozenset(max(seen, key=seen.get)) if seen else frozenset()
+
+
+def _edges_within(a: frozenset[int], b: frozenset[int]) -> bool:
+    """Is every edge of the smaller frame (at least two) an edge of the larger, give or take 2 pt?"""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return len(small) >= 2 and all(any(abs(x - y) <= 1 for y in large) for x in small)
 
 
 def merge_continued(raw_tables: list) -> list:

@@ -237,6 +237,24 @@ def _two_copy_indicators(rows: list[list[Cell]], *, source_file: str, project_na
     return out
 
 
+_AMOUNT_HEADS = ("总计", "合计", "金额", "预算数", "财政拨款")
+
+
+def lists_projects_by_row(texts: list[list[str]]) -> bool:
+    """A 绩效目标表 printed as one line per project (项目名称 | 总计 | 财政拨款 | … | 绩效目标 |
+    绩效指标, C029 广州), not one project's form (项目名称 | its name / 三级指标 | 指标值 lines): a
+    header row opening with 项目名称 and naming an amount column, and a figure under that column
+    on a line below."""
+    for i, row in enumerate(texts[:3]):
+        cells = [squash(t) for t in row]
+        if not cells or not cells[0].startswith("项目名称"):
+            continue
+        cols = [k for k, c in enumerate(cells) if k and c in _AMOUNT_HEADS]
+        return bool(cols) and any(
+            k < len(r) and _MONEY_RE.fullmatch(squash(r[k]) or "x") for r in texts[i + 1:i + 4] for k in cols)
+    return False
+
+
 def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id: int,
                            unit: Optional[str], entity_code: Optional[str], title_line: Optional[int],
                            title: str) -> tuple[Optional[Project], list[PerformanceIndicator], list[str]]:
