@@ -21,6 +21,7 @@ from extractors.tables.parse import column_key, is_column_number_row, parse_tabl
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 GOLDEN = ROOT / "tests" / "fixtures" / "expected_corpus"
+PAGES = ROOT / "tests" / "fixtures" / "corpus_pages"
 
 
 def _grid(rows, page=1):
@@ -310,6 +311,28 @@ def test_period_column_groups_keep_only_the_budget_years_meaning():
     from extractors.tables.parse import _period
     assert _period("2019年") == ("year", 2019) and _period("增减变化情况") == ("change", None)
     assert _period("上年结转") is None and _period("本年收入") is None
+
+
+def test_budget_and_final_groups_of_a_final_accounts_three_public_table():
+    # C061 p21 (佛山市轨道交通局 2019 决算, 一般公共预算财政拨款“三公”经费支出决算表): 预算数 over 合计 |
+    # 因公出国（境）费 | 公务用车购置及运行费 (小计 | 购置费 | 运行费) | 公务接待费, then 决算数 over the same
+    # six; one line 0.00 ×6 | 0.16 0.00 0.00 0.00 0.00 0.16. Both 合计 were `total` (no “三公” total) and
+    # every item was keyed twice, the budget's 0.00 beside the outcome's 0.16
+    from extractors.pipeline import extract_document
+
+    ex = extract_document(PAGES / "C061_p21.pdf", PAGES)
+    (t,) = [t for t in ex.tables if t.table_kind == "three_public_expenditure"]
+    by_key: dict = {}
+    for a in ex.table_amounts:
+        if a.table_id == t.table_id:
+            by_key.setdefault(a.column_key, []).append((a.column_label, a.amount))
+    assert by_key["three_public_total"] == [("决算数/合计", Decimal("0.16"))]
+    assert by_key["official_reception"] == [("公务接待费", Decimal("0.16"))]
+    assert by_key["overseas_travel"] == [("因公出国（境）费", Decimal("0.00"))]
+    assert "total" not in by_key
+    assert sorted(label for label, _ in by_key["other"]) == sorted(
+        ["预算数/合计", "预算数/因公出国（境）费", "预算数/公务用车购置及运行费/小计", "预算数/公务用车购置费",
+         "预算数/公务用车运行费", "预算数/公务接待费"])
 
 
 def test_rows_of_another_width_are_placed_by_position():

@@ -220,13 +220,30 @@ def _period(label: str) -> Optional[tuple[str, Optional[int]]]:
 _PRIOR_TOTAL_LEAVES = ("执行数", "决算数", "预算数", "合计", "小计", "金额")
 
 
+def _budget_final_groups(spans: list[tuple], width: int) -> Optional[list[tuple]]:
+    """A header row printing one 预算数 group and one 决算数 group, each over several columns (the
+    same 合计 | 因公出国（境）费 | 公务用车 … under each: a 决算's “三公” table, C061 p21) → the two
+    groups as period spans, the 决算数 one the year's ('current'), the 预算数 one 'budget'; None
+    otherwise (a row of 预算数 | 决算数 leaf pairs is _pair_budget_final's)."""
+    starts = [sp[0] for sp in spans] + [width]
+    budget = [k for k, sp in enumerate(spans) if sp[1] in _BUDGET_LEAVES]
+    final = [k for k, sp in enumerate(spans) if sp[1] in _FINAL_LEAVES]
+    if len(budget) != 1 or len(final) != 1:
+        return None
+    if any(starts[k + 1] - starts[k] < 2 for k in budget + final):
+        return None
+    (b,), (f,) = budget, final
+    return [(spans[b][0], spans[b][1], ("budget", None)), (spans[f][0], spans[f][1], ("current", None))]
+
+
 def mark_period_groups(cols: list[Column], header_rows: list[list[str]]) -> None:
     """Columns printed in period groups (上年 | 当年 | 增减变化情况 over the same 合计 | “三公” … columns,
     C050 p43; 2019年 | 2020年 | 增减变化情况, C054 p49): only the budget year's group keeps its meaning;
     the prior year's and the change's columns become `other`, their label prefixed with the group
     (the figures stay in the staging tables, never in the year's facts). The budget year's group is
     当年 / 本年, else the latest year printed; nothing changes without one, or with fewer than two
-    period groups in the header row."""
+    period groups in the header row. A 决算's 预算数 | 决算数 groups (:func:`_budget_final_groups`)
+    are two such groups, the 决算数 the year's."""
     for row in header_rows:
         spans: list[tuple[int, str, tuple]] = []  # (first column, label, period) per non-empty cell
         for i, text in enumerate(row):
@@ -234,7 +251,10 @@ def mark_period_groups(cols: list[Column], header_rows: list[list[str]]) -> None
                 spans.append((i, squash(text), _period(text)))
         periods = [sp for sp in spans if sp[2]]
         if len(periods) < 2:
-            continue
+            periods = _budget_final_groups(spans, width=len(row))
+            if periods is None:
+                continue
+            spans = [next((p for p in periods if p[0] == sp[0]), sp) for sp in spans]
         years = [p[1] for _, _, p in periods if p[0] == "year"]
         latest = max(years) if years else None
 
