@@ -15,6 +15,12 @@ pdfplumber's, so the rest of the reader and pdfplumber's table finder run on the
 * ``width``, ``height``, ``bbox`` (the MediaBox), ``find_tables()`` (pdfplumber's TableFinder on
   these edges, default settings: the lines strategy).
 
+The loops over every character and every path segment run compiled (``_pdfium_loops.c``, built by
+``pip install`` where a C compiler is found: it calls pdfium through the function addresses
+pypdfium2 holds and builds the same dicts) or, without it, in Python (:func:`_chars_loop`, the
+Python branch of :func:`_edges`); both give the same page model value for value
+(tests/test_pagemodel.py), the compiled ones ~4× faster.
+
 pdfium's text page differs from pdfminer's characters in known ways, and a page where one of
 them shows is read with pdfplumber instead (:func:`read_page` returns the reason):
 
@@ -30,6 +36,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from functools import partial
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -109,8 +116,43 @@ def _fast():
         for k in ("FPDF_PAGEOBJ_TEXT", "FPDF_PAGEOBJ_PATH", "FPDF_PAGEOBJ_FORM", "FPDF_SEGMENT_MOVETO",
                   "FPDF_SEGMENT_BEZIERTO"):
             setattr(_F, k, getattr(R, k))
+        _F.loops = _compiled_loops(R)
         _LOADED = True
     return _F
+
+
+def _compiled_loops(R):
+    """The compiled loops (extractors/native/_pdfium_loops.c, built by ``pip install`` where a C
+    compiler is found) bound to pdfium's functions, or None: the loops then run in Python."""
+    try:
+        from . import _pdfium_loops as loops
+    except ImportError:
+        return None
+    if ctypes.sizeof(ctypes.c_void_p) != ctypes.sizeof(ctypes.c_size_t):
+        return None  # the objects come back as size_t ('N')
+    loops.bind({name: ctypes.cast(getattr(R, name), ctypes.c_void_p).value for name in _LOOP_NAMES})
+    return loops
+
+
+_LOOP_NAMES = (
+    "FPDFText_CountChars", "FPDFText_GetUnicode", "FPDFText_GetText", "FPDFText_IsGenerated",
+    "FPDFText_HasUnicodeMapError", "FPDFText_GetTextObject", "FPDFText_GetLooseCharBox", "FPDFText_GetMatrix",
+    "FPDFText_GetFontSize", "FPDFTextObj_GetFont", "FPDFPath_CountSegments", "FPDFPath_GetPathSegment",
+    "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType", "FPDFPathSegment_GetClose", "FPDFPage_CountObjects",
+    "FPDFPage_GetObject", "FPDFFormObj_CountObjects", "FPDFFormObj_GetObject", "FPDFPageObj_GetType",
+    "FPDFPageObj_GetMatrix",
+)
+
+
+def use_compiled_loops(on: bool) -> bool:
+    """Run the page model's loops compiled (the default where the module was built) or in Python
+    (``on=False``: the reference the tests compare the compiled loops with). → whether they are
+    compiled now."""
+    F = _fast()
+    import pypdfium2.raw as R
+
+    F.loops = _compiled_loops(R) if on else None
+    return F.loops is not None
 
 
 class _Buf:
@@ -128,12 +170,15 @@ class _Buf:
 
 def _objects(F, raw: int, form: bool, matrix, buf, out: list) -> None:
     """Page objects in content order, forms opened: (object, kind, matrix of its form)."""
-    count, get = (F.FormObj_CountObjects, F.FormObj_GetObject) if form else (F.Page_CountObjects, F.Page_GetObject)
-    get_type = F.PageObj_GetType
     text, path, fkind = F.FPDF_PAGEOBJ_TEXT, F.FPDF_PAGEOBJ_PATH, F.FPDF_PAGEOBJ_FORM
-    for i in range(count(raw)):
-        obj = get(raw, i)
-        kind = get_type(obj)
+    if F.loops is not None:
+        ob, ty = F.loops.objects(raw, form)
+        listed = zip(memoryview(ob).cast("N").tolist(), memoryview(ty).cast("i").tolist())
+    else:
+        count, get = (F.FormObj_CountObjects, F.FormObj_GetObject) if form else (F.Page_CountObjects, F.Page_GetObject)
+        get_type = F.PageObj_GetType
+        listed = ((obj, get_type(obj)) for obj in (get(raw, i) for i in range(count(raw))))
+    for obj, kind in listed:
         if kind == fkind:
             F.PageObj_GetMatrix(obj, buf.mat_p)
             fm = _mul(tuple(buf.mat), matrix)
@@ -225,72 +270,43 @@ def _page_text(F, tp: int, n: int) -> list:
 
 
 def _chars(F, buf, tp, objs, height, descents, rot, quarter) -> tuple[list, Optional[str], Optional[list]]:
-    n = F.Text_CountChars(tp)
+    """The page's characters as pdfplumber's dicts, (content order, text-page index, dict) each,
+    and the ones fix_char_boxes must look at; or why the page is not read. The loop over the
+    characters is the compiled one (_pdfium_loops.page_chars) where it was built, else
+    :func:`_chars_loop`, the same steps in Python."""
     text_kind = F.FPDF_PAGEOBJ_TEXT
     order = {obj: k for k, (obj, kind, _) in enumerate(objs) if kind == text_kind}
-    codes = _page_text(F, tp, n)
-    f4, f4_p = buf.f4, buf.f4_p
-    mat, mat_p = buf.mat, buf.mat_p
-    get_obj, loose, is_gen, map_err = F.Text_GetTextObject, F.Text_GetLooseCharBox, F.Text_IsGenerated, F.Text_HasUnicodeMapError
-    get_matrix, get_size, get_font = F.Text_GetMatrix, F.Text_GetFontSize, F.TextObj_GetFont
     turned = rot != _IDENTITY
-    per_obj: dict = {}  # text object → (order, size, a, b, c, d, f, descent) of its characters
     fonts: dict = {}
-    ra, rb, rc, rd, re_, rf = rot
-    out = []
-    append = out.append
-    unchecked: list = []  # chars fix_char_boxes must look at (see PageModel.unchecked)
-    for i, u in enumerate(codes):
-        if u in _GEN_CODES:
-            if is_gen(tp, i):
-                continue
-            if u == 0 or u == 2:
-                return [], "a character without Unicode mapping", None
-        elif 0xE000 <= u <= 0xF8FF or u == 0xFFFD or u == 0xFFFE:
-            return [], "a character without Unicode mapping", None
-        if map_err(tp, i):
-            return [], "a character without Unicode mapping", None
-        key = get_obj(tp, i) or 0
-        info = per_obj.get(key)
-        if info is None:
-            get_matrix(tp, i, mat_p)
-            fs = get_size(tp, i)
-            font = get_font(key) or 0
-            em = fonts.get(font, _NO_FONT)
-            if em is _NO_FONT:
-                em = fonts[font] = _descent(F, font, descents)
-            if em is None:
-                return [], "a font whose descent is not known", None
-            if turned:
-                a, b, c, d, e, f = _mul(tuple(mat), rot)
-            else:
-                a, b, c, d, f = mat[0], mat[1], mat[2], mat[3], mat[5]
-            if b or c or a <= 0 or d <= 0:
-                return [], "rotated or mirrored text", None
-            size = d * fs
-            y0 = f + size * em
-            y1 = y0 + size
-            # a box within [-0.2, 0.45] em of the baseline, which fix_char_boxes leaves alone
-            on_base = -0.44 <= em <= 0.19
-            info = (order.get(key, -1), size, (a, b, c, d), f, y0, y1, height - y1, height - y0, on_base)
-            per_obj[key] = info
-        k, size, abcd, f, y0, y1, top, bottom, on_base = info
-        loose(tp, i, f4_p)
-        # FS_RECTF: left, top, right, bottom
-        if quarter == 0:
-            x0, x1 = f4[0], f4[2]
-        elif quarter == 1:
-            x0, x1 = f4[3], f4[1]
-        elif quarter == 2:
-            x0, x1 = re_ - f4[2], re_ - f4[0]
+
+    def info_of(font: int, fs: float, *m):
+        """What the characters of one text object share, from its font, font size and matrix:
+        (size, a, b, c, d, f, y0, y1, top, bottom, on_base), or why the page is not read."""
+        em = fonts.get(font, _NO_FONT)
+        if em is _NO_FONT:
+            em = fonts[font] = _descent(F, font, descents)
+        if em is None:
+            return "a font whose descent is not known"
+        if turned:
+            a, b, c, d, e, f = _mul(m, rot)
         else:
-            x0, x1 = re_ - f4[1], re_ - f4[3]
-        ch = {"text": chr(u), "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
-              "y0": y0, "y1": y1, "width": x1 - x0, "height": size, "size": size, "upright": True,
-              "matrix": (*abcd, x0, f)}
-        append((k, i, ch))
-        if not on_base:
-            unchecked.append(ch)
+            a, b, c, d, f = m[0], m[1], m[2], m[3], m[5]
+        if b or c or a <= 0 or d <= 0:
+            return "rotated or mirrored text"
+        size = d * fs
+        y0 = f + size * em
+        y1 = y0 + size
+        # a box within [-0.2, 0.45] em of the baseline, which fix_char_boxes leaves alone
+        on_base = -0.44 <= em <= 0.19
+        return (size, a, b, c, d, f, y0, y1, height - y1, height - y0, on_base)
+
+    loop = F.loops.page_chars if F.loops is not None else partial(_chars_loop, F, buf)
+    got = loop(tp, order, info_of, quarter, rot[4])
+    if isinstance(got, int):
+        return [], "a character without Unicode mapping", None
+    if isinstance(got, str):
+        return [], got, None
+    out, unchecked = got
     seen = {t[0] for t in out}
     missing = [k for k, (obj, kind, _) in enumerate(objs) if kind == text_kind and k not in seen]
     if missing:
@@ -304,6 +320,62 @@ def _chars(F, buf, tp, objs, height, descents, rot, quarter) -> tuple[list, Opti
 
 
 _GEN_CODES = frozenset((0x20, 0x0D, 0x0A, 0x02, 0))
+
+
+def _chars_loop(F, buf, tp: int, order: dict, info_of, quarter: int, right: float):
+    """_pdfium_loops.page_chars in Python (its comment says what it does): → (chars, unchecked),
+    the index of a character without Unicode mapping, or info_of's reason the page is not read."""
+    f4, f4_p = buf.f4, buf.f4_p
+    mat, mat_p = buf.mat, buf.mat_p
+    is_gen, map_err, get_obj, loose = (F.Text_IsGenerated, F.Text_HasUnicodeMapError, F.Text_GetTextObject,
+                                       F.Text_GetLooseCharBox)
+    get_matrix, get_size, get_font = F.Text_GetMatrix, F.Text_GetFontSize, F.TextObj_GetFont
+    per_obj: dict = {}
+    shapes: dict = {}
+    out: list = []
+    unchecked: list = []
+    for i, u in enumerate(_page_text(F, tp, F.Text_CountChars(tp))):
+        if u in _GEN_CODES:
+            if is_gen(tp, i):
+                continue  # a character pdfium generated (a space or line break it put in)
+            if u == 0 or u == 2:
+                return i
+        elif 0xE000 <= u <= 0xF8FF or u == 0xFFFD or u == 0xFFFE:
+            return i
+        if map_err(tp, i):
+            return i
+        key = get_obj(tp, i) or 0
+        info = per_obj.get(key)
+        if info is None:
+            if not get_matrix(tp, i, mat_p):
+                mat[:] = (0.0,) * 6
+            shape_key = (get_font(key) or 0, get_size(tp, i), mat[0], mat[1], mat[2], mat[3],
+                         mat[4] if quarter else 0.0, mat[5])
+            shape = shapes.get(shape_key)
+            if shape is None:
+                shape = shapes[shape_key] = info_of(*shape_key)
+                if isinstance(shape, str):
+                    return shape
+            info = per_obj[key] = (order.get(key, -1), shape)
+        k, (size, a, b, c, d, f, y0, y1, top, bottom, on_base) = info
+        if not loose(tp, i, f4_p):
+            f4[0] = f4[1] = f4[2] = f4[3] = 0.0
+        # FS_RECTF: left, top, right, bottom
+        if quarter == 0:
+            x0, x1 = f4[0], f4[2]
+        elif quarter == 1:
+            x0, x1 = f4[3], f4[1]
+        elif quarter == 2:
+            x0, x1 = right - f4[2], right - f4[0]
+        else:
+            x0, x1 = right - f4[1], right - f4[3]
+        ch = {"text": chr(u), "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+              "y0": y0, "y1": y1, "width": x1 - x0, "height": size, "size": size, "upright": True,
+              "matrix": (a, b, c, d, x0, f)}
+        out.append((k, i, ch))
+        if not on_base:
+            unchecked.append(ch)
+    return out, unchecked
 
 
 def _shape(F, buf, obj, fm) -> tuple:
@@ -322,8 +394,9 @@ def _left_out(F, buf, objs, missing: list, out: list, height: float, fonts: dict
     """The text objects pdfium's text page leaves out, put back as pdfminer reads them (appended
     to ``out`` as (content order, index, char)), or why they cannot be:
 
-    * a run of only spaces (no ink: zero width, or zero height): one space character at its
-      origin, boxed on its baseline by its font's descent as pdfminer boxes a glyph (zero wide);
+    * a run of only spaces (no ink: zero width, zero height, or a box flatter than _FLAT_EM em,
+      as pdfium boxes some blank glyphs): one space character at its origin, boxed on its
+      baseline by its font's descent as pdfminer boxes a glyph (zero wide);
     * a copy of a run of blanks printed just before it (pdfium drops a text object when one of
       the five text objects before it has the same character codes, close by; in the corpus these
       are single spaces whose glyph has a tiny box, printed at every column of a line): the
@@ -345,7 +418,10 @@ def _left_out(F, buf, objs, missing: list, out: list, height: float, fonts: dict
         if k in todo:
             x0, y0, x1, y1, font, fsz, m = shapes.get(k) or _shape(F, buf, obj, fm)
             a, b, c, d, e, f = m
-            if x1 - x0 < 0.01 or y1 - y0 < 0.01:  # no ink: blanks
+            # no ink: blanks. pdfium boxes a blank glyph a few hundredths of an em tall (C054 p57,
+            # C061 p30, C085 pp10–15: 0.3 pt at 10.56 pt); no printed glyph is that flat (a dash
+            # or an underscore is ≥ 0.05 em)
+            if x1 - x0 < 0.01 or y1 - y0 < 0.01 or y1 - y0 < _FLAT_EM * abs(m[3] * fsz):
                 # one space at the object's origin, on its baseline as pdfminer boxes it
                 em = fonts.get(font, _NO_FONT)
                 if em is _NO_FONT:
@@ -393,6 +469,8 @@ def _left_out(F, buf, objs, missing: list, out: list, height: float, fonts: dict
 
 
 _NO_FONT = object()
+# a text object left out by pdfium's text page whose box is flatter than this (in em) is blanks
+_FLAT_EM = 0.035
 
 
 def _descent(F, font: int, descents: dict) -> Optional[float]:
@@ -539,19 +617,24 @@ def _edges(F, buf, objs, height) -> list:
                                                         F.PathSegment_GetClose)
     px, py = fl[0], fl[1]
     px_p, py_p = fl_p[0], fl_p[1]
+    if F.loops is not None:  # the same loop compiled
+        lines, rects, curves = F.loops.path_edges([(obj, fm) for obj, kind, fm in objs if kind == path_kind], height)
+        objs = ()
     for obj, kind, fm in objs:
         if kind != path_kind:
             continue
-        F.PageObj_GetMatrix(obj, mat_p)
+        if not F.PageObj_GetMatrix(obj, mat_p):
+            mat[:] = (0.0,) * 6
         a, b, c, d, e, f = _mul(tuple(mat), fm)
         ops: list = []  # of the subpath being read: m l c h, and their points
         pts: list = []
         n_c = 0  # points of the last c op so far (a Bézier segment is three points)
+        segs = []
         for k in range(n_segs(obj)):
             seg = get_seg(obj, k)
             get_point(seg, px_p, py_p)
-            typ = seg_type(seg)
-            x, y = px.value, py.value
+            segs.append((px.value, py.value, seg_type(seg), seg_close(seg)))
+        for x, y, typ, closes in segs:
             pt = (a * x + c * y + e, b * x + d * y + f)
             if typ == moveto or not ops:
                 if len(ops) >= 2:
@@ -569,7 +652,7 @@ def _edges(F, buf, objs, height) -> list:
             else:
                 ops.append("l")
                 pts.append(pt)
-            if seg_close(seg) and (typ != bezier or n_c == 3):
+            if closes and (typ != bezier or n_c == 3):
                 if ops[-1] == "l" and pts[-1] == pts[0]:
                     ops[-1] = "h"
                     pts[-1] = pts[0]

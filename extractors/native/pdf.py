@@ -322,6 +322,10 @@ def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
         row_mids = sorted((m[1], m[2], m[0], m[3]) for m in mids[bisect_left(v_mids, top):bisect_left(v_mids, bottom)]
                           if x0 <= m[2] < x1)
         row_mids = [(h, v, ch) for _, h, v, ch in row_mids]
+        # the row's characters by horizontal midpoint: a cell's are a slice of them (then put back
+        # in page order), not a scan of the whole row per cell
+        by_h = sorted(range(len(row_mids)), key=lambda j: row_mids[j][0])
+        hs = [row_mids[j][0] for j in by_h]
         # cells of other rows overlapping this one (a frame cell around the title, the meta lines
         # and the header row): a character belongs to the smallest cell holding it, not to both
         nested = [c for j, other in enumerate(rows) if j != i and other.bbox[1] < bottom and other.bbox[3] > top
@@ -333,7 +337,8 @@ def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
                 per_cell.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
-            cell_chars = [m for m in row_mids if cx0 <= m[0] < cx1 and ctop <= m[1] < cbottom]
+            cell_chars = [row_mids[j] for j in sorted(j for j in by_h[bisect_left(hs, cx0):bisect_left(hs, cx1)]
+                                                      if ctop <= row_mids[j][1] < cbottom)]
             if nested and cell_chars:
                 # (a smaller cell holding one of this cell's characters overlaps this cell)
                 inner = [d for d in nested if area(d) < area(cell)
@@ -608,6 +613,36 @@ def _page_chars(page) -> list[tuple]:
     return [(c["text"], c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip()]
 
 
+class PageChars(dict):
+    """page number → :func:`_page_chars` of that page, made the first time a page is asked for
+    (the second reading looks at the pages holding a table; most pages are prose). Holds each
+    page's character dicts until then, as they are once the page is read."""
+
+    def __init__(self):
+        super().__init__()
+        self._pending: dict = {}
+
+    def add(self, pno: int, page) -> None:
+        self._pending[pno] = page
+
+    def __contains__(self, pno) -> bool:
+        return dict.__contains__(self, pno) or pno in self._pending
+
+    def __len__(self) -> int:
+        return dict.__len__(self) + len(self._pending)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __missing__(self, pno):
+        page = self._pending.pop(pno)  # KeyError for a page never added, as a dict
+        got = self[pno] = _page_chars(page)
+        return got
+
+    def get(self, pno, default=None):
+        return self[pno] if pno in self else default
+
+
 def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[dict] = None):
     """→ (entries, n_pages). Pages come from pdfplumber, or with settings.pdf_reader "pdfium" from
     the pdfium page model (.pagemodel; a page it does not read from pdfplumber); ``info`` (when
@@ -637,7 +672,7 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[d
             boxes = [t.bbox for t in tables]
             lines = _text_lines(page, boxes) if chars else []
             if info is not None and chars:
-                info.setdefault("page_chars", {})[pno] = _page_chars(page)
+                info.setdefault("page_chars", PageChars()).add(pno, page)
             per_page.append((pno, page, tables, lines))
         if total_chars < settings.pdf_min_chars_per_page * n_pages:
             raise ExtractionError(name, "read", f"PDF has no text layer ({total_chars} characters on {n_pages} "
