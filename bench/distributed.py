@@ -20,20 +20,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Optional
 
 from .common import BENCH_DIR, PY, ROOT, fresh_home, log, run_pipeline
 
-BATCH = 10  # documents per Celery task
-
-
-def celery_run(raw: Path, workers: int, name: str) -> dict:
+def celery_run(raw: Path, workers: int, name: str, batch: Optional[int] = None) -> dict:
     from dagster_project.distributed.local import local_cluster
 
     out_dir = BENCH_DIR / name
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = out_dir / "counts.json"
     counts.unlink(missing_ok=True)
-    with local_cluster(raw, workers=workers, batch_size=BATCH) as cluster:
+    with local_cluster(raw, workers=workers, batch_size=batch) as cluster:
         cluster.env["BUDGET_COUNTS_FILE"] = str(counts)
         load = os.getloadavg()[0]
         t0 = time.perf_counter()
@@ -67,14 +65,14 @@ def embedded_run(raw: Path, name: str) -> dict:
             "dbt_s": (p["[4/4]"] - p["[3/4]"]) if "[3/4]" in p and "[4/4]" in p else None}
 
 
-def measure(raw: Path) -> dict:
+def measure(raw: Path, batch: Optional[int] = None) -> dict:
     n_docs = sum(1 for p in raw.iterdir() if p.is_file())
-    log(f"== Celery on a DuckLake vs embedded: {n_docs} documents")
-    out = {"documents": n_docs, "cores": os.cpu_count()}
+    log(f"== Celery on a DuckLake vs embedded: {n_docs} documents, {batch or 'sized by the run'} a task")
+    out = {"documents": n_docs, "cores": os.cpu_count(), "batch": batch}
     out["embedded"] = embedded_run(raw, "celery_embedded")
     log(f"  embedded (2 processes): {out['embedded']['seconds']:.1f} s")
     for w in (1, 2):
-        out[f"celery{w}"] = celery_run(raw, w, f"celery_{w}")
+        out[f"celery{w}"] = celery_run(raw, w, f"celery_{w}", batch)
         log(f"  Celery, {w} worker(s): {out[f'celery{w}']['seconds']:.1f} s (exit {out[f'celery{w}']['returncode']})")
     return out
 
@@ -84,7 +82,8 @@ def render(m: dict) -> list[str]:
     rate = lambda s: f"{n / s:.2f}" if s else "—"  # noqa: E731
     L = ["## Celery workers on a DuckLake", "",
          f"{n} documents (generated + the 5 samples), {m['cores']} cores; each Celery task extracts and commits "
-         f"{BATCH} documents; PostgreSQL, Redis and the workers start before the clock.", "",
+         f"{m.get('batch') or 'a share of the'} documents "
+         f"({m['celery1'].get('tasks') or '?'} tasks); PostgreSQL, Redis and the workers start before the clock.", "",
          "| run | staging s | staging docs/s | dbt + checks s | whole run s | whole run docs/s | load avg before |",
          "|---|---:|---:|---:|---:|---:|---:|"]
     rows = [("embedded (DuckDB file, in-process executor, 2 extraction processes)", m["embedded"]),
@@ -110,14 +109,14 @@ def render(m: dict) -> list[str]:
     return L + [""]
 
 
-def main_measure(n: int, seed: int) -> dict:
+def main_measure(n: int, seed: int, batch: Optional[int] = None) -> dict:
     """Generate n documents (+ the 5 samples) into BENCH_DIR/celery_corpus_<n>, measure, write
     BENCH_DIR/distributed.json and .md."""
     dest = BENCH_DIR / f"celery_corpus_{n}"
     if not (dest / "raw").exists():
         subprocess.run([PY, "-m", "extractors.synth", "--out", str(dest), "--n", str(n), "--seed", str(seed),
                         "--discrepancy-rate", "0.1", "--templates"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    m = measure(dest / "raw")
+    m = measure(dest / "raw", batch)
     (BENCH_DIR / "distributed.json").write_text(json.dumps(m, indent=1))
     (BENCH_DIR / "distributed.md").write_text("\n".join(render(m)))
     return m
@@ -127,9 +126,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.distributed")
     ap.add_argument("--n", type=int, default=200, help="generated documents (plus the 5 samples)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--batch", type=int, default=None,
+                    help="documents per Celery task (default: sized by the run, DistributedSettings.batch_size_for)")
     a = ap.parse_args(argv)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    m = main_measure(a.n, a.seed)
+    m = main_measure(a.n, a.seed, a.batch)
     text = "\n".join(render(m))
     print(text)
     return 0 if all(m[k]["returncode"] == 0 for k in ("embedded", "celery1", "celery2")) else 1

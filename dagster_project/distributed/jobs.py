@@ -5,8 +5,8 @@ DuckLake (extractors/warehouse.py).
 
 ``plan_batches`` lists the raw dir, creates the staging tables when the lake has none, and splits
 the new or changed documents (by content hash and extractor version, as `make run` does) into
-batches of BUDGET_TASK_BATCH documents. Each ``stage_batch`` extracts its documents and commits
-their staging rows in one DuckLake transaction: batches of new documents only append, so workers
+batches (of BUDGET_TASK_BATCH documents, else sized by the run: DistributedSettings.batch_size_for).
+Each ``stage_batch`` extracts its documents and commits their staging rows in one DuckLake transaction: batches of new documents only append, so workers
 on any number of machines commit at once; a killed worker's batch commits nothing, and the next
 run extracts exactly the documents that did not commit. ``finish_staging`` removes the rows of
 files gone from the raw dir and marks duplicate names (it rewrites the whole manifest, so it runs
@@ -45,7 +45,7 @@ def plan_batches(context: dg.OpExecutionContext):
         con.close()
     todo = [partition_key(p, root) for p in files
             if known.get(partition_key(p, root)) != manifest_key(try_hash_file(p) or "")]
-    size = DistributedSettings.from_env().batch_size
+    size = DistributedSettings.from_env().batch_size_for(len(todo))
     context.log.info(f"{len(files)} files in {root}: {len(todo)} new or changed, in batches of {size}; "
                      f"warehouse {wh.describe()}")
     yield dg.Output(len(todo), "planned")

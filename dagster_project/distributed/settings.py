@@ -1,19 +1,38 @@
 """Settings of a distributed run, from the environment, in one dataclass."""
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
+from typing import Optional
+
+# with no BUDGET_TASK_BATCH: tasks in multiples of 8 (as many per worker for 1, 2, 4 or 8 workers),
+# each of MIN_BATCH to MAX_BATCH documents. A task costs ~0.5 s besides its documents (Dagster's
+# step, the Celery round trip, one lake commit): 21 tasks of 10 for 205 documents ran at 8.0
+# documents/s on one worker, 5 tasks of 41 at 12.7 (docs/benchmarks.md)
+TASK_MULTIPLE, MIN_BATCH, MAX_BATCH = 8, 10, 100
 
 
 @dataclass(frozen=True)
 class DistributedSettings:
-    broker: str              # BUDGET_CELERY_BROKER: the Redis URL of the Celery broker and result backend
-    batch_size: int          # BUDGET_TASK_BATCH: documents per Celery task (one task extracts and commits them)
+    broker: str                 # BUDGET_CELERY_BROKER: the Redis URL of the Celery broker and result backend
+    batch_size: Optional[int]   # BUDGET_TASK_BATCH: documents per Celery task (one task extracts and
+    #                             commits them); None: sized by the number of documents (batch_size_for)
 
     @classmethod
     def from_env(cls) -> "DistributedSettings":
         broker = os.environ.get("BUDGET_CELERY_BROKER", "")
-        return cls(broker=broker, batch_size=max(1, int(os.environ.get("BUDGET_TASK_BATCH", "10"))))
+        given = os.environ.get("BUDGET_TASK_BATCH", "").strip()
+        return cls(broker=broker, batch_size=max(1, int(given)) if given else None)
+
+    def batch_size_for(self, n_documents: int) -> int:
+        """Documents per task for a run of n_documents: BUDGET_TASK_BATCH when set, else the
+        fewest tasks, in a multiple of 8, of at most MAX_BATCH documents each (and at least
+        MIN_BATCH): 205 documents → 8 tasks of 26, 1,000 → 16 of 63, 10,000 → 104 of 97."""
+        if self.batch_size:
+            return self.batch_size
+        tasks = TASK_MULTIPLE * max(1, math.ceil(n_documents / (TASK_MULTIPLE * MAX_BATCH)))
+        return max(MIN_BATCH, math.ceil(n_documents / tasks))
 
 
 def celery_config() -> dict:
