@@ -36,8 +36,8 @@ from __future__ import annotations
 
 import ctypes
 import re
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Optional
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
@@ -130,7 +130,10 @@ def _compiled_loops(R):
         return None
     if ctypes.sizeof(ctypes.c_void_p) != ctypes.sizeof(ctypes.c_size_t):
         return None  # the objects come back as size_t ('N')
-    loops.bind({name: ctypes.cast(getattr(R, name), ctypes.c_void_p).value for name in _LOOP_NAMES})
+    try:
+        loops.bind({name: ctypes.cast(getattr(R, name), ctypes.c_void_p).value for name in _LOOP_NAMES})
+    except (AttributeError, KeyError, ValueError, TypeError):  # a pypdfium2 without one of them
+        return None
     return loops
 
 
