@@ -134,6 +134,9 @@ class ExtractSettings:
     # parse
     functional_code_lengths: tuple[int, ...] = (3, 5, 7)
     economic_code_lengths: tuple[int, ...] = (3, 5, 7)  # 7: a 款’s local items (3021101 差旅费 under 30211, 北京 / 重庆 / 广东)
+    # functional tables printed by name only get their codes from the catalog (extractors.tables.
+    # names); the document is read again without when some of its tables could not be coded
+    functional_codes_by_name: bool = True
     # a column whose printed label names one of these holds text, not amounts, even when all its
     # cells are blank (政府采购目录序号, 计量单位, 采购方式 …): its cells go to TableRow.text_cells
     # a head count (会议费明细表 人数) or a score (绩效自评 自评分数 / 得分) is a figure, not money

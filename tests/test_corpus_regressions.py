@@ -729,6 +729,52 @@ def test_names_the_catalog_does_not_place_stop_the_inference_and_a_failing_sum_u
     assert not any("inferred" in p for p in v.chosen.problems)
 
 
+def test_functional_rows_printed_by_name_only_get_their_codes_from_the_catalog():
+    # C035 p26 (杭州市公安局 表5 一般公共预算支出预算表): 功能分类科目名称 only, the hierarchy shown by
+    # indentation. 类 > 款 > 项 by name: 公安 is 20402 under 公共安全支出, 行政运行 2040201 under 公安;
+    # 其他一般公共服务支出 is the 款 20199 and then, printed again under it, its 项 2019999. All 27
+    # lines coded, the table's 类 = Σ 款 = Σ 项 checks hold with them
+    from extractors.pipeline import extract_document
+
+    ex = extract_document(PAGES / "C035_p26.pdf", PAGES)
+    (t,) = [t for t in ex.tables if t.table_kind == "general_budget_expenditure"]
+    rows = [r for r in ex.table_rows if r.table_id == t.table_id and r.row_kind != "total"]
+    assert [(r.name, r.code) for r in rows[:9]] == [
+        ("一般公共服务支出", "201"), ("其他一般公共服务支出", "20199"), ("其他一般公共服务支出", "2019999"),
+        ("公共安全支出", "204"), ("公安", "20402"), ("行政运行", "2040201"), ("一般行政管理事务", "2040202"),
+        ("信息化建设", "2040219"), ("执法办案", "2040220")]
+    assert len(rows) == 27 and all(r.code and r.code_raw is None and r.code_system == "functional" for r in rows)
+    assert t.closure_status == "closes" and t.n_checks > 20
+    assert any("27 functional codes inferred from the printed names" in e.error for e in ex.load_errors)
+
+
+def test_a_document_whose_functional_tables_are_partly_coded_by_name_is_read_without():
+    # C035 (杭州市公安局): 表5 codes from its names, but its 支出预算总表 prints 城市基础设施配套费安排的
+    # 支出 > 城市公共设施, which the catalog does not hold: that table stays uncoded, and the facts
+    # (支出总表 − fund tables per code) would lose its other funds (370,219.26 of 404,415.23). The
+    # document is read with no functional code from names; the prose's 类 are its facts
+    from types import SimpleNamespace as NS
+
+    from extractors.tables.names import partly_coded_by_name
+
+    def row(t, name, code, code_raw=None, kind="detail"):
+        return NS(table_id=t, name=name, code=code, code_raw=code_raw, row_kind=kind,
+                  code_system="functional" if code else None)
+
+    tables = [NS(table_id=1, table_kind="expenditure_summary", is_duplicate_copy=False),
+              NS(table_id=2, table_kind="general_budget_expenditure", is_duplicate_copy=False),
+              NS(table_id=3, table_kind="state_capital_expenditure", is_duplicate_copy=False)]
+    coded = [row(2, "公共安全支出", "204"), row(2, "公安", "20402")]
+    uncoded = [row(1, "公共安全支出", None), row(1, "城市公共设施", None)]
+    empty = [row(3, "合计", None, kind="total"), row(3, "**", None)]  # C033 p23: an empty table
+    kinds = {"expenditure_summary", "general_budget_expenditure", "state_capital_expenditure"}
+    assert partly_coded_by_name(coded + uncoded + empty, tables, kinds)
+    assert not partly_coded_by_name(coded + empty, tables, kinds)
+    # printed codes are read, never inferred: a table printing them is not one printed by name
+    printed = [row(1, "公共安全支出", "204", "204"), row(1, "城市公共设施", None)]
+    assert not partly_coded_by_name(coded + printed, tables, kinds)
+
+
 def test_the_economic_facts_suite_accepts_the_codes_documents_print():
     # C021 p24 (重庆): 3010201 规范性津补贴 under 30102 — the blocking GX suite economic_facts ERRORed on
     # the corpus (its regex knew 3 and 5 digits only)

@@ -22,7 +22,8 @@ from .classify import classify_title, is_final_account_title, looks_like_title
 from .closure import CLOSING_KINDS, reading_of
 from .readings import differences_of, read_twice
 from .continued import merge_continued
-from .parse import _period, parse_table
+from .names import partly_coded_by_name
+from .parse import FUNCTIONAL_NAME_KINDS, _period, parse_table
 from .performance import lists_projects_by_row, parse_performance_grid, parse_performance_lines, split_department
 
 __all__ = ["extract_tables", "segment", "RawTable"]
@@ -226,6 +227,13 @@ def _reading(closure, readings: Optional[str]) -> Optional[str]:
 
 
 def extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentExtraction:
+    out = _extract_tables(doc, settings)
+    if settings.functional_codes_by_name and partly_coded_by_name(out.table_rows, out.tables, FUNCTIONAL_NAME_KINDS):
+        out = _extract_tables(doc, replace(settings, functional_codes_by_name=False))
+    return out
+
+
+def _extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentExtraction:
     src = doc.source_file
     out = DocumentExtraction(document=None)
     try:

@@ -19,7 +19,7 @@ from ..errors import ExtractionError
 from ..records import TableAmount, TableRow
 from ..settings import ExtractSettings
 from .align import align_rows, merge_sparse_columns, place_spanning_cells
-from .names import EconomicNames
+from .names import EconomicNames, FunctionalNames
 
 AMOUNT_RE = re.compile(r"^[-−–]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _CODE_RE = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}$")
@@ -30,6 +30,9 @@ _YEAR_COL = re.compile(r"((?:19|20)\d{2})年")
 
 TWO_SIDED_KINDS = {"income_expenditure_summary", "fiscal_appropriation_summary"}
 ECONOMIC_KINDS = {"general_budget_basic_expenditure"}
+# kinds whose rows are functional classes when they print names and no code column
+FUNCTIONAL_NAME_KINDS = {"expenditure_summary", "general_budget_expenditure", "gov_fund_expenditure",
+                         "state_capital_expenditure"}
 
 # (key, patterns) checked in order against the squashed column label
 _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
@@ -733,7 +736,12 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     # an economic table printing no code column (工资福利支出 / 基本工资 …, 深圳 C016 p32): codes
     # from the printed names (extractors.tables.names), the irregularity recorded once; such a
     # row is the only one with a code and no code_raw (every other code is read from its text)
-    by_name = EconomicNames() if codes_by_name and economic and not any(c.role == "code" for c in cols) else None
+    by_name = None
+    if codes_by_name and not any(c.role == "code" for c in cols):
+        if economic:
+            by_name = EconomicNames()
+        elif (functional or kind in FUNCTIONAL_NAME_KINDS) and settings.functional_codes_by_name:
+            by_name = FunctionalNames()  # 功能分类科目名称 only (杭州 C035 p26)
     n_by_name = 0
     block: Optional[str] = None  # the unit code of the block of lines being read (see TableRow.block_code)
     for r in data:
@@ -860,7 +868,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         if code:
             pending.append((len(out_rows) - 1, code))
     if n_by_name:
-        problems.append(f"{n_by_name} economic codes inferred from the printed names (no code column printed)")
+        system = "economic" if isinstance(by_name, EconomicNames) else "functional"
+        problems.append(f"{n_by_name} {system} codes inferred from the printed names (no code column printed)")
     # row kinds and printed parents of code rows, in one pass over the lines as printed:
     # - a code row adds up into the nearest open line above it whose code its own extends (a stack
     #   of open 类 / 款); a unit's own line (block head) closes every open one and is a subtotal;

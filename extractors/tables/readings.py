@@ -14,6 +14,7 @@ from ..records import ReadingDifference
 from ..settings import ExtractSettings
 from .arbiter import Reading, Verdict, arbitrate
 from .closure import CLOSING_KINDS, table_closure
+from .names import names_something
 from .parse import parse_table
 from .reading_words import read_by_words
 
@@ -24,13 +25,26 @@ def _parsed(rows, kind: str, **kw):
     return t_rows, amounts, problems, closure
 
 
+def _inferred_stand(t_rows, closure) -> bool:
+    """Do the codes inferred from the printed names (extractors.tables.names: a code and no
+    code_raw) stand? Only where the table's arithmetic holds with them: a 类 = Σ 款 that fails
+    says a name was placed under the wrong 类 (a unit's line, 工资和福利支出 not in the catalog:
+    C066 p21). Functional codes only where every named line got one: a table's facts are its
+    coded lines, so a line left uncoded would drop its figure from them (the prose's 类 stand in
+    for an uncoded table)."""
+    inferred = [r for r in t_rows if r.code and r.code_raw is None]
+    if not inferred:
+        return True
+    if closure is not None and not closure.closes:
+        return False
+    if any(r.code_system == "functional" for r in inferred):
+        return all(r.code for r in t_rows if r.row_kind != "total" and names_something(r.name))
+    return True
+
+
 def _reading(name: str, rows, kind: str, **kw) -> Reading:
     t_rows, amounts, problems, closure = _parsed(rows, kind, **kw)
-    if closure is not None and not closure.closes and any(r.code and r.code_raw is None for r in t_rows):
-        # codes inferred from the printed names (extractors.tables.names: a code and no code_raw)
-        # stand only where the table's arithmetic holds with them: a 类 = Σ 款 that fails says a
-        # name was placed under the wrong 类 (a unit's line, 工资和福利支出 not in the catalog:
-        # C066 p21); then as printed
+    if not _inferred_stand(t_rows, closure):  # then as printed
         t_rows, amounts, problems, closure = _parsed(rows, kind, codes_by_name=False, **kw)
     return Reading(name, t_rows, amounts, problems, closure)
 
