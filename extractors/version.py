@@ -1,5 +1,6 @@
-"""A fingerprint of the extractor code: a file is re-extracted when its content or the code
-that extracts it changes, so a fixed bug reaches documents already loaded."""
+"""A fingerprint of the extractor code and the catalogs it reads: a file is re-extracted when its
+content, the code that extracts it or the catalog names it takes codes from change, so a fixed
+bug (or a code the catalog learnt) reaches documents already loaded."""
 from __future__ import annotations
 
 import hashlib
@@ -17,4 +18,11 @@ def extractor_version() -> str:
             continue
         h.update(path.relative_to(_PACKAGE).as_posix().encode())
         h.update(path.read_bytes())
+    # the catalogs the reader takes codes of lines printed by name from (extractors.tables.names)
+    from .tables.names import SEEDS, SEED_FILES
+
+    for name in SEED_FILES:
+        if (SEEDS / name).exists():
+            h.update(name.encode())
+            h.update((SEEDS / name).read_bytes())
     return h.hexdigest()[:16]

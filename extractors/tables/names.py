@@ -32,6 +32,8 @@ from typing import Optional
 from ..blocks import squash
 
 SEEDS = Path(__file__).resolve().parents[2] / "dbt" / "seeds"
+SEED_FILES = ("economic_classification.csv", "economic_name_aliases.csv", "functional_classification.csv",
+              "functional_name_aliases.csv")
 _WORDS = re.compile(r"[\u4e00-\u9fff]")
 
 
