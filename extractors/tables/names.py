@@ -41,41 +41,56 @@ def _norm(name: str) -> str:
     return squash(name).replace("(", "（").replace(")", "）").strip("：:")
 
 
-@lru_cache(maxsize=1)
-def economic_names() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
-    """({类 name: code}, {(类 code, 款 name): code}): names in force and aliases; a name given to
-    two codes under one parent (an edition's renumbering: 其他社会保障缴费 30104 / 30112) is
-    kept for the code whose name is current only, else dropped."""
-    classes: dict[str, set] = {}
-    items: dict[tuple[str, str], set] = {}
-    current: dict[tuple[str, str], set] = {}
-    try:
-        with open(SEEDS / "economic_classification.csv", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-        with open(SEEDS / "economic_name_aliases.csv", encoding="utf-8") as fh:
-            aliases = list(csv.DictReader(fh))
-    except OSError:
-        return {}, {}
-    for r in rows:
-        code, name, level = r["economic_code"], _norm(r["name"]), r["level"]
-        if level == "类":
-            classes.setdefault(name, set()).add(code)
-        elif level == "款" and r["parent_code"]:
-            key = (r["parent_code"], name)
-            items.setdefault(key, set()).add(code)
-            if r.get("is_current_name") == "true" and not r.get("valid_to_year"):
-                current.setdefault(key, set()).add(code)
-    for a in aliases:
-        if a["level"] == "款" and a["parent_code"]:
-            items.setdefault((a["parent_code"], _norm(a["alias_name"])), set()).add(a["code"])
-    cls = {n: next(iter(c)) for n, c in classes.items() if len(c) == 1}
-    out: dict[tuple[str, str], str] = {}
-    for key, codes in items.items():
+def _unique(found: dict, current: dict) -> dict:
+    """{key: code} for the keys naming one code, or one code whose name is current."""
+    out = {}
+    for key, codes in found.items():
         if len(codes) == 1:
             out[key] = next(iter(codes))
         elif len(current.get(key, ())) == 1:
             out[key] = next(iter(current[key]))
-    return cls, out
+    return out
+
+
+def _catalog(system: str, levels: tuple, alias_levels: tuple) -> tuple[dict, ...]:
+    """One dict per level of the ``system`` catalog (dbt/seeds/<system>_classification.csv and its
+    aliases): the top level {name: code}, each lower one {(parent code, name): code}; a name two
+    codes share under one parent is kept for the one whose name is current only, else dropped.
+    Aliases count at ``alias_levels``. Empty dicts where the seeds are not there."""
+    found: dict[str, dict] = {lv: {} for lv in levels}
+    current: dict[str, dict] = {lv: {} for lv in levels}
+    try:
+        with open(SEEDS / f"{system}_classification.csv", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        with open(SEEDS / f"{system}_name_aliases.csv", encoding="utf-8") as fh:
+            aliases = list(csv.DictReader(fh))
+    except OSError:
+        return tuple({} for _ in levels)
+    top = levels[0]
+
+    def key(level: str, parent: str, name: str):
+        return _norm(name) if level == top else (parent, _norm(name))
+    for r in rows:
+        level = r["level"]
+        if level not in found or (level != top and not r["parent_code"]):
+            continue
+        k = key(level, r["parent_code"], r["name"])
+        found[level].setdefault(k, set()).add(r[f"{system}_code"])
+        if r.get("is_current_name") == "true" and not r.get("valid_to_year"):
+            current[level].setdefault(k, set()).add(r[f"{system}_code"])
+    for a in aliases:
+        level = a["level"]
+        if level in alias_levels and (level == top or a["parent_code"]):
+            found[level].setdefault(key(level, a["parent_code"], a["alias_name"]), set()).add(a["code"])
+    return tuple(_unique(found[lv], current[lv]) for lv in levels)
+
+
+@lru_cache(maxsize=1)
+def economic_names() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """({类 name: code}, {(类 code, 款 name): code}): names in force and 款 aliases; a name given to
+    two codes under one parent (an edition's renumbering: 其他社会保障缴费 30104 / 30112) is
+    kept for the code whose name is current only, else dropped."""
+    return _catalog("economic", ("类", "款"), ("款",))
 
 
 class EconomicNames:
@@ -101,45 +116,11 @@ class EconomicNames:
         return code
 
 
-def _unique(found: dict, current: dict) -> dict:
-    """{key: code} for the keys naming one code, or one code whose name is current."""
-    out = {}
-    for key, codes in found.items():
-        if len(codes) == 1:
-            out[key] = next(iter(codes))
-        elif len(current.get(key, ())) == 1:
-            out[key] = next(iter(current[key]))
-    return out
-
-
 @lru_cache(maxsize=1)
 def functional_names() -> tuple[dict[str, str], dict[tuple[str, str], str], dict[tuple[str, str], str]]:
     """({类 name: code}, {(类 code, 款 name): code}, {(款 code, 项 name): code}) from the functional
-    catalog and its aliases, as :func:`economic_names` (a name two codes share under one parent
-    kept for the one whose name is current, else dropped)."""
-    found: dict[str, dict] = {"类": {}, "款": {}, "项": {}}
-    current: dict[str, dict] = {"类": {}, "款": {}, "项": {}}
-    try:
-        with open(SEEDS / "functional_classification.csv", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-        with open(SEEDS / "functional_name_aliases.csv", encoding="utf-8") as fh:
-            aliases = list(csv.DictReader(fh))
-    except OSError:
-        return {}, {}, {}
-    for r in rows:
-        level = r["level"]
-        if level not in found or (level != "类" and not r["parent_code"]):
-            continue
-        key = _norm(r["name"]) if level == "类" else (r["parent_code"], _norm(r["name"]))
-        found[level].setdefault(key, set()).add(r["functional_code"])
-        if r.get("is_current_name") == "true" and not r.get("valid_to_year"):
-            current[level].setdefault(key, set()).add(r["functional_code"])
-    for a in aliases:
-        level = a["level"]
-        if level in found and (level == "类" or a["parent_code"]):
-            key = _norm(a["alias_name"]) if level == "类" else (a["parent_code"], _norm(a["alias_name"]))
-            found[level].setdefault(key, set()).add(a["code"])
-    return _unique(found["类"], current["类"]), _unique(found["款"], current["款"]), _unique(found["项"], current["项"])
+    catalog and its aliases, as :func:`economic_names`."""
+    return _catalog("functional", ("类", "款", "项"), ("类", "款", "项"))
 
 
 class FunctionalNames:
