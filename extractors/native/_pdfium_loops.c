@@ -2,11 +2,12 @@
  *
  * pdfium's functions are called through the addresses pypdfium2's ctypes bindings already hold
  * (bind()), so nothing here links against pdfium and the module builds with only a C compiler
- * and the Python headers. Each loop makes the calls the Python loop makes, in the same order,
- * and returns their results packed in bytes (native layout), which pagemodel.py unpacks with
- * memoryview.cast: one C call per text page or path object instead of three to four ctypes calls
- * per character or segment. The module is optional (setup.py): without it pagemodel.py runs the
- * same loops in Python.
+ * and the Python headers. Each loop makes the calls its Python twin in pagemodel.py makes, in the
+ * same order, and builds the same objects (page_chars: _chars_loop's character dicts; path_edges:
+ * _path_edges's line, rect-edge and curve dicts; objects: the page's objects packed in bytes,
+ * unpacked with memoryview.cast): one C call per text page, page or form instead of three to
+ * four ctypes calls per character or segment. The module is optional (setup.py): without it
+ * pagemodel.py runs the same loops in Python.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

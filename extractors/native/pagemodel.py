@@ -108,22 +108,24 @@ def _fast():
         def conv(t):
             return ctypes.c_void_p if isinstance(t, type) and issubclass(t, (ctypes._Pointer, ctypes.c_char_p)) else t
 
+        _F.addresses = {}
         for name in _FAST_NAMES:
             f = getattr(R, name)
             proto = ctypes.CFUNCTYPE(conv(f.restype), *[conv(t) for t in f.argtypes])
-            setattr(_F, name.split("_", 1)[1] if name.startswith("FPDF_") else name[4:],
-                    proto(ctypes.cast(f, ctypes.c_void_p).value))
+            _F.addresses[name] = ctypes.cast(f, ctypes.c_void_p).value
+            setattr(_F, name.split("_", 1)[1] if name.startswith("FPDF_") else name[4:], proto(_F.addresses[name]))
         for k in ("FPDF_PAGEOBJ_TEXT", "FPDF_PAGEOBJ_PATH", "FPDF_PAGEOBJ_FORM", "FPDF_SEGMENT_MOVETO",
                   "FPDF_SEGMENT_BEZIERTO"):
             setattr(_F, k, getattr(R, k))
-        _F.loops = _compiled_loops(R)
+        _F.loops = _compiled_loops(_F.addresses)
         _LOADED = True
     return _F
 
 
-def _compiled_loops(R):
+def _compiled_loops(addresses: dict):
     """The compiled loops (extractors/native/_pdfium_loops.c, built by ``pip install`` where a C
-    compiler is found) bound to pdfium's functions, or None: the loops then run in Python."""
+    compiler is found) bound to pdfium's functions (``addresses``: name → address, those of
+    _FAST_NAMES), or None: the loops then run in Python."""
     try:
         from . import _pdfium_loops as loops
     except ImportError:
@@ -131,20 +133,10 @@ def _compiled_loops(R):
     if ctypes.sizeof(ctypes.c_void_p) != ctypes.sizeof(ctypes.c_size_t):
         return None  # the objects come back as size_t ('N')
     try:
-        loops.bind({name: ctypes.cast(getattr(R, name), ctypes.c_void_p).value for name in _LOOP_NAMES})
-    except (AttributeError, KeyError, ValueError, TypeError):  # a pypdfium2 without one of them
+        loops.bind(addresses)
+    except (KeyError, ValueError):  # a module built for functions this list no longer names
         return None
     return loops
-
-
-_LOOP_NAMES = (
-    "FPDFText_CountChars", "FPDFText_GetUnicode", "FPDFText_GetText", "FPDFText_IsGenerated",
-    "FPDFText_HasUnicodeMapError", "FPDFText_GetTextObject", "FPDFText_GetLooseCharBox", "FPDFText_GetMatrix",
-    "FPDFText_GetFontSize", "FPDFTextObj_GetFont", "FPDFPath_CountSegments", "FPDFPath_GetPathSegment",
-    "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType", "FPDFPathSegment_GetClose", "FPDFPage_CountObjects",
-    "FPDFPage_GetObject", "FPDFFormObj_CountObjects", "FPDFFormObj_GetObject", "FPDFPageObj_GetType",
-    "FPDFPageObj_GetMatrix",
-)
 
 
 def use_compiled_loops(on: bool) -> bool:
@@ -152,9 +144,7 @@ def use_compiled_loops(on: bool) -> bool:
     (``on=False``: the reference the tests compare the compiled loops with). → whether they are
     compiled now."""
     F = _fast()
-    import pypdfium2.raw as R
-
-    F.loops = _compiled_loops(R) if on else None
+    F.loops = _compiled_loops(F.addresses) if on else None
     return F.loops is not None
 
 
@@ -610,34 +600,43 @@ def font_descents(data: bytes) -> dict:
 
 
 def _edges(F, buf, objs, height) -> list:
-    """pdfplumber's page.edges from the painted paths (pdfminer's paint_path, then obj_to_edges)."""
+    """pdfplumber's page.edges from the painted paths (pdfminer's paint_path, then obj_to_edges):
+    the loop over the path objects compiled (_pdfium_loops.path_edges) where it was built, else
+    :func:`_path_edges`, the same steps in Python."""
+    from pdfplumber.utils import curve_to_edges
+
+    items = [(obj, fm) for obj, kind, fm in objs if kind == F.FPDF_PAGEOBJ_PATH]
+    loop = F.loops.path_edges if F.loops is not None else partial(_path_edges, F, buf)
+    lines, rects, curves = loop(items, height)
+    out = lines + rects  # the edges of the lines, of the rects (four each, as rect_to_edges)
+    for c in curves:
+        out.extend(curve_to_edges(c))
+    return out
+
+
+def _path_edges(F, buf, items: list, height: float) -> tuple[list, list, list]:
+    """_pdfium_loops.path_edges in Python (its comment says what it does): → (lines, rect edges,
+    curves) of the path objects ``items`` = [(object, matrix of its form)]."""
     lines, rects, curves = [], [], []
     mat, mat_p = buf.mat, buf.mat_p
-    fl, fl_p = buf.fl, buf.fl_p
-    path_kind, moveto, bezier = F.FPDF_PAGEOBJ_PATH, F.FPDF_SEGMENT_MOVETO, F.FPDF_SEGMENT_BEZIERTO
+    px, py = buf.fl[0], buf.fl[1]
+    px_p, py_p = buf.fl_p[0], buf.fl_p[1]
+    moveto, bezier = F.FPDF_SEGMENT_MOVETO, F.FPDF_SEGMENT_BEZIERTO
     n_segs, get_seg, get_point, seg_type, seg_close = (F.Path_CountSegments, F.Path_GetPathSegment,
                                                         F.PathSegment_GetPoint, F.PathSegment_GetType,
                                                         F.PathSegment_GetClose)
-    px, py = fl[0], fl[1]
-    px_p, py_p = fl_p[0], fl_p[1]
-    if F.loops is not None:  # the same loop compiled
-        lines, rects, curves = F.loops.path_edges([(obj, fm) for obj, kind, fm in objs if kind == path_kind], height)
-        objs = ()
-    for obj, kind, fm in objs:
-        if kind != path_kind:
-            continue
+    for obj, fm in items:
         if not F.PageObj_GetMatrix(obj, mat_p):
             mat[:] = (0.0,) * 6
         a, b, c, d, e, f = _mul(tuple(mat), fm)
         ops: list = []  # of the subpath being read: m l c h, and their points
         pts: list = []
         n_c = 0  # points of the last c op so far (a Bézier segment is three points)
-        segs = []
         for k in range(n_segs(obj)):
             seg = get_seg(obj, k)
             get_point(seg, px_p, py_p)
-            segs.append((px.value, py.value, seg_type(seg), seg_close(seg)))
-        for x, y, typ, closes in segs:
+            typ = seg_type(seg)
+            x, y = px.value, py.value
             pt = (a * x + c * y + e, b * x + d * y + f)
             if typ == moveto or not ops:
                 if len(ops) >= 2:
@@ -655,7 +654,7 @@ def _edges(F, buf, objs, height) -> list:
             else:
                 ops.append("l")
                 pts.append(pt)
-            if closes and (typ != bezier or n_c == 3):
+            if seg_close(seg) and (typ != bezier or n_c == 3):
                 if ops[-1] == "l" and pts[-1] == pts[0]:
                     ops[-1] = "h"
                     pts[-1] = pts[0]
@@ -664,12 +663,7 @@ def _edges(F, buf, objs, height) -> list:
                     pts.append(pts[0])
         if len(ops) >= 2:
             _paint(ops, pts, height, lines, rects, curves)
-    from pdfplumber.utils import curve_to_edges
-
-    out = lines + rects  # the edges of the lines, of the rects (four each, as rect_to_edges)
-    for c in curves:
-        out.extend(curve_to_edges(c))
-    return out
+    return lines, rects, curves
 
 
 def _obj(kind: str, pts: list, height: float) -> dict:

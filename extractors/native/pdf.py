@@ -631,9 +631,6 @@ class PageChars(dict):
     def __len__(self) -> int:
         return dict.__len__(self) + len(self._pending)
 
-    def __bool__(self) -> bool:
-        return len(self) > 0
-
     def __missing__(self, pno):
         page = self._pending.pop(pno)  # KeyError for a page never added, as a dict
         got = self[pno] = _page_chars(page)
