@@ -26,7 +26,7 @@ DBT_DOCS_TARGET ?= target
 
 .PHONY: help run test install dbt-parse ui docs docs-serve clean bench bench-accuracy bench-corpus bench-pdf export report run-distributed test-distributed
 
-$(STAMP): pyproject.toml setup.py extractors/native/_pdfium_loops.c
+$(STAMP): pyproject.toml setup.py extractors/native/_pdfium_loops.c extractors/native/_text_loops.c
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,distributed]'

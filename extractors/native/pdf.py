@@ -25,7 +25,7 @@ from typing import Optional
 from ..blocks import squash
 from ..errors import ExtractionError
 from ..tables.classify import looks_like_title
-from ..tables.overflow import joins_across, regroup_by
+from ..tables.overflow import RUN_GAP, RUN_TOP, joins_across, regroup_by
 from ..settings import ExtractSettings
 from .render import RowEntry, TextEntry
 
@@ -201,14 +201,40 @@ def _clusters(values, tol: float) -> dict:
     return out
 
 
+def _compiled_text():
+    """The word steps compiled (extractors/native/_text_loops.c, built by ``pip install`` where a C
+    compiler is found), or None: :func:`_word_chars` and :func:`cell_text` then run in Python."""
+    try:
+        from . import _text_loops
+    except ImportError:
+        return None
+    return _text_loops
+
+
+_CT = _compiled_text()
+
+
+def use_compiled_text(on: bool) -> bool:
+    """Run the word steps compiled (the default where the module was built) or in Python
+    (``on=False``: the reference the tests compare the compiled steps with). → whether compiled."""
+    global _CT
+    _CT = _compiled_text() if on else None
+    return _CT is not None
+
+
 def _word_chars(chars, x_tol: float, y_tol: float = 3) -> list:
     """pdfplumber's WordExtractor steps for one run of upright characters (no blank characters
     kept, no text flow): characters clustered into lines by top (``y_tol``), each line sorted by
     x0, cut into words where a blank character stands, where the next character starts left of
     the previous one's x0 or more than ``x_tol`` right of its x1, or its top is more than
-    ``y_tol`` away. → the words' characters, in pdfplumber's order."""
+    ``y_tol`` away. → the words' characters, in pdfplumber's order. Compiled where it was built
+    (_text_loops.word_chars: the same steps, for float coordinates)."""
     if not chars:
         return []
+    if _CT is not None:
+        got = _CT.word_chars(chars if type(chars) is list else list(chars), x_tol, y_tol)
+        if got is not None:
+            return got
     top0 = chars[0]["top"]
     if all(c["top"] == top0 for c in chars):  # one printed line (the usual cell): one cluster
         lines = {0: chars}
@@ -250,11 +276,16 @@ def cell_text(chars) -> str:
     blank characters ending a word, ligatures expanded, no text flow), for upright characters:
     the same steps (:func:`_word_chars`, then the words clustered into lines by their top
     again), without pdfplumber's generic machinery (groupby on attributes, a WordExtractor and a
-    TextMap per call). Other characters go to pdfplumber's own function."""
+    TextMap per call). Other characters go to pdfplumber's own function. Compiled where it was
+    built (_text_loops.cell_text: the same steps, for float coordinates)."""
     from pdfplumber.utils.text import LIGATURES, extract_text
 
     if not chars:
         return ""
+    if _CT is not None:
+        got = _CT.cell_text(chars if type(chars) is list else list(chars), LIGATURES)
+        if got is not None:
+            return got
     if not _plain(chars):
         return extract_text(chars)
     words = _word_chars(chars, 3)
@@ -298,10 +329,32 @@ def _X0(c):
 
 
 def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
-    """Cell texts of a table, exactly as ``Table.extract()`` gives them (a char belongs to the
-    cell holding its midpoint, half-open boxes), but each row scans only the chars inside the
-    table (a row lies within the table's bbox) instead of every char of the page, and the
-    midpoints are computed once."""
+    """Cell texts of a table, exactly as ``Table.extract()`` gives them: each cell's characters
+    (:func:`_table_cells`; a string printed across a ruling goes whole to one cell, _whole_runs),
+    then their text (:func:`cell_text`)."""
+    boxes = [(tuple(r.bbox), list(r.cells)) for r in rows]
+    assigned = None
+    if _CT is not None:
+        assigned = _CT.table_cells(page_chars if type(page_chars) is list else list(page_chars), tuple(table_bbox),
+                                   boxes, RUN_GAP, RUN_TOP)
+    if assigned is None:
+        assigned = _table_cells(page_chars, table_bbox, boxes)
+    out: list[list[Optional[str]]] = []
+    for per_cell, row_chars, joins in assigned:
+        if joins:
+            per_cell = _whole_runs(per_cell, {id(c): k for k, c in enumerate(row_chars)})
+        out.append([None if cs is None else (cell_text(cs) if cs else "") for cs in per_cell])
+    return out
+
+
+def _table_cells(page_chars, table_bbox, rows: list) -> list[tuple[list, list, bool]]:
+    """The characters of each cell of a table, as ``Table.extract()`` takes them (a char belongs
+    to the cell holding its midpoint, half-open boxes), but each row scans only the chars inside
+    the table (a row lies within the table's bbox) instead of every char of the page, and the
+    midpoints are computed once. rows: [(row bbox, [cell bbox | None])]. → per row (its cells'
+    characters in page order, None for a missing cell; the row's characters in page order;
+    whether a character near its cell's right ruling ends where one of another cell starts,
+    overflow.joins_across). Compiled where it was built (_text_loops.table_cells)."""
     tx0, ttop, tx1, tbottom = table_bbox
     mids = []
     for k, ch in enumerate(page_chars):
@@ -312,13 +365,13 @@ def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
     # by vertical midpoint, to take each row's characters as one slice (then in page order again)
     mids.sort(key=lambda m: (m[0], m[1]))
     v_mids = [m[0] for m in mids]
-    out: list[list[Optional[str]]] = []
+    out: list[tuple[list, list, bool]] = []
 
     def area(c):
         return (c[2] - c[0]) * (c[3] - c[1])
 
-    for i, row in enumerate(rows):
-        x0, top, x1, bottom = row.bbox
+    for i, (rbox, cells) in enumerate(rows):
+        x0, top, x1, bottom = rbox
         row_mids = sorted((m[1], m[2], m[0], m[3]) for m in mids[bisect_left(v_mids, top):bisect_left(v_mids, bottom)]
                           if x0 <= m[2] < x1)
         row_mids = [(h, v, ch) for _, h, v, ch in row_mids]
@@ -328,11 +381,11 @@ def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
         hs = [row_mids[j][0] for j in by_h]
         # cells of other rows overlapping this one (a frame cell around the title, the meta lines
         # and the header row): a character belongs to the smallest cell holding it, not to both
-        nested = [c for j, other in enumerate(rows) if j != i and other.bbox[1] < bottom and other.bbox[3] > top
-                  for c in other.cells if c is not None]
+        nested = [c for j, (other, other_cells) in enumerate(rows) if j != i and other[1] < bottom and other[3] > top
+                  for c in other_cells if c is not None]
         per_cell: list[Optional[list]] = []
         ends: list[tuple] = []
-        for cell in row.cells:
+        for cell in cells:
             if cell is None:
                 per_cell.append(None)
                 continue
@@ -345,36 +398,34 @@ def _table_texts(rows, table_bbox, page_chars) -> list[list[Optional[str]]]:
                          and d[0] < cx1 and d[2] > cx0 and d[1] < cbottom and d[3] > ctop]
                 cell_chars = [m for m in cell_chars
                               if not any(d[0] <= m[0] < d[2] and d[1] <= m[1] < d[3] for d in inner)]
-            per_cell.append(cell_chars)
+            per_cell.append([m[2] for m in cell_chars])
             # (only a character ending within a character's width of its cell's right ruling can be
             # followed, in one string, by a character past it)
-            ends += [(m[2]["x1"], m[2]["top"], len(per_cell) - 1) for m in cell_chars
-                     if 2 * m[2]["x1"] - m[2]["x0"] > cx1]
-        if ends and joins_across(ends, [(m[2]["x0"], m[2]["top"], j) for j, cs in enumerate(per_cell) if cs
-                                        for m in cs]):
-            per_cell = _whole_runs(per_cell, {id(m[2]): k for k, m in enumerate(row_mids)})
-        out.append([None if cs is None else (cell_text([m[2] for m in cs]) if cs else "") for cs in per_cell])
+            ends += [(c["x1"], c["top"], len(per_cell) - 1) for c in per_cell[-1] if 2 * c["x1"] - c["x0"] > cx1]
+        joins = bool(ends) and joins_across(ends, [(c["x0"], c["top"], j) for j, cs in enumerate(per_cell) if cs
+                                                   for c in cs])
+        out.append((per_cell, [m[2] for m in row_mids], joins))
     return out
 
 
 def _whole_runs(per_cell: list[Optional[list]], order: dict) -> list[Optional[list]]:
     """A string printed wider than its cell goes whole to the cell holding most of it
-    (extractors.tables.overflow); per_cell: each cell's (h_mid, v_mid, char) entries, in page
-    order (``order``: id of a char → its place), as a cell's chars stay."""
-    flat = [(j, m) for j, cs in enumerate(per_cell) if cs for m in cs]
+    (extractors.tables.overflow); per_cell: each cell's characters, in page order (``order``: id
+    of a char → its place), as a cell's chars stay."""
+    flat = [(j, c) for j, cs in enumerate(per_cell) if cs for c in cs]
     if len(flat) < 2 or sum(1 for cs in per_cell if cs) < 2:
         return per_cell
-    chars = [m[2] for _, m in flat]
+    chars = [c for _, c in flat]
     cells = regroup_by(chars, lambda c: (c["x0"], c["x1"], c["top"]), lambda c: c["text"] or "",
                        [j for j, _ in flat])
     if all(c == j for c, (j, _) in zip(cells, flat)):
         return per_cell
     out: list[Optional[list]] = [None if cs is None else [] for cs in per_cell]
-    for c, (_, m) in zip(cells, flat):
-        out[c].append(m)
+    for c, ch in zip(cells, chars):
+        out[c].append(ch)
     for cs in out:
         if cs:
-            cs.sort(key=lambda m: order[id(m[2])])
+            cs.sort(key=lambda ch: order[id(ch)])
     return out
 
 
