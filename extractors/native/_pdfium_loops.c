@@ -98,9 +98,116 @@ static int check_bound(void) {
 static PyObject *k_text, *k_x0, *k_x1, *k_top, *k_bottom, *k_doctop, *k_y0, *k_y1, *k_width, *k_height,
     *k_size, *k_upright, *k_matrix;
 
+/* a dict for a character's 13 items, made at its size (no resizing while they are put in) */
+static PyObject *new_char_dict(void) {
+#if PY_VERSION_HEX < 0x030E0000
+    return _PyDict_NewPresized(13);
+#else
+    return PyDict_New();
+#endif
+}
+
 static int is_gen_code(unsigned int u) { return u == 0x20 || u == 0x0D || u == 0x0A || u == 0x02 || u == 0; }
 
-/* page_chars(text_page, order, info_of, quarter, right) -> (chars, unchecked) | int | str
+/* ---- what the characters of one text object share: two small hash tables ---- */
+
+/* a text object → its content order (-1: not one of the listed text objects) and its shape
+ * (borrowed from the shape table; NULL until its first character is read) */
+typedef struct { void *obj; Py_ssize_t k; PyObject *shape; } ObjEnt;
+typedef struct { ObjEnt *e; size_t cap, used; ObjEnt null_obj; } ObjMap;
+
+static size_t hash_ptr(void *p) { return (size_t)(((uint64_t)(uintptr_t)p >> 3) * 0x9E3779B97F4A7C15ull >> 17); }
+
+static int objmap_grow(ObjMap *m) {
+    size_t cap = m->cap ? 2 * m->cap : 256;
+    ObjEnt *e = PyMem_Calloc(cap, sizeof(ObjEnt));
+    if (!e) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->e[i].obj) {
+            size_t j = hash_ptr(m->e[i].obj) & (cap - 1);
+            while (e[j].obj)
+                j = (j + 1) & (cap - 1);
+            e[j] = m->e[i];
+        }
+    PyMem_Free(m->e);
+    m->e = e;
+    m->cap = cap;
+    return 0;
+}
+
+/* the entry of obj, made (k -1, no shape) when absent; NULL on an error. The pointer holds until
+ * the next call. */
+static ObjEnt *objmap_at(ObjMap *m, void *obj) {
+    if (!obj)
+        return &m->null_obj;
+    if (2 * (m->used + 1) > m->cap && objmap_grow(m))
+        return NULL;
+    size_t j = hash_ptr(obj) & (m->cap - 1);
+    while (m->e[j].obj && m->e[j].obj != obj)
+        j = (j + 1) & (m->cap - 1);
+    if (!m->e[j].obj) {
+        m->e[j].obj = obj;
+        m->e[j].k = -1;
+        m->e[j].shape = NULL;
+        m->used++;
+    }
+    return &m->e[j];
+}
+
+/* (font, font size, a, b, c, d, e, f) → info_of's tuple (owned) */
+typedef struct { void *font; double v[7]; PyObject *shape; } ShapeEnt;
+typedef struct { ShapeEnt *e; size_t cap, used; } ShapeMap;
+
+static size_t hash_shape(void *font, const double *v) {
+    uint64_t h = (uint64_t)(uintptr_t)font * 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < 7; i++) {
+        double x = v[i] == 0.0 ? 0.0 : v[i]; /* -0.0 and 0.0 are one key, as in a dict */
+        uint64_t b;
+        memcpy(&b, &x, sizeof b);
+        h = (h ^ b) * 0x100000001B3ull;
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+static int same_shape(const ShapeEnt *s, void *font, const double *v) {
+    if (s->font != font)
+        return 0;
+    for (int i = 0; i < 7; i++)
+        if (!(s->v[i] == v[i]))
+            return 0;
+    return 1;
+}
+
+static int shapemap_grow(ShapeMap *m) {
+    size_t cap = m->cap ? 2 * m->cap : 64;
+    ShapeEnt *e = PyMem_Calloc(cap, sizeof(ShapeEnt));
+    if (!e) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->e[i].shape) {
+            size_t j = hash_shape(m->e[i].font, m->e[i].v) & (cap - 1);
+            while (e[j].shape)
+                j = (j + 1) & (cap - 1);
+            e[j] = m->e[i];
+        }
+    PyMem_Free(m->e);
+    m->e = e;
+    m->cap = cap;
+    return 0;
+}
+
+static void shapemap_free(ShapeMap *m) {
+    for (size_t i = 0; i < m->cap; i++)
+        Py_XDECREF(m->e[i].shape);
+    PyMem_Free(m->e);
+}
+
+/* page_chars(text_page, text_objects, info_of, quarter, right) -> (chars, unchecked, missing) | int | str
  *
  * pagemodel._chars's loop over the characters of a text page (its Unicode as _page_text reads it).
  * Per character, in text-page order:
@@ -108,40 +215,58 @@ static int is_gen_code(unsigned int u) { return u == 0x20 || u == 0x0D || u == 0
  * IsGenerated non-zero) is skipped; one without Unicode mapping (code 0 or 2, a private-use code,
  * U+FFFD, U+FFFE, or HasUnicodeMapError non-zero) ends the loop: its index is returned (an int).
  * What the characters of one text object share is read at its first character: its content order
- * (order[object], -1 when absent), and, from its matrix (FPDFText_GetMatrix, zeros when pdfium gives
+ * (its place in text_objects, the page's text objects packed as uintptr; -1 when absent, the last
+ * place when listed twice), and, from its matrix (FPDFText_GetMatrix, zeros when pdfium gives
  * none), font size and font, info_of(font, size, a, b, c, d, e, f) — a tuple (size, a, b, c, d, f,
  * y0, y1, top, bottom, on_base), or a str: the reason the page is not read, returned as is; asked
  * once per distinct (font, size, matrix), e given as 0 on an unturned page (quarter 0), where
  * the box's x comes from the loose box, not from e. The character's dict is pdfplumber's (text, x0, x1, top,
  * bottom, doctop, y0, y1, width, height, size, upright, matrix) with x0/x1 from its loose box as
  * the page is turned by ``quarter`` (``right``: the turned page's e), appended to ``chars`` as
- * (order, index, dict); to ``unchecked`` too when on_base is false. */
+ * (order, index, dict); to ``unchecked`` too when on_base is false. ``missing``: the places of
+ * the listed text objects no character was appended of, ascending. */
 static PyObject *page_chars(PyObject *self, PyObject *args) {
-    PyObject *tpo, *order, *info_of;
+    PyObject *tpo, *info_of;
+    Py_buffer listed;
     int quarter;
     double right;
-    if (!PyArg_ParseTuple(args, "OO!Oid", &tpo, &PyDict_Type, &order, &info_of, &quarter, &right))
+    if (!PyArg_ParseTuple(args, "Oy*Oid", &tpo, &listed, &info_of, &quarter, &right))
         return NULL;
     void *tp = PyLong_AsVoidPtr(tpo);
-    if (tp == NULL && PyErr_Occurred())
+    if ((tp == NULL && PyErr_Occurred()) || check_bound()) {
+        PyBuffer_Release(&listed);
         return NULL;
-    if (check_bound())
-        return NULL;
+    }
     int n = p_count_chars(tp);
-    PyObject *cache = PyDict_New(), *shapes = PyDict_New(), *out = PyList_New(0), *unchecked = PyList_New(0);
-    PyObject *result = NULL, *key = NULL, *ch = NULL, *minus_one = PyLong_FromLong(-1);
+    Py_ssize_t n_texts = listed.len / (Py_ssize_t)sizeof(uintptr_t);
+    ObjMap objs = {NULL, 0, 0, {NULL, -1, NULL}};
+    ShapeMap shapes = {NULL, 0, 0};
+    char *seen = PyMem_Calloc(n_texts ? n_texts : 1, 1);
+    PyObject *out = PyList_New(0), *unchecked = PyList_New(0), *result = NULL, *ch = NULL;
+    PyObject *minus_one = PyLong_FromLong(-1), *order = NULL;
     /* the page's text in one call (UTF-16), used where it is one code unit per character and no
      * surrogate (pagemodel._page_text); else one FPDFText_GetUnicode call per character */
     unsigned short *text16 = n > 0 ? PyMem_Malloc(((size_t)n + 1) * sizeof(unsigned short)) : NULL;
-    if (!cache || !shapes || !out || !unchecked || !minus_one || (n > 0 && !text16)) {
-        if (n > 0 && !text16)
+    if (!seen || !out || !unchecked || !minus_one || (n > 0 && !text16)) {
+        if (!PyErr_Occurred())
             PyErr_NoMemory();
         goto done;
+    }
+    for (Py_ssize_t k = 0; k < n_texts; k++) {
+        uintptr_t v;
+        memcpy(&v, (char *)listed.buf + k * sizeof v, sizeof v);
+        ObjEnt *e = objmap_at(&objs, (void *)v);
+        if (!e)
+            goto done;
+        e->k = k;
     }
     int whole = n > 0 && p_get_text(tp, 0, n, text16) == n + 1;
     for (int i = 0; whole && i < n; i++)
         if (text16[i] >= 0xD800 && text16[i] <= 0xDFFF)
             whole = 0;
+    void *last_obj = NULL;
+    PyObject *shape = NULL; /* of last_obj, borrowed */
+    int have_last = 0;
     for (int i = 0; i < n; i++) {
         unsigned int u = whole ? text16[i] : p_get_unicode(tp, i);
         if (is_gen_code(u)) {
@@ -160,59 +285,52 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
             goto done;
         }
         void *obj = p_get_text_object(tp, i);
-        key = PyLong_FromVoidPtr(obj);
-        if (!key)
-            goto done;
-        PyObject *info = PyDict_GetItemWithError(cache, key); /* borrowed: (order, shape) */
-        if (!info) {
-            if (PyErr_Occurred())
+        if (!have_last || obj != last_obj) {
+            ObjEnt *e = objmap_at(&objs, obj);
+            if (!e)
                 goto done;
-            MatrixF m = {0, 0, 0, 0, 0, 0};
-            if (!p_get_matrix(tp, i, &m))
-                memset(&m, 0, sizeof m);
-            double fs = p_get_font_size(tp, i);
-            PyObject *shape_key = Py_BuildValue("(Nddddddd)", PyLong_FromVoidPtr(obj ? p_text_obj_get_font(obj) : NULL),
-                                                fs, (double)m.a, (double)m.b, (double)m.c, (double)m.d,
-                                                quarter ? (double)m.e : 0.0, (double)m.f);
-            if (!shape_key)
-                goto done;
-            PyObject *shape = PyDict_GetItemWithError(shapes, shape_key); /* borrowed */
-            if (!shape) {
-                if (PyErr_Occurred() || !(shape = PyObject_CallObject(info_of, shape_key))) {
-                    Py_DECREF(shape_key);
+            if (!e->shape) {
+                MatrixF m = {0, 0, 0, 0, 0, 0};
+                if (!p_get_matrix(tp, i, &m))
+                    memset(&m, 0, sizeof m);
+                void *font = obj ? p_text_obj_get_font(obj) : NULL;
+                double v[7] = {p_get_font_size(tp, i), m.a, m.b, m.c, m.d, quarter ? (double)m.e : 0.0, m.f};
+                if (2 * (shapes.used + 1) > shapes.cap && shapemap_grow(&shapes))
                     goto done;
+                size_t j = hash_shape(font, v) & (shapes.cap - 1);
+                while (shapes.e[j].shape && !same_shape(&shapes.e[j], font, v))
+                    j = (j + 1) & (shapes.cap - 1);
+                if (!shapes.e[j].shape) {
+                    PyObject *got = PyObject_CallFunction(info_of, "Nddddddd", PyLong_FromVoidPtr(font), v[0], v[1],
+                                                          v[2], v[3], v[4], v[5], v[6]);
+                    if (!got)
+                        goto done;
+                    if (PyUnicode_Check(got)) {
+                        result = got;
+                        goto done;
+                    }
+                    if (!PyTuple_Check(got) || PyTuple_GET_SIZE(got) != 11) {
+                        Py_DECREF(got);
+                        PyErr_SetString(PyExc_TypeError, "page_chars: info_of must give an 11-tuple or a str");
+                        goto done;
+                    }
+                    shapes.e[j].font = font;
+                    memcpy(shapes.e[j].v, v, sizeof v);
+                    shapes.e[j].shape = got; /* owned by the table */
+                    shapes.used++;
                 }
-                if (PyUnicode_Check(shape)) {
-                    Py_DECREF(shape_key);
-                    result = shape;
-                    goto done;
-                }
-                if (!PyTuple_Check(shape) || PyTuple_GET_SIZE(shape) != 11) {
-                    Py_DECREF(shape_key);
-                    Py_DECREF(shape);
-                    PyErr_SetString(PyExc_TypeError, "page_chars: info_of must give an 11-tuple or a str");
-                    goto done;
-                }
-                int bad = PyDict_SetItem(shapes, shape_key, shape) < 0;
-                Py_DECREF(shape); /* held by shapes */
-                if (bad) {
-                    Py_DECREF(shape_key);
-                    goto done;
-                }
+                e->shape = shapes.e[j].shape;
             }
-            Py_DECREF(shape_key);
-            PyObject *k = PyDict_GetItemWithError(order, key);
-            if (!k && PyErr_Occurred())
+            shape = e->shape;
+            Py_XDECREF(order);
+            order = e->k >= 0 ? PyLong_FromSsize_t(e->k) : (Py_INCREF(minus_one), minus_one);
+            if (!order)
                 goto done;
-            PyObject *pair = PyTuple_Pack(2, k ? k : minus_one, shape);
-            if (!pair || PyDict_SetItem(cache, key, pair) < 0) {
-                Py_XDECREF(pair);
-                goto done;
-            }
-            Py_DECREF(pair);
-            info = pair; /* held by the cache */
+            if (e->k >= 0)
+                seen[e->k] = 1;
+            last_obj = obj;
+            have_last = 1;
         }
-        Py_CLEAR(key);
         RectF r = {0, 0, 0, 0};
         if (!p_get_loose_char_box(tp, i, &r))
             memset(&r, 0, sizeof r);
@@ -223,7 +341,6 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
         case 2: x0 = right - (double)r.right; x1 = right - (double)r.left; break;
         default: x0 = right - (double)r.top; x1 = right - (double)r.bottom; break;
         }
-        PyObject *shape = PyTuple_GET_ITEM(info, 1);
         PyObject *size = PyTuple_GET_ITEM(shape, 0), *f = PyTuple_GET_ITEM(shape, 5);
         PyObject *text = PyUnicode_FromOrdinal((int)u);
         PyObject *fx0 = PyFloat_FromDouble(x0), *fx1 = PyFloat_FromDouble(x1);
@@ -231,7 +348,7 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
         PyObject *matrix = (fx0 ? PyTuple_Pack(6, PyTuple_GET_ITEM(shape, 1), PyTuple_GET_ITEM(shape, 2),
                                                PyTuple_GET_ITEM(shape, 3), PyTuple_GET_ITEM(shape, 4), fx0, f)
                                 : NULL);
-        ch = PyDict_New();
+        ch = new_char_dict();
         int bad = !text || !fx0 || !fx1 || !fw || !matrix || !ch ||
                   PyDict_SetItem(ch, k_text, text) < 0 || PyDict_SetItem(ch, k_x0, fx0) < 0 ||
                   PyDict_SetItem(ch, k_x1, fx1) < 0 ||
@@ -247,59 +364,119 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
         if (bad)
             goto done;
         PyObject *idx = PyLong_FromLong(i);
-        PyObject *entry = idx ? PyTuple_Pack(3, PyTuple_GET_ITEM(info, 0), idx, ch) : NULL;
+        PyObject *entry = idx ? PyTuple_Pack(3, order, idx, ch) : NULL;
         Py_XDECREF(idx);
         if (!entry || PyList_Append(out, entry) < 0) {
             Py_XDECREF(entry);
             goto done;
         }
         Py_DECREF(entry);
-        if (!PyObject_IsTrue(PyTuple_GET_ITEM(shape, 10)) && PyList_Append(unchecked, ch) < 0)
-            goto done;
+        if (PyTuple_GET_ITEM(shape, 10) != Py_True) {
+            int on_base = PyObject_IsTrue(PyTuple_GET_ITEM(shape, 10));
+            if (on_base < 0 || (!on_base && PyList_Append(unchecked, ch) < 0))
+                goto done;
+        }
         Py_CLEAR(ch);
     }
-    result = PyTuple_Pack(2, out, unchecked);
+    {
+        PyObject *missing = PyList_New(0);
+        if (!missing)
+            goto done;
+        for (Py_ssize_t k = 0; k < n_texts; k++) {
+            if (seen[k])
+                continue;
+            PyObject *v = PyLong_FromSsize_t(k);
+            if (!v || PyList_Append(missing, v) < 0) {
+                Py_XDECREF(v);
+                Py_DECREF(missing);
+                goto done;
+            }
+            Py_DECREF(v);
+        }
+        result = Py_BuildValue("(OON)", out, unchecked, missing);
+    }
 done:
-    Py_XDECREF(key);
+    PyBuffer_Release(&listed);
     Py_XDECREF(ch);
+    Py_XDECREF(order);
     PyMem_Free(text16);
-    Py_XDECREF(cache);
-    Py_XDECREF(shapes);
+    PyMem_Free(seen);
+    PyMem_Free(objs.e);
+    shapemap_free(&shapes);
     Py_XDECREF(minus_one);
     Py_XDECREF(out);
     Py_XDECREF(unchecked);
     return result;
 }
 
-/* objects(holder, is_form) -> (objects, types): the page's (or form object's) objects in content
- * order (uintptr) and their FPDF_PAGEOBJ_* types (int32) */
+/* objects(page, matrix) -> (texts, text_objects, paths): pagemodel._objects — the page's text and
+ * path objects in content order, a form object's objects in its place (its matrix, given zeros
+ * when pdfium gives none, times its form's: pagemodel._mul), each as (object, matrix of its form)
+ * (one tuple per form, shared); text_objects: the text objects' addresses packed (uintptr) */
+static int walk(void *holder, int is_form, PyObject *fm, PyObject *texts, PyObject *ptrs, PyObject *paths, int depth) {
+    if (depth > 64) /* a form nested in itself: pdfium stops long before */
+        return 0;
+    int n = is_form ? p_form_count_objects(holder) : p_page_count_objects(holder);
+    double a0, b0, c0, d0, e0, f0;
+    if (!PyArg_ParseTuple(fm, "dddddd", &a0, &b0, &c0, &d0, &e0, &f0))
+        return -1;
+    for (int i = 0; i < n; i++) {
+        void *obj = is_form ? p_form_get_object(holder, (unsigned long)i) : p_page_get_object(holder, i);
+        int kind = obj ? p_obj_get_type(obj) : 0;
+        if (kind == 5) { /* FPDF_PAGEOBJ_FORM */
+            MatrixF m;
+            if (!p_obj_get_matrix(obj, &m))
+                memset(&m, 0, sizeof m);
+            double a1 = m.a, b1 = m.b, c1 = m.c, d1 = m.d, e1 = m.e, f1 = m.f;
+            PyObject *inner = Py_BuildValue("(dddddd)", a0 * a1 + c0 * b1, b0 * a1 + d0 * b1, a0 * c1 + c0 * d1,
+                                            b0 * c1 + d0 * d1, a0 * e1 + c0 * f1 + e0, b0 * e1 + d0 * f1 + f0);
+            if (!inner)
+                return -1;
+            int bad = walk(obj, 1, inner, texts, ptrs, paths, depth + 1);
+            Py_DECREF(inner);
+            if (bad)
+                return -1;
+        } else if (kind == 1 || kind == 2) { /* FPDF_PAGEOBJ_TEXT, FPDF_PAGEOBJ_PATH */
+            PyObject *o = PyLong_FromVoidPtr(obj);
+            PyObject *item = o ? PyTuple_Pack(2, o, fm) : NULL;
+            Py_XDECREF(o);
+            if (!item || PyList_Append(kind == 1 ? texts : paths, item) < 0) {
+                Py_XDECREF(item);
+                return -1;
+            }
+            Py_DECREF(item);
+            if (kind == 1) {
+                uintptr_t v = (uintptr_t)obj;
+                if (PyByteArray_Resize(ptrs, PyByteArray_GET_SIZE(ptrs) + sizeof v) < 0)
+                    return -1;
+                memcpy(PyByteArray_AS_STRING(ptrs) + PyByteArray_GET_SIZE(ptrs) - sizeof v, &v, sizeof v);
+            }
+        }
+    }
+    return 0;
+}
+
 static PyObject *objects(PyObject *self, PyObject *args) {
-    PyObject *h;
-    int is_form;
-    if (!PyArg_ParseTuple(args, "Op", &h, &is_form))
+    PyObject *h, *fm;
+    if (!PyArg_ParseTuple(args, "OO!", &h, &PyTuple_Type, &fm))
         return NULL;
-    void *holder = PyLong_AsVoidPtr(h);
-    if (holder == NULL && PyErr_Occurred())
+    void *page = PyLong_AsVoidPtr(h);
+    if (page == NULL && PyErr_Occurred())
         return NULL;
     if (check_bound())
         return NULL;
-    int n = is_form ? p_form_count_objects(holder) : p_page_count_objects(holder);
-    if (n < 0)
-        n = 0;
-    PyObject *objs = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n * sizeof(uintptr_t));
-    PyObject *types = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n * 4);
-    if (!objs || !types) {
-        Py_XDECREF(objs); Py_XDECREF(types);
+    PyObject *texts = PyList_New(0), *paths = PyList_New(0), *ptrs = PyByteArray_FromStringAndSize(NULL, 0);
+    if (!texts || !paths || !ptrs || walk(page, 0, fm, texts, ptrs, paths, 0)) {
+        Py_XDECREF(texts); Py_XDECREF(paths); Py_XDECREF(ptrs);
         return NULL;
     }
-    uintptr_t *o = (uintptr_t *)PyBytes_AS_STRING(objs);
-    int32_t *t = (int32_t *)PyBytes_AS_STRING(types);
-    for (int i = 0; i < n; i++) {
-        void *obj = is_form ? p_form_get_object(holder, (unsigned long)i) : p_page_get_object(holder, i);
-        o[i] = (uintptr_t)obj;
-        t[i] = obj ? p_obj_get_type(obj) : 0;
+    PyObject *packed = PyBytes_FromStringAndSize(PyByteArray_AS_STRING(ptrs), PyByteArray_GET_SIZE(ptrs));
+    Py_DECREF(ptrs);
+    if (!packed) {
+        Py_DECREF(texts); Py_DECREF(paths);
+        return NULL;
     }
-    return Py_BuildValue("(NN)", objs, types);
+    return Py_BuildValue("(NNN)", texts, packed, paths);
 }
 
 
@@ -551,9 +728,10 @@ done:
 
 static PyMethodDef methods[] = {
     {"bind", bind, METH_O, "bind({pdfium function name: address})"},
-    {"page_chars", page_chars, METH_VARARGS, "page_chars(text_page, order, info_of, quarter, right) -> (chars, unchecked) | int | str"},
+    {"page_chars", page_chars, METH_VARARGS,
+     "page_chars(text_page, text_objects, info_of, quarter, right) -> (chars, unchecked, missing) | int | str"},
     {"path_edges", path_edges, METH_VARARGS, "path_edges(items, height) -> (lines, rect_edges, curves)"},
-    {"objects", objects, METH_VARARGS, "objects(holder, is_form) -> (objects, types)"},
+    {"objects", objects, METH_VARARGS, "objects(page, matrix) -> (texts, text_objects, paths)"},
     {NULL, NULL, 0, NULL},
 };
 

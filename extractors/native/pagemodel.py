@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from array import array
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Optional
@@ -161,23 +162,41 @@ class _Buf:
         self.fl_p = [ctypes.addressof(x) for x in self.fl]
 
 
-def _objects(F, raw: int, form: bool, matrix, buf, out: list) -> None:
-    """Page objects in content order, forms opened: (object, kind, matrix of its form)."""
-    text, path, fkind = F.FPDF_PAGEOBJ_TEXT, F.FPDF_PAGEOBJ_PATH, F.FPDF_PAGEOBJ_FORM
+def _objects(F, page: int, matrix, buf) -> tuple[list, bytes, list]:
+    """The page's text and path objects in content order, a form's objects in its place (its
+    matrix times its form's), each as (object, matrix of its form): → (texts, their addresses
+    packed as uintptr, paths). Compiled (_pdfium_loops.objects) where it was built, else
+    :func:`_walk`, the same steps in Python."""
     if F.loops is not None:
-        ob, ty = F.loops.objects(raw, form)
-        listed = zip(memoryview(ob).cast("N").tolist(), memoryview(ty).cast("i").tolist())
-    else:
-        count, get = (F.FormObj_CountObjects, F.FormObj_GetObject) if form else (F.Page_CountObjects, F.Page_GetObject)
-        get_type = F.PageObj_GetType
-        listed = ((obj, get_type(obj)) for obj in (get(raw, i) for i in range(count(raw))))
-    for obj, kind in listed:
-        if kind == fkind:
-            F.PageObj_GetMatrix(obj, buf.mat_p)
-            fm = _mul(tuple(buf.mat), matrix)
-            _objects(F, obj, True, fm, buf, out)
-        elif kind == text or kind == path:
-            out.append((obj, kind, matrix))
+        return F.loops.objects(page, matrix)
+    texts: list = []
+    paths: list = []
+    _walk(F, page, False, matrix, buf, texts, paths, 0)
+    return texts, _pack(obj for obj, _ in texts), paths
+
+
+def _pack(addresses) -> bytes:
+    """Addresses packed as the compiled loops take them (size_t each, native order)."""
+    return array({8: "Q", 4: "I"}[_PTR], addresses).tobytes()
+
+
+def _walk(F, raw: int, form: bool, matrix, buf, texts: list, paths: list, depth: int) -> None:
+    """_pdfium_loops.objects in Python (its comment says what it does)."""
+    if depth > 64:
+        return
+    count, get = (F.FormObj_CountObjects, F.FormObj_GetObject) if form else (F.Page_CountObjects, F.Page_GetObject)
+    get_type = F.PageObj_GetType
+    for i in range(count(raw)):
+        obj = get(raw, i)
+        kind = get_type(obj) if obj else 0
+        if kind == F.FPDF_PAGEOBJ_FORM:
+            if not F.PageObj_GetMatrix(obj, buf.mat_p):
+                buf.mat[:] = (0.0,) * 6
+            _walk(F, obj, True, _mul(tuple(buf.mat), matrix), buf, texts, paths, depth + 1)
+        elif kind == F.FPDF_PAGEOBJ_TEXT:
+            texts.append((obj, matrix))
+        elif kind == F.FPDF_PAGEOBJ_PATH:
+            paths.append((obj, matrix))
 
 
 def _mul(m1, m0) -> tuple:
@@ -229,15 +248,14 @@ def read_page(doc, index: int, descents: dict) -> tuple[Optional[PageModel], Opt
         rot = _rotation(quarter, width, height)
         if quarter % 2:
             width, height = height, width
-        objs: list = []
-        _objects(F, page, False, rot, buf, objs)
+        texts, text_objects, paths = _objects(F, page, rot, buf)
         tp = F.Text_LoadPage(page)
         if not tp:
             return None, "pdfium cannot read the text layer"
-        chars, why, unchecked = _chars(F, buf, tp, objs, height, descents, rot, quarter)
+        chars, why, unchecked = _chars(F, buf, tp, texts, text_objects, height, descents, rot, quarter)
         if why:
             return None, why
-        edges = _edges(F, buf, objs, height)
+        edges = _edges(F, buf, paths, height)
         return PageModel(index + 1, width, height, chars, edges, unchecked=unchecked), None
     finally:
         if tp:
@@ -262,13 +280,12 @@ def _page_text(F, tp: int, n: int) -> list:
     return [u(tp, i) for i in range(n)]
 
 
-def _chars(F, buf, tp, objs, height, descents, rot, quarter) -> tuple[list, Optional[str], Optional[list]]:
+def _chars(F, buf, tp, texts, text_objects, height, descents, rot, quarter) -> tuple[list, Optional[str], Optional[list]]:
     """The page's characters as pdfplumber's dicts, (content order, text-page index, dict) each,
     and the ones fix_char_boxes must look at; or why the page is not read. The loop over the
     characters is the compiled one (_pdfium_loops.page_chars) where it was built, else
-    :func:`_chars_loop`, the same steps in Python."""
-    text_kind = F.FPDF_PAGEOBJ_TEXT
-    order = {obj: k for k, (obj, kind, _) in enumerate(objs) if kind == text_kind}
+    :func:`_chars_loop`, the same steps in Python. ``texts``: the page's text objects (object,
+    matrix of its form), ``text_objects`` their addresses packed."""
     turned = rot != _IDENTITY
     fonts: dict = {}
 
@@ -294,17 +311,15 @@ def _chars(F, buf, tp, objs, height, descents, rot, quarter) -> tuple[list, Opti
         return (size, a, b, c, d, f, y0, y1, height - y1, height - y0, on_base)
 
     loop = F.loops.page_chars if F.loops is not None else partial(_chars_loop, F, buf)
-    got = loop(tp, order, info_of, quarter, rot[4])
+    got = loop(tp, text_objects, info_of, quarter, rot[4])
     if isinstance(got, int):
         return [], "a character without Unicode mapping", None
     if isinstance(got, str):
         return [], got, None
-    out, unchecked = got
-    seen = {t[0] for t in out}
-    missing = [k for k, (obj, kind, _) in enumerate(objs) if kind == text_kind and k not in seen]
+    out, unchecked, missing = got
     if missing:
         n_found = len(out)
-        why = _left_out(F, buf, objs, missing, out, height, fonts, descents)
+        why = _left_out(F, buf, texts, missing, out, height, fonts, descents)
         if why:
             return [], why, None
         unchecked.extend(c for _, _, c in out[n_found:])
@@ -312,12 +327,15 @@ def _chars(F, buf, tp, objs, height, descents, rot, quarter) -> tuple[list, Opti
     return [c for _, _, c in out], None, unchecked
 
 
+_PTR = ctypes.sizeof(ctypes.c_size_t)  # bytes of one packed object address (memoryview "N")
 _GEN_CODES = frozenset((0x20, 0x0D, 0x0A, 0x02, 0))
 
 
-def _chars_loop(F, buf, tp: int, order: dict, info_of, quarter: int, right: float):
-    """_pdfium_loops.page_chars in Python (its comment says what it does): → (chars, unchecked),
-    the index of a character without Unicode mapping, or info_of's reason the page is not read."""
+def _chars_loop(F, buf, tp: int, text_objects: bytes, info_of, quarter: int, right: float):
+    """_pdfium_loops.page_chars in Python (its comment says what it does): → (chars, unchecked,
+    missing), the index of a character without Unicode mapping, or info_of's reason the page is
+    not read."""
+    order = {obj: k for k, obj in enumerate(memoryview(text_objects).cast("N").tolist())}
     f4, f4_p = buf.f4, buf.f4_p
     mat, mat_p = buf.mat, buf.mat_p
     is_gen, map_err, get_obj, loose = (F.Text_IsGenerated, F.Text_HasUnicodeMapError, F.Text_GetTextObject,
@@ -368,7 +386,8 @@ def _chars_loop(F, buf, tp: int, order: dict, info_of, quarter: int, right: floa
         out.append((k, i, ch))
         if not on_base:
             unchecked.append(ch)
-    return out, unchecked
+    seen = {t[0] for t in out}
+    return out, unchecked, [k for k in range(len(text_objects) // _PTR) if k not in seen]
 
 
 def _shape(F, buf, obj, fm) -> tuple:
@@ -383,7 +402,7 @@ def _shape(F, buf, obj, fm) -> tuple:
     return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), F.TextObj_GetFont(obj) or 0, fsz, m)
 
 
-def _left_out(F, buf, objs, missing: list, out: list, height: float, fonts: dict, descents: dict) -> Optional[str]:
+def _left_out(F, buf, texts, missing: list, out: list, height: float, fonts: dict, descents: dict) -> Optional[str]:
     """The text objects pdfium's text page leaves out, put back as pdfminer reads them (appended
     to ``out`` as (content order, index, char)), or why they cannot be:
 
@@ -399,65 +418,59 @@ def _left_out(F, buf, objs, missing: list, out: list, height: float, fonts: dict
     * anything else (an overprinted copy of printed text: fake bold, a text whose candidates
       differ): the page is pdfplumber's ("pdfium leaves out an overprinted text object"), since
       the characters of a dropped object cannot be read from pdfium."""
-    text_kind = F.FPDF_PAGEOBJ_TEXT
     by_obj: dict = {}  # content order → [(index, char)], made when a copy is looked for
     n_read = len(out)
-    text_before: list = []  # content order of the text objects so far
-    todo = set(missing)
     shapes: dict = {}
-    for k, (obj, kind, fm) in enumerate(objs):
-        if kind != text_kind:
-            continue
-        if k in todo:
-            x0, y0, x1, y1, font, fsz, m = shapes.get(k) or _shape(F, buf, obj, fm)
-            a, b, c, d, e, f = m
-            # no ink: blanks. pdfium boxes a blank glyph a few hundredths of an em tall (C054 p57,
-            # C061 p30, C085 pp10–15: 0.3 pt at 10.56 pt); no printed glyph is that flat (a dash
-            # or an underscore is ≥ 0.05 em)
-            if x1 - x0 < 0.01 or y1 - y0 < 0.01 or y1 - y0 < _FLAT_EM * abs(m[3] * fsz):
-                # one space at the object's origin, on its baseline as pdfminer boxes it
-                em = fonts.get(font, _NO_FONT)
-                if em is _NO_FONT:
-                    em = fonts[font] = _descent(F, font, descents)
-                if em is None:
-                    return "a font whose descent is not known"
-                size = d * fsz
-                yb = f + size * em
-                out.append((k, -1, {
-                    "text": " ", "x0": e, "x1": e, "top": height - (yb + size), "bottom": height - yb,
-                    "doctop": height - (yb + size), "y0": yb, "y1": yb + size, "width": 0.0, "height": size,
-                    "size": size, "upright": True, "matrix": (a, b, c, d, e, f)}))
-            else:
-                if not by_obj:  # the text page's own characters
-                    for kk, i, ch in out[:n_read]:
-                        by_obj.setdefault(kk, []).append((i, ch))
-                like = []
-                for j in text_before[-5:]:
-                    if not by_obj.get(j):
-                        continue
-                    sj = shapes.get(j)
-                    if sj is None:
-                        sj = shapes[j] = _shape(F, buf, objs[j][0], objs[j][2])
-                    if sj[4] == font and sj[5] == fsz and sj[6][:4] == m[:4] \
-                            and abs((sj[2] - sj[0]) - (x1 - x0)) < 0.01 and abs((sj[3] - sj[1]) - (y1 - y0)) < 0.01:
-                        like.append((j, sj))
-                texts = {tuple(ch["text"] for _, ch in by_obj[j]) for j, _ in like}
-                if len(texts) != 1 or not all(t.isspace() for t in next(iter(texts))):
-                    return "pdfium leaves out an overprinted text object"
-                j, sj = like[-1]
-                dx, dy = e - sj[6][4], f - sj[6][5]
-                chars = []
-                for i, ch in by_obj[j]:
-                    if ch["width"] == 0.0 and ch["text"] == " ":
-                        continue
-                    y0c, y1c = ch["y0"] + dy, ch["y1"] + dy
-                    mm = ch["matrix"]
-                    chars.append((i, {**ch, "x0": ch["x0"] + dx, "x1": ch["x1"] + dx, "top": height - y1c,
-                                      "doctop": height - y1c, "bottom": height - y0c, "y0": y0c, "y1": y1c,
-                                      "matrix": (*mm[:4], mm[4] + dx, mm[5] + dy)}))
-                by_obj[k] = chars
-                out.extend((k, i, ch) for i, ch in chars)
-        text_before.append(k)
+    for k in missing:  # ascending: a copy's characters are there for the objects after it
+        obj, fm = texts[k]
+        x0, y0, x1, y1, font, fsz, m = shapes.get(k) or _shape(F, buf, obj, fm)
+        a, b, c, d, e, f = m
+        # no ink: blanks. pdfium boxes a blank glyph a few hundredths of an em tall (C054 p57,
+        # C061 p30, C085 pp10–15: 0.3 pt at 10.56 pt); no printed glyph is that flat (a dash
+        # or an underscore is ≥ 0.05 em)
+        if x1 - x0 < 0.01 or y1 - y0 < 0.01 or y1 - y0 < _FLAT_EM * abs(m[3] * fsz):
+            # one space at the object's origin, on its baseline as pdfminer boxes it
+            em = fonts.get(font, _NO_FONT)
+            if em is _NO_FONT:
+                em = fonts[font] = _descent(F, font, descents)
+            if em is None:
+                return "a font whose descent is not known"
+            size = d * fsz
+            yb = f + size * em
+            out.append((k, -1, {
+                "text": " ", "x0": e, "x1": e, "top": height - (yb + size), "bottom": height - yb,
+                "doctop": height - (yb + size), "y0": yb, "y1": yb + size, "width": 0.0, "height": size,
+                "size": size, "upright": True, "matrix": (a, b, c, d, e, f)}))
+        else:
+            if not by_obj:  # the text page's own characters
+                for kk, i, ch in out[:n_read]:
+                    by_obj.setdefault(kk, []).append((i, ch))
+            like = []
+            for j in range(max(0, k - 5), k):  # the five text objects before it
+                if not by_obj.get(j):
+                    continue
+                sj = shapes.get(j)
+                if sj is None:
+                    sj = shapes[j] = _shape(F, buf, *texts[j])
+                if sj[4] == font and sj[5] == fsz and sj[6][:4] == m[:4] \
+                        and abs((sj[2] - sj[0]) - (x1 - x0)) < 0.01 and abs((sj[3] - sj[1]) - (y1 - y0)) < 0.01:
+                    like.append((j, sj))
+            printed = {tuple(ch["text"] for _, ch in by_obj[j]) for j, _ in like}
+            if len(printed) != 1 or not all(t.isspace() for t in next(iter(printed))):
+                return "pdfium leaves out an overprinted text object"
+            j, sj = like[-1]
+            dx, dy = e - sj[6][4], f - sj[6][5]
+            chars = []
+            for i, ch in by_obj[j]:
+                if ch["width"] == 0.0 and ch["text"] == " ":
+                    continue
+                y0c, y1c = ch["y0"] + dy, ch["y1"] + dy
+                mm = ch["matrix"]
+                chars.append((i, {**ch, "x0": ch["x0"] + dx, "x1": ch["x1"] + dx, "top": height - y1c,
+                                  "doctop": height - y1c, "bottom": height - y0c, "y0": y0c, "y1": y1c,
+                                  "matrix": (*mm[:4], mm[4] + dx, mm[5] + dy)}))
+            by_obj[k] = chars
+            out.extend((k, i, ch) for i, ch in chars)
     return None
 
 
@@ -599,15 +612,14 @@ def font_descents(data: bytes) -> dict:
     return out
 
 
-def _edges(F, buf, objs, height) -> list:
+def _edges(F, buf, paths, height) -> list:
     """pdfplumber's page.edges from the painted paths (pdfminer's paint_path, then obj_to_edges):
     the loop over the path objects compiled (_pdfium_loops.path_edges) where it was built, else
     :func:`_path_edges`, the same steps in Python."""
     from pdfplumber.utils import curve_to_edges
 
-    items = [(obj, fm) for obj, kind, fm in objs if kind == F.FPDF_PAGEOBJ_PATH]
     loop = F.loops.path_edges if F.loops is not None else partial(_path_edges, F, buf)
-    lines, rects, curves = loop(items, height)
+    lines, rects, curves = loop(paths, height)
     out = lines + rects  # the edges of the lines, of the rects (four each, as rect_to_edges)
     for c in curves:
         out.extend(curve_to_edges(c))
