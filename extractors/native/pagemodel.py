@@ -604,12 +604,46 @@ def font_descents(data: bytes) -> dict:
                 resources(attrs.get("Resources"), depth + 1)
 
     import io
-    from pdfminer.pdfpage import PDFPage
 
     doc = PDFDocument(PDFParser(io.BytesIO(data)))
-    for page in PDFPage.create_pages(doc):
-        resources(page.resources, 0)
+    for res in _page_resources(doc):
+        resources(res, 0)
     return out
+
+
+def _page_resources(doc) -> list:
+    """Each page's /Resources, in page order, as pdfminer's ``PDFPage.create_pages`` finds them
+    (the page tree depth first, /Resources inherited from a /Pages node), without making the
+    PDFPage objects (which read every page's content streams); where the tree gives no page,
+    pdfminer's own walk (it then looks for /Page objects among all objects)."""
+    from pdfminer.pdfpage import LITERAL_PAGE, LITERAL_PAGES, PDFPage
+    from pdfminer.pdftypes import dict_value, list_value, resolve1
+
+    out: list = []
+    visited: set = set()
+
+    def walk(obj, inherited) -> None:
+        if isinstance(obj, int):
+            objid, props = obj, dict_value(doc.getobj(obj))
+        else:
+            objid, props = obj.objid, dict_value(obj)
+        if objid in visited:
+            return
+        visited.add(objid)
+        res = props["Resources"] if "Resources" in props else inherited
+        kind = props.get("Type") or props.get("type")
+        if kind is LITERAL_PAGES and "Kids" in props:
+            for kid in list_value(props["Kids"]):
+                walk(kid, res)
+        elif kind is LITERAL_PAGE:
+            out.append(resolve1(res) if res is not None else {})
+
+    try:
+        if "Pages" in doc.catalog:
+            walk(doc.catalog["Pages"], doc.catalog.get("Resources"))
+    except Exception:
+        out = []
+    return out or [page.resources for page in PDFPage.create_pages(doc)]
 
 
 def _edges(F, buf, paths, height) -> list:
