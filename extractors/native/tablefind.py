@@ -8,9 +8,9 @@ its two quadratic steps written again, same results:
   right of it, and the edges of both points turned into sets of boxes on every test; here the
   points are grouped by x and by y and each point's edge boxes are a set made once;
 
-and ``TableFinder.get_edges`` for the lines strategy (filter, snap, join, filter) with the
-edges copied as dict literals instead of pdfplumber's ``move_object`` / ``resize_object``
-(a tuple of all items rebuilt per edge), same values computed in the same order.
+and ``TableFinder.get_edges`` for the lines strategy (filter, snap, join, filter) with each
+edge a tuple of the six values the finder reads instead of a dict copied by pdfplumber's
+``move_object`` / ``resize_object`` at every step, same values computed in the same order.
 
 The rest (cells to tables, ``Table``) is pdfplumber's own.
 Works on a pdfplumber page and on the pdfium page model (:mod:`.pagemodel`) alike."""
@@ -22,76 +22,78 @@ from bisect import bisect_left, bisect_right
 def find_tables(page) -> list:
     from pdfplumber import table as T
 
-    finder = T.TableFinder.__new__(T.TableFinder)
-    finder.page = page
-    finder.settings = s = T.TableSettings.resolve(None)
-    finder.edges = table_edges(page.edges, s)
-    finder.intersections = edges_to_intersections(finder.edges, s.intersection_x_tolerance,
-                                                  s.intersection_y_tolerance)
-    finder.cells = intersections_to_cells(finder.intersections)
-    finder.tables = [T.Table(page, group) for group in T.cells_to_tables(finder.cells)]
-    return finder.tables
+    s = T.TableSettings.resolve(None)
+    edges = table_edges(page.edges, s)
+    intersections = edges_to_intersections(edges, s.intersection_x_tolerance, s.intersection_y_tolerance)
+    return [T.Table(page, group) for group in T.cells_to_tables(intersections_to_cells(intersections))]
+
+
+# An edge here is a tuple (orientation, x0, top, x1, bottom, width, height): the only values of
+# pdfplumber's edge dicts its table finder reads, each computed as it computes them.
+_X0, _TOP, _X1, _BOTTOM, _WIDTH, _HEIGHT = range(1, 7)
 
 
 def edges_to_intersections(edges: list, x_tolerance: float = 1, y_tolerance: float = 1) -> dict:
-    """pdfplumber.table.edges_to_intersections: (x, top) → {"v": [edges], "h": [edges]}."""
-    v_edges = sorted((e for e in edges if e["orientation"] == "v"), key=lambda e: (e["x0"], e["top"]))
-    h_edges = sorted((e for e in edges if e["orientation"] == "h"), key=lambda e: (e["top"], e["x0"]))
-    tops = [h["top"] for h in h_edges]
+    """pdfplumber.table.edges_to_intersections: (x, top) → ([vertical edges], [horizontal edges])."""
+    v_edges = sorted((e for e in edges if e[0] == "v"), key=lambda e: (e[_X0], e[_TOP]))
+    h_edges = sorted((e for e in edges if e[0] == "h"), key=lambda e: (e[_TOP], e[_X0]))
+    tops = [h[_TOP] for h in h_edges]
     out: dict = {}
     for v in v_edges:
-        vx, vtop, vbottom = v["x0"], v["top"], v["bottom"]
+        _, vx, vtop, _, vbottom, _, _ = v
         # v.top <= h.top + tol and v.bottom >= h.top - tol
         lo = bisect_left(tops, vtop - y_tolerance)
         hi = bisect_right(tops, vbottom + y_tolerance)
         for h in h_edges[lo:hi]:
-            ht = h["top"]
+            ht = h[_TOP]
             if vtop <= ht + y_tolerance and vbottom >= ht - y_tolerance \
-                    and h["x0"] - x_tolerance <= vx <= h["x1"] + x_tolerance:
+                    and h[_X0] - x_tolerance <= vx <= h[_X1] + x_tolerance:
                 d = out.get((vx, ht))
                 if d is None:
-                    d = out[(vx, ht)] = {"v": [], "h": []}
-                d["v"].append(v)
-                d["h"].append(h)
+                    d = out[(vx, ht)] = ([], [])
+                d[0].append(v)
+                d[1].append(h)
     return out
-
-
-def _bbox(e) -> tuple:
-    return (e["x0"], e["top"], e["x1"], e["bottom"])
 
 
 def intersections_to_cells(intersections: dict) -> list:
     """pdfplumber.table.intersections_to_cells: the smallest cell whose top-left corner is each
-    point, in the order of the sorted points."""
-    vs = {p: {_bbox(e) for e in d["v"]} for p, d in intersections.items()}
-    hs = {p: {_bbox(e) for e in d["h"]} for p, d in intersections.items()}
-
-    def connects(p1, p2) -> bool:
-        if p1[0] == p2[0] and not vs[p1].isdisjoint(vs[p2]):
-            return True
-        return p1[1] == p2[1] and not hs[p1].isdisjoint(hs[p2])
+    point, in the order of the sorted points. The points below one and right of it are the rest
+    of its column and of its row (points are unique, sorted by x then y)."""
+    vs = {p: {e[1:5] for e in d[0]} for p, d in intersections.items()}  # the boxes of its edges
+    hs = {p: {e[1:5] for e in d[1]} for p, d in intersections.items()}
 
     points = sorted(intersections)
     by_x: dict = {}
     by_y: dict = {}
+    at_x: dict = {}  # point → its place in by_x[its x]
+    at_y: dict = {}
     for p in points:  # ascending y within one x, ascending x within one y
-        by_x.setdefault(p[0], []).append(p)
-        by_y.setdefault(p[1], []).append(p)
+        col = by_x.setdefault(p[0], [])
+        at_x[p] = len(col)
+        col.append(p)
+        row = by_y.setdefault(p[1], [])
+        at_y[p] = len(row)
+        row.append(p)
+    # pdfplumber's connects(p1, p2) for points of one column (an edge through both: their vertical
+    # edge sets meet) or one row (their horizontal ones), the only pairs it is asked about here
     cells = []
     for pt in points[:-1]:
-        below = [q for q in by_x[pt[0]] if q[1] > pt[1]]
+        below = by_x[pt[0]][at_x[pt] + 1:]
         if not below:
             continue
-        right = [q for q in by_y[pt[1]] if q[0] > pt[0] and connects(pt, q)]
+        h_pt, v_pt = hs[pt], vs[pt]
+        right = [q for q in by_y[pt[1]][at_y[pt] + 1:] if not h_pt.isdisjoint(hs[q])]
         if not right:
             continue
         found = None
         for below_pt in below:
-            if not connects(pt, below_pt):
+            if v_pt.isdisjoint(vs[below_pt]):
                 continue
+            h_below = hs[below_pt]
             for right_pt in right:
                 br = (right_pt[0], below_pt[1])
-                if br in intersections and connects(br, right_pt) and connects(br, below_pt):
+                if br in intersections and not vs[br].isdisjoint(vs[right_pt]) and not hs[br].isdisjoint(h_below):
                     found = (pt[0], pt[1], br[0], br[1])
                     break
             if found:
@@ -102,64 +104,60 @@ def intersections_to_cells(intersections: dict) -> list:
 
 
 def table_edges(edges: list, s) -> list:
-    """TableFinder.get_edges with the lines strategy both ways and no explicit lines."""
+    """TableFinder.get_edges with the lines strategy both ways and no explicit lines, as edge
+    tuples, in pdfplumber's order."""
     lo = s.edge_min_length_prefilter
-    v = [e for e in edges if e["orientation"] == "v" and e["height"] >= lo]
-    h = [e for e in edges if e["orientation"] == "h" and e["width"] >= lo]
-    merged = _merge_edges(v + h, s.snap_x_tolerance, s.snap_y_tolerance, s.join_x_tolerance, s.join_y_tolerance)
+    v = [("v", e["x0"], e["top"], e["x1"], e["bottom"], e["width"], e["height"])
+         for e in edges if e["orientation"] == "v" and e["height"] >= lo]
+    h = [("h", e["x0"], e["top"], e["x1"], e["bottom"], e["width"], e["height"])
+         for e in edges if e["orientation"] == "h" and e["width"] >= lo]
+    merged = _merge_edges(v, h, s.snap_x_tolerance, s.snap_y_tolerance, s.join_x_tolerance, s.join_y_tolerance)
     lo = s.edge_min_length
-    return [e for e in merged if e["height" if e["orientation"] == "v" else "width"] >= lo]
+    return [e for e in merged if e[_HEIGHT if e[0] == "v" else _WIDTH] >= lo]
 
 
-def _snap(objs: list, attr: str, tol: float) -> list:
-    """pdfplumber.utils.snap_objects: each cluster of ``attr`` values (chained within ``tol``)
-    moved to its mean (members summed in their order)."""
+def _snap(objs: list, at: int, tol: float) -> list:
+    """pdfplumber.utils.snap_objects: each cluster of the values at ``at`` (x0 of vertical
+    edges, top of horizontal ones; chained within ``tol``) moved to its mean (members summed in
+    their order), the edge's other end (x1, bottom) with it."""
     if not objs:
         return []
     cl = {}
     k, last = 0, None
-    for val in sorted({o[attr] for o in objs}):
+    for val in sorted({o[at] for o in objs}):
         if last is not None and val > last + tol:
             k += 1
         cl[val] = k
         last = val
     groups: dict = {}
     for o in objs:
-        groups.setdefault(cl[o[attr]], []).append(o)
+        groups.setdefault(cl[o[at]], []).append(o)
     out = []
+    other = at + 2  # x0 → x1, top → bottom
     for k in sorted(groups):
         g = groups[k]
-        avg = sum(o[attr] for o in g) / len(g)
+        avg = sum(o[at] for o in g) / len(g)
         for o in g:
-            d = avg - o[attr]
-            if attr == "x0":
-                out.append({**o, "x0": o["x0"] + d, "x1": o["x1"] + d})
-            else:
-                n = {**o, "top": o["top"] + d, "bottom": o["bottom"] + d}
-                if "doctop" in o:
-                    n["doctop"] = o["doctop"] + d
-                if "y0" in o:
-                    n["y0"] = o["y0"] - d
-                    n["y1"] = o["y1"] - d
-                out.append(n)
+            d = avg - o[at]
+            e = list(o)
+            e[at] = o[at] + d
+            e[other] = o[other] + d
+            out.append(tuple(e))
     return out
 
 
-def _merge_edges(edges: list, snap_x: float, snap_y: float, join_x: float, join_y: float) -> list:
+def _merge_edges(v: list, h: list, snap_x: float, snap_y: float, join_x: float, join_y: float) -> list:
     """pdfplumber.table.merge_edges: snapped (vertical by x0, horizontal by top), then joined
     along each line."""
-    if snap_x > 0 or snap_y > 0:
-        edges = _snap([e for e in edges if e["orientation"] == "v"], "x0", snap_x) + \
-            _snap([e for e in edges if e["orientation"] == "h"], "top", snap_y)
+    edges = _snap(v, _X0, snap_x) + _snap(h, _TOP, snap_y) if snap_x > 0 or snap_y > 0 else v + h
     groups: dict = {}
     for e in edges:
-        key = ("h", e["top"]) if e["orientation"] == "h" else ("v", e["x0"])
+        key = ("h", e[_TOP]) if e[0] == "h" else ("v", e[_X0])
         groups.setdefault(key, []).append(e)
     out = []
     for key in sorted(groups):
-        orient = key[0]
-        lo, hi = ("x0", "x1") if orient == "h" else ("top", "bottom")
-        tol = join_x if orient == "h" else join_y
+        lo, hi = (_X0, _X1) if key[0] == "h" else (_TOP, _BOTTOM)
+        tol = join_x if key[0] == "h" else join_y
         items = sorted(groups[key], key=lambda e: e[lo])
         joined = [items[0]]
         for e in items[1:]:
@@ -167,14 +165,10 @@ def _merge_edges(edges: list, snap_x: float, snap_y: float, join_x: float, join_
             if e[lo] <= last[hi] + tol:
                 if e[hi] > last[hi]:
                     value = e[hi]
-                    if hi == "x1":
-                        joined[-1] = {**last, "x1": value, "width": value - last["x0"]}
-                    else:
-                        diff = value - last["bottom"]
-                        n = {**last, "bottom": value, "height": last["height"] + diff}
-                        if "y0" in last:
-                            n["y0"] = last["y0"] - diff
-                        joined[-1] = n
+                    if hi == _X1:  # x1 and width
+                        joined[-1] = last[:3] + (value, last[4], value - last[_X0], last[6])
+                    else:  # bottom and height
+                        joined[-1] = last[:4] + (value, last[5], last[_HEIGHT] + (value - last[_BOTTOM]))
             else:
                 joined.append(e)
         out.extend(joined)
