@@ -48,6 +48,8 @@ def celery_run(raw: Path, workers: int, name: str, batch: Optional[int] = None) 
                   for b in counts_json.get("batches", [])) if m]
         res["extract_task_s"] = sum(t[0] for t in times)
         res["commit_task_s"] = sum(t[1] for t in times)
+        # Dagster's own span of each step: what is left of the span × workers is workers waiting
+        res["step_task_s"] = sum(t[2] - t[1] for t in counts_json.get("tasks", []))
         st = steps.get("stage_batch", {})
         res["staging_s"] = st["end"] - st["start"] if st else None
         res["tasks"] = st.get("n")
@@ -94,14 +96,17 @@ def render(m: dict) -> list[str]:
                  f"{r.get('dbt_s') or 0:.1f} | {r['seconds']:.1f} | {rate(r['seconds']) if ok else 'failed'} | "
                  f"{r['load']:.1f} |")
     L += ["", "Inside the Celery tasks, summed over the tasks (seconds of the workers, not of the clock): "
-          "extraction / commit to the lake, and the rest of each step (Dagster's step start, the Celery "
-          "round trip) as staging span × workers − both.", ""]
+          "extraction / commit to the lake, the rest of each step (Dagster's step: its span as the run "
+          "records it, less both), and the workers' time outside any step (staging span × workers − the "
+          "steps' spans: the Celery round trip, Dagster starting a step, a worker with nothing left to take).", ""]
     for w in (1, 2):
         r = m[f"celery{w}"]
         if r.get("staging_s") and "extract_task_s" in r:
-            rest = r["staging_s"] * w - r["extract_task_s"] - r["commit_task_s"]
+            inside = r.get("step_task_s") or 0
+            own = r["extract_task_s"] + r["commit_task_s"]
             L.append(f"- {w} worker(s), {r.get('tasks')} tasks: extraction {r['extract_task_s']:.1f} s, commit "
-                     f"{r['commit_task_s']:.1f} s, the rest {rest:.1f} s")
+                     f"{r['commit_task_s']:.1f} s, the rest of the steps {max(inside - own, 0):.1f} s, outside "
+                     f"the steps {r['staging_s'] * w - (inside or own):.1f} s")
     c1, c2 = m["celery1"], m["celery2"]
     if c1.get("staging_s") and c2.get("staging_s"):
         L += ["", f"Ratio 2 workers / 1 worker: staging {c1['staging_s'] / c2['staging_s']:.2f}×, whole run "

@@ -69,6 +69,7 @@ def run() -> int:
         from pathlib import Path
         Path(counts_file).write_text(json.dumps({"marts": mart_counts(wh.target),
                                                  "steps": step_spans(instance, run_id),
+                                                 "tasks": task_spans(instance, run_id),
                                                  "batches": step_messages(instance, run_id, batch_steps(
                                                      instance, run_id))}, indent=1))
     return 0
@@ -94,6 +95,23 @@ def step_spans(instance, run_id: str) -> dict:
         sp = spans.setdefault(kind, {"start": st.start_time, "end": st.end_time, "n": 0})
         sp["start"], sp["end"], sp["n"] = min(sp["start"], st.start_time), max(sp["end"], st.end_time), sp["n"] + 1
     return spans
+
+
+def task_spans(instance, run_id: str) -> list:
+    """[step key, start, end, submitted, received] of every stage_batch step (epoch s), by start:
+    the step's span as Dagster records it, when the run submitted its Celery task and when a
+    worker began it (dagster-celery's engine events; None when absent)."""
+    marks: dict = {}
+    for e in instance.all_logs(run_id):
+        if e.step_key and e.step_key.startswith("stage_batch") and e.is_dagster_event:
+            msg = e.dagster_event.message or ""
+            kind = "submitted" if msg.startswith("Submitting celery task") else \
+                "received" if msg.startswith("Executing steps") else None
+            if kind:
+                marks.setdefault((e.step_key, kind), e.timestamp)
+    return sorted([st.step_key, st.start_time, st.end_time, marks.get((st.step_key, "submitted")),
+                   marks.get((st.step_key, "received"))] for st in instance.get_run_step_stats(run_id)
+                  if st.step_key.startswith("stage_batch") and st.start_time and st.end_time)
 
 
 def local() -> int:

@@ -5,7 +5,8 @@ DuckLake (extractors/warehouse.py).
 
 ``plan_batches`` lists the raw dir, creates the staging tables when the lake has none, and splits
 the new or changed documents (by content hash and extractor version, as `make run` does) into
-batches (of BUDGET_TASK_BATCH documents, else sized by the run: DistributedSettings.batch_size_for).
+batches (of BUDGET_TASK_BATCH documents, else sized by the run, the costliest first and the last
+ones shortest: DistributedSettings.plan_tasks).
 Each ``stage_batch`` extracts its documents and commits their staging rows in one DuckLake transaction: batches of new documents only append, so workers
 on any number of machines commit at once; a killed worker's batch commits nothing, and the next
 run extracts exactly the documents that did not commit. ``finish_staging`` removes the rows of
@@ -45,13 +46,21 @@ def plan_batches(context: dg.OpExecutionContext):
         con.close()
     todo = [partition_key(p, root) for p in files
             if known.get(partition_key(p, root)) != manifest_key(try_hash_file(p) or "")]
-    size = DistributedSettings.from_env().batch_size_for(len(todo))
-    context.log.info(f"{len(files)} files in {root}: {len(todo)} new or changed, in batches of {size}; "
-                     f"warehouse {wh.describe()}")
+    tasks = DistributedSettings.from_env().plan_tasks([_size(root / k) for k in todo])
+    sizes = sorted({len(t) for t in tasks})
+    context.log.info(f"{len(files)} files in {root}: {len(todo)} new or changed, in {len(tasks)} batches of "
+                     f"{'–'.join(map(str, sizes[::max(len(sizes) - 1, 1)])) or 0} documents; warehouse {wh.describe()}")
     yield dg.Output(len(todo), "planned")
     # one empty batch when nothing changed, so that the rest of the job runs (prune, dbt)
-    for i in range(0, max(len(todo), 1), size):
-        yield dg.DynamicOutput(todo[i:i + size], output_name="batches", mapping_key=f"b{i // size:05d}")
+    for j, task in enumerate(tasks or [[]]):
+        yield dg.DynamicOutput([todo[i] for i in task], output_name="batches", mapping_key=f"b{j:05d}")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def write_with_retry(con, batch, attempts: int = 5) -> dict:

@@ -35,6 +35,32 @@ class DistributedSettings:
         return max(MIN_BATCH, math.ceil(n_documents / tasks))
 
 
+    def plan_tasks(self, costs: list[int]) -> list[list[int]]:
+        """The documents, by their place in ``costs`` (each one's bytes: what reading it costs,
+        roughly), in tasks, in the order the tasks are queued. BUDGET_TASK_BATCH set: that many a
+        task, in listing order. Else as many tasks as batch_size_for gives, the costliest documents
+        first, each to the task furthest below its share of the cost, the shares decreasing from
+        1.5× to 0.5× the mean: the last tasks to be taken are the shortest, so the workers run out
+        of work together instead of one finishing a full task alone (205 documents on 2 workers:
+        the last task ran alone for 2 s of a 12 s staging)."""
+        n = len(costs)
+        if self.batch_size:
+            return [list(range(i, min(i + self.batch_size, n))) for i in range(0, n, self.batch_size)]
+        k = math.ceil(n / self.batch_size_for(n)) if n else 0
+        if k <= 1:
+            return [list(range(n))] if n else []
+        weights = [1.5 - i / (k - 1) for i in range(k)]
+        total = sum(costs)
+        share = [w / sum(weights) * total for w in weights]
+        load = [0] * k
+        tasks: list[list[int]] = [[] for _ in range(k)]
+        for i in sorted(range(n), key=lambda i: -costs[i]):
+            j = max(range(k), key=lambda j: share[j] - load[j])  # the first of equals
+            tasks[j].append(i)
+            load[j] += costs[i]
+        return [sorted(t) for t in tasks if t]
+
+
 def celery_config() -> dict:
     """Celery() arguments shared by the executor (in the run) and the workers: they must agree."""
     s = DistributedSettings.from_env()
