@@ -118,24 +118,36 @@ typedef struct { ObjEnt *e; size_t cap, used; ObjEnt null_obj; } ObjMap;
 
 static size_t hash_ptr(void *p) { return (size_t)(((uint64_t)(uintptr_t)p >> 3) * 0x9E3779B97F4A7C15ull >> 17); }
 
-static int objmap_grow(ObjMap *m) {
-    size_t cap = m->cap ? 2 * m->cap : 256;
-    ObjEnt *e = PyMem_Calloc(cap, sizeof(ObjEnt));
+/* an open-addressing table's entries (esize bytes each, ``used`` telling a taken slot) moved into
+one twice as large (``first`` slots the first time) */
+static int table_grow(void **entries, size_t *cap, size_t esize, size_t first, size_t (*hash)(const void *),
+                      int (*used)(const void *)) {
+    size_t ncap = *cap ? 2 * *cap : first;
+    char *e = PyMem_Calloc(ncap, esize);
     if (!e) {
         PyErr_NoMemory();
         return -1;
     }
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->e[i].obj) {
-            size_t j = hash_ptr(m->e[i].obj) & (cap - 1);
-            while (e[j].obj)
-                j = (j + 1) & (cap - 1);
-            e[j] = m->e[i];
+    for (size_t i = 0; i < *cap; i++) {
+        const char *old = (const char *)*entries + i * esize;
+        if (used(old)) {
+            size_t j = hash(old) & (ncap - 1);
+            while (used(e + j * esize))
+                j = (j + 1) & (ncap - 1);
+            memcpy(e + j * esize, old, esize);
         }
-    PyMem_Free(m->e);
-    m->e = e;
-    m->cap = cap;
+    }
+    PyMem_Free(*entries);
+    *entries = e;
+    *cap = ncap;
     return 0;
+}
+
+static size_t objent_hash(const void *e) { return hash_ptr(((const ObjEnt *)e)->obj); }
+static int objent_used(const void *e) { return ((const ObjEnt *)e)->obj != NULL; }
+
+static int objmap_grow(ObjMap *m) {
+    return table_grow((void **)&m->e, &m->cap, sizeof(ObjEnt), 256, objent_hash, objent_used);
 }
 
 /* the entry of obj, made (k -1, no shape) when absent; NULL on an error. The pointer holds until
@@ -181,24 +193,13 @@ static int same_shape(const ShapeEnt *s, void *font, const double *v) {
     return 1;
 }
 
+static size_t shapeent_hash(const void *e) {
+    return hash_shape(((const ShapeEnt *)e)->font, ((const ShapeEnt *)e)->v);
+}
+static int shapeent_used(const void *e) { return ((const ShapeEnt *)e)->shape != NULL; }
+
 static int shapemap_grow(ShapeMap *m) {
-    size_t cap = m->cap ? 2 * m->cap : 64;
-    ShapeEnt *e = PyMem_Calloc(cap, sizeof(ShapeEnt));
-    if (!e) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->e[i].shape) {
-            size_t j = hash_shape(m->e[i].font, m->e[i].v) & (cap - 1);
-            while (e[j].shape)
-                j = (j + 1) & (cap - 1);
-            e[j] = m->e[i];
-        }
-    PyMem_Free(m->e);
-    m->e = e;
-    m->cap = cap;
-    return 0;
+    return table_grow((void **)&m->e, &m->cap, sizeof(ShapeEnt), 64, shapeent_hash, shapeent_used);
 }
 
 static void shapemap_free(ShapeMap *m) {
