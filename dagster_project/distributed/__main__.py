@@ -98,19 +98,16 @@ def step_spans(instance, run_id: str) -> dict:
 
 
 def task_spans(instance, run_id: str) -> list:
-    """[step key, start, end, submitted, received] of every stage_batch step (epoch s), by start:
-    the step's span as Dagster records it, when the run submitted its Celery task and when a
-    worker began it (dagster-celery's engine events; None when absent)."""
-    marks: dict = {}
+    """[step key, start, end, submitted] of every stage_batch step (epoch s), by start: the step's
+    span as Dagster records it and when the run submitted its Celery task (dagster-celery's engine
+    event; None when absent)."""
+    submitted: dict = {}
     for e in instance.all_logs(run_id):
-        if e.step_key and e.step_key.startswith("stage_batch") and e.is_dagster_event:
-            msg = e.dagster_event.message or ""
-            kind = "submitted" if msg.startswith("Submitting celery task") else \
-                "received" if msg.startswith("Executing steps") else None
-            if kind:
-                marks.setdefault((e.step_key, kind), e.timestamp)
-    return sorted([st.step_key, st.start_time, st.end_time, marks.get((st.step_key, "submitted")),
-                   marks.get((st.step_key, "received"))] for st in instance.get_run_step_stats(run_id)
+        if e.step_key and e.step_key.startswith("stage_batch") and e.is_dagster_event \
+                and (e.dagster_event.message or "").startswith("Submitting celery task"):
+            submitted.setdefault(e.step_key, e.timestamp)
+    return sorted([st.step_key, st.start_time, st.end_time, submitted.get(st.step_key)]
+                  for st in instance.get_run_step_stats(run_id)
                   if st.step_key.startswith("stage_batch") and st.start_time and st.end_time)
 
 

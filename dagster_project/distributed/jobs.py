@@ -47,9 +47,10 @@ def plan_batches(context: dg.OpExecutionContext):
     todo = [partition_key(p, root) for p in files
             if known.get(partition_key(p, root)) != manifest_key(try_hash_file(p) or "")]
     tasks = DistributedSettings.from_env().plan_tasks([_size(root / k) for k in todo])
-    sizes = sorted({len(t) for t in tasks})
+    sizes = [len(t) for t in tasks] or [0]
+    span = f"{min(sizes)}–{max(sizes)}" if min(sizes) < max(sizes) else f"{max(sizes)}"
     context.log.info(f"{len(files)} files in {root}: {len(todo)} new or changed, in {len(tasks)} batches of "
-                     f"{'–'.join(map(str, sizes[::max(len(sizes) - 1, 1)])) or 0} documents; warehouse {wh.describe()}")
+                     f"{span} documents; warehouse {wh.describe()}")
     yield dg.Output(len(todo), "planned")
     # one empty batch when nothing changed, so that the rest of the job runs (prune, dbt)
     for j, task in enumerate(tasks or [[]]):

@@ -77,7 +77,7 @@ static int by_value(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* pdf._clusters: each value's cluster (a chain of sorted distinct values, each within tol of the
+/* pdf.clusters: each value's cluster (a chain of sorted distinct values, each within tol of the
  * one before), written to ids */
 static int clusters(const double *values, Py_ssize_t n, double tol, Py_ssize_t *ids) {
     double *s = PyMem_Malloc((n ? n : 1) * sizeof(double));

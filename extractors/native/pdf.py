@@ -188,9 +188,10 @@ def _text_lines(page, boxes) -> list[dict]:
     return lines
 
 
-def _clusters(values, tol: float) -> dict:
+def clusters(values, tol: float) -> dict:
     """pdfplumber's make_cluster_dict: each distinct value → its cluster (a chain of sorted values
-    each within ``tol`` of the one before)."""
+    each within ``tol`` of the one before). The word steps' lines and the table finder's snapping
+    (tablefind._snap) both cluster this way."""
     out = {}
     k, last = 0, None
     for v in sorted(set(values)):
@@ -239,7 +240,7 @@ def _word_chars(chars, x_tol: float, y_tol: float = 3) -> list:
     if all(c["top"] == top0 for c in chars):  # one printed line (the usual cell): one cluster
         lines = {0: chars}
     else:
-        cl = _clusters([c["top"] for c in chars], y_tol)
+        cl = clusters([c["top"] for c in chars], y_tol)
         lines = {}
         for c in chars:
             lines.setdefault(cl[c["top"]], []).append(c)
@@ -295,7 +296,7 @@ def cell_text(chars) -> str:
     if len(words) == 1:
         return texts[0]
     tops = [min(c["top"] for c in w) for w in words]
-    wl = _clusters(tops, 3)
+    wl = clusters(tops, 3)
     out: dict = {}
     for t, tx in zip(tops, texts):
         out.setdefault(wl[t], []).append(tx)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
+from .pdf import clusters
+
 
 def find_tables(page) -> list:
     from pdfplumber import table as T
@@ -122,13 +124,7 @@ def _snap(objs: list, at: int, tol: float) -> list:
     their order), the edge's other end (x1, bottom) with it."""
     if not objs:
         return []
-    cl = {}
-    k, last = 0, None
-    for val in sorted({o[at] for o in objs}):
-        if last is not None and val > last + tol:
-            k += 1
-        cl[val] = k
-        last = val
+    cl = clusters([o[at] for o in objs], tol)
     groups: dict = {}
     for o in objs:
         groups.setdefault(cl[o[at]], []).append(o)
