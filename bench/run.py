@@ -193,7 +193,7 @@ def main(argv=None) -> int:
         from . import distributed
         m = distributed.main_measure(a.celery_n, a.seed)
         text += "\n" + "\n".join(distributed.render(m))
-        celery_ok = all(m[k]["returncode"] == 0 for k in ("embedded", "celery1", "celery2"))
+        celery_ok = distributed.succeeded(m)
 
     def plain(v):
         if hasattr(v, "__dict__"):

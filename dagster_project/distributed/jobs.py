@@ -88,9 +88,9 @@ def stage_batch(context: dg.OpExecutionContext, keys: list) -> list:
     if not keys:
         return []
     root = raw_dir()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     batch = list(iter_extract([root / k for k in keys], root, processes=1))
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     wh = current()
     con = wh.reused_connect()  # the worker's kept DuckDB instance: no extension LOADs per batch
     try:
@@ -101,7 +101,8 @@ def stage_batch(context: dg.OpExecutionContext, keys: list) -> list:
     finally:
         con.close()
     context.log.info(f"{len(batch)} documents: extracted in {t1 - t0:.1f} s, committed "
-                     f"{sum(written.values())} rows in {time.perf_counter() - t1:.1f} s")
+                     f"{sum(written.values())} rows in {time.perf_counter() - t1:.1f} s (CPU: extraction "
+                     f"{c1 - c0:.2f} s, commit {time.process_time() - c1:.2f} s)")
     return [name for name, _, _ in batch]
 
 
