@@ -185,6 +185,50 @@ def test_closure_names_the_printed_errors_of_changchun_p11():
     assert reading_of(c) == "certain"
 
 
+def test_revenue_table_rows_close_by_their_sources():
+    # C012 p2 (预算02表 收入总表, one line): 本年收入 小计 1,431.03 = its 一般公共预算资金; 合计 30,939.12 =
+    # 本年收入 + 上年结转结余 29,508.09, whose own 一般公共预算资金 repeats the key after it
+    c = check_table(_golden_table("C012", "收入总表", 2))
+    assert c.closes and c.n_checks == 2
+    # C065 p7 (长春, 收入总表): the 上年结转 group repeats four fund columns and adds 单位资金
+    c = check_table(_golden_table("C065", "收入总表", 7))
+    assert c.closes and c.n_checks == 2
+    # C033 p16 (杭州 气象局, a department line over its two units, none coded): on each of the 4 lines
+    # 本年收入 = 一般公共预算 + 其他收入; the department's line = Σ its units' lines and 合计 = Σ the
+    # department lines, in each of the 4 columns
+    c = check_table(_golden_table("C033", "收入预算总表", 16))
+    assert c.closes and c.n_checks == 4 + 4 + 4
+
+
+def test_a_blank_column_is_not_filled_by_the_same_key_printed_later():
+    # C014 p3 (预算02表 收入总表, as printed): 本年收入 政府性基金预算资金 is blank, the 上年结转结余
+    # group's 政府性基金预算资金 prints 10,139.534579; 本年收入 小计 17,929.443777 = 17,921.443777 +
+    # 5 + 3, not + 10,139.53 (the later column's figure taken for the blank one)
+    keys = ["total", "current_year_revenue", "general_budget", "gov_fund", "state_capital", "fiscal_special_account",
+            "business_income", "operating_income", "superior_subsidy", "subsidiary_remittance", "other_income",
+            "carryover", "general_budget", "gov_fund", "state_capital", "fiscal_special_account", "unit_funds"]
+    printed = ["30,775.648545", "17,929.443777", "17,921.443777", "", "", "", "5.000000", "", "", "", "3.000000",
+               "12,846.204768", "2,706.670189", "10,139.534579", "", "", ""]
+    amounts = [(1, k, Decimal(v.replace(",", "")) if v else None, v, None) for k, v in zip(keys, printed)]
+    rows = build_rows([(1, "total", None, None)], amounts)
+    assert "gov_fund" not in rows[0].figs and rows[0].printed == keys
+    c = check_table(rows)
+    assert c.closes and c.n_checks == 2
+
+
+def test_lines_grouped_under_uncoded_subtotals_add_up():
+    # C071 p2 (Jiangsu 收入预算总表 printed down the page): 一般公共预算资金 小计 27,664.22 = 公共财政拨款
+    # (补助)资金 27,664.22 + 专项收入 (blank); 收入总计 = Σ the 小计 lines
+    c = check_table(_golden_table("C071", "收入预算总表", 2))
+    assert c.closes and c.n_checks == 2
+
+
+def test_revenue_source_labels_of_other_provinces():
+    assert column_key("其它收入") == "other_income"  # C042 p13 (长沙): 其它, not 其他
+    assert column_key("事业单位经营服务收入") == "operating_income"  # C042 p13
+    assert column_key("上年结余、结转") == "carryover"  # C016 p26 (深圳)
+
+
 def test_half_unit_of_the_last_printed_digit():
     assert half_unit("1,234.56") == Decimal("0.005")
     assert half_unit("1234") == Decimal("0.5")

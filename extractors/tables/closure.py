@@ -7,7 +7,9 @@ golden (``make bench-corpus``):
 * **hierarchy** — a printed 类 (3 digits) or 款 (5) equals the sum of the rows under it;
 * **total** — the 合计 line equals the sum of the top-level rows (or of every row when the
   table prints no hierarchy);
-* **parts** — in a row, 基本 + 项目 (+ 预留机动经费) = 合计, 人员 + 公用 = 合计 (or = 基本).
+* **parts** — in a row, 基本 + 项目 (+ 预留机动经费) = 合计, 人员 + 公用 = 合计 (or = 基本); in a
+  收入总表's row, 合计 = Σ its sources (+ 上年结转), or 本年收入 = Σ sources and 合计 = 本年收入 +
+  上年结转 where it prints a 本年收入 小计 (:func:`revenue_identities`).
 
 Tolerance comes from the print: each figure carries half a unit of its last printed digit
 (``1,234.5`` → 0.05, ``1234`` → 0.5), a sum of n figures n of them.
@@ -36,6 +38,14 @@ ROW_IDENTITIES = (
     ("total", ("personnel", "public", "project"), ("basic",)),  # 基本支出 printed as 人员 | 公用 only
     ("total", ("personnel", "public"), ("basic", "project")),
 )
+# a 收入总表's sources of this year's revenue: the three funds (or their 财政拨款 小计), then the rest
+REVENUE_FUNDS = ("general_budget", "gov_fund", "state_capital")
+REVENUE_OTHER_SOURCES = ("fiscal_special_account", "business_income", "operating_income", "superior_subsidy",
+                         "subsidiary_remittance", "other_income")
+_REVENUE_ONLY = frozenset({"current_year_revenue", "fiscal_special_account", "business_income", "operating_income",
+                           "superior_subsidy", "subsidiary_remittance", "other_income"})
+_REVENUE_KEYS = frozenset({"total", "current_year_revenue", "fiscal_appropriation", "carryover", "unit_funds",
+                           *REVENUE_FUNDS, *REVENUE_OTHER_SOURCES})
 CLOSING_KINDS = frozenset({
     "expenditure_summary", "general_budget_expenditure", "general_budget_basic_expenditure",
     "gov_fund_expenditure", "state_capital_expenditure", "operating_cost", "revenue_summary"})
@@ -62,10 +72,11 @@ class Row:
     row_kind: str
     code: Optional[str]
     name: Optional[str]
-    figs: dict = field(default_factory=dict)  # column_key → Fig (first printed of that key)
+    figs: dict = field(default_factory=dict)  # column_key → Fig (the key's first column; none when blank)
     block: Optional[str] = None  # the unit block the row is in (TableRow.block_code)
     parent: Optional[int] = None  # the row it adds up into (TableRow.parent_row)
     positional: bool = False  # parent known from the print (parent None: a top-level row)
+    printed: list = field(default_factory=list)  # every amount cell's column key, blank and 'other' too, in order
 
 
 @dataclass(frozen=True)
@@ -111,10 +122,52 @@ def build_rows(rows: Iterable, amounts: Iterable) -> list[Row]:
         out[rn] = Row(rn, kind, code, name, block=more[0] if more else None,
                       parent=more[1] if len(more) > 1 else None, positional=len(more) > 1)
     for rn, key, amt, raw, side in amounts:
-        if side or amt is None or key not in ADDITIVE_KEYS or rn not in out:
+        if side or rn not in out:
             continue
-        out[rn].figs.setdefault(key, Fig(Decimal(amt), half_unit(raw)))
+        row = out[rn]
+        first = key not in row.printed  # a column key printed again (a 上年结转 group's own 一般公共预算 …)
+        row.printed.append(key)         # is not the first's: a blank first stays blank, not the later figure
+        if first and amt is not None and key in ADDITIVE_KEYS:
+            row.figs[key] = Fig(Decimal(amt), half_unit(raw))
     return [out[k] for k in sorted(out)]
+
+
+def revenue_identities(columns: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """(whole, parts) that a 收入总表's rows satisfy, from its amount columns' keys in print order:
+    财政拨款 小计 = Σ the funds under it; 合计 = Σ the sources (+ 上年结转) when the sources are printed
+    once and flat; 本年收入 小计 = Σ the sources printed before the 上年结转 group, and 合计 = 本年收入 +
+    上年结转, when the table prints that 小计 (the 上年结转 group may repeat the fund columns under it,
+    C009 p3). Nothing when a column is not a revenue source the rule knows ('other': 其中 or a part,
+    the print does not say; a second 合计), or its place is ambiguous (单位资金 beside flat sources)."""
+    keys = set(columns)
+    if not keys & _REVENUE_ONLY or keys - _REVENUE_KEYS or columns.count("total") > 1:
+        return []
+    out: list[tuple[str, tuple[str, ...]]] = []
+    funds = tuple(k for k in REVENUE_FUNDS if k in keys)
+    top_funds = funds
+    if "fiscal_appropriation" in keys:
+        if columns.count("fiscal_appropriation") > 1:
+            return []
+        if funds:
+            out.append(("fiscal_appropriation", funds))
+        top_funds = ("fiscal_appropriation",)
+    sources = top_funds + tuple(k for k in REVENUE_OTHER_SOURCES if k in keys)
+    if not sources:
+        return out
+    repeated = any(columns.count(k) > 1 for k in keys)
+    if "current_year_revenue" in keys:
+        first = columns.index("current_year_revenue")
+        if columns.count("current_year_revenue") > 1 or any(columns.index(k) < first for k in sources):
+            return out
+        if repeated and "carryover" in keys and columns.index("carryover") < max(columns.index(k) for k in sources):
+            return out  # the 上年结转 group before the year's sources: which repeat is whose is not known
+        out.append(("current_year_revenue", sources))
+        if "carryover" in keys and columns.count("carryover") == 1:
+            out.append(("total", ("current_year_revenue", "carryover")))
+        return out
+    if repeated or "unit_funds" in keys or "total" not in keys:
+        return out
+    return out + [("total", sources + (("carryover",) if "carryover" in keys else ()))]
 
 
 def _sum(figs: list[Fig]) -> tuple[Decimal, Decimal]:
@@ -196,8 +249,36 @@ def check_table(rows: list[Row]) -> Closure:
             parts = [r.figs[col] for r in top if col in r.figs]
             if parts or any(r.figs for r in top):
                 compare("total", t, col, fig, parts, f"合计 = Σ {len(top)} top-level rows")
+    # ---- a table without codes that groups its lines under 小计 lines (a Jiangsu 收入预算总表 printed
+    # down the page, C071 p2): each 小计 = Σ the lines after it up to the next 小计 (a 其中 line is
+    # not a part), the 合计 = Σ the 小计 when every line is under one
+    if not any(r.code for r in rows) and any(r.row_kind == "subtotal" for r in rows):
+        groups: list[tuple[Row, list[Row]]] = []
+        loose = False
+        for r in rows:
+            if r.row_kind == "subtotal":
+                groups.append((r, []))
+            elif r.row_kind == "detail":
+                if groups:
+                    if not (r.name or "").lstrip().startswith("其中"):
+                        groups[-1][1].append(r)
+                else:
+                    loose = True
+        for sub, kids in groups:
+            for col, fig in sub.figs.items():
+                parts = [k.figs[col] for k in kids if col in k.figs]
+                if kids:
+                    compare("hierarchy", sub, col, fig, parts, f"{sub.name} = Σ {len(kids)} lines under it")
+        totals_plain = [r for r in rows if r.row_kind == "total"]
+        if totals_plain and not loose:
+            t = totals_plain[0]
+            for col, fig in t.figs.items():
+                compare("total", t, col, fig, [g.figs[col] for g, _ in groups if col in g.figs],
+                        f"合计 = Σ {len(groups)} 小计 lines")
     # ---- parts of a row: a column the table prints but this row leaves blank counts as 0
     table_cols = {k for r in rows for k in r.figs}
+    columns = max((r.printed for r in rows), key=len, default=[])
+    revenue = revenue_identities(columns) if all(r.printed == columns for r in rows if r.printed) else []
     for r in rows:
         for whole, parts_keys, unless in ROW_IDENTITIES:
             if whole in r.figs and all(k in table_cols for k in parts_keys) and not table_cols & set(unless):
@@ -205,6 +286,11 @@ def check_table(rows: list[Row]) -> Closure:
                 if present:
                     compare("parts", r, whole, r.figs[whole], [r.figs[k] for k in present],
                             f"{whole} = " + " + ".join(parts_keys))
+        for whole, parts_keys in revenue:
+            present = [k for k in parts_keys if k in r.figs]
+            if whole in r.figs and present:
+                compare("parts", r, whole, r.figs[whole], [r.figs[k] for k in present],
+                        f"{whole} = " + " + ".join(parts_keys))
     return res
 
 

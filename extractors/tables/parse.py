@@ -37,7 +37,7 @@ FUNCTIONAL_NAME_KINDS = {"expenditure_summary", "general_budget_expenditure", "g
 # (key, patterns) checked in order against the squashed column label
 _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("other", ("非财政拨款",)),  # 使用非财政拨款结余 (C062 p21): not the 财政拨款 column
-    ("carryover", ("上年结转", "年初结转", "年初财政拨款结转", "结转结余")),
+    ("carryover", ("上年结转", "年初结转", "年初财政拨款结转", "结转结余", "上年结余")),  # 上年结余、结转 (深圳 C016 p26)
     ("current_year_revenue", ("本年收入",)),
     ("fiscal_appropriation", ("财政拨款收入",)),
     ("general_budget", ("一般公共预算", "公共预算拨款")),  # 公共预算拨款 / 小计 (西安 C056 p5)
@@ -46,12 +46,12 @@ _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("fiscal_special_account", ("财政专户",)),
     ("business_income", ("事业收入",)),
     ("operating_expenditure", ("经营支出",)),
-    ("operating_income", ("经营收入",)),
+    ("operating_income", ("经营收入", "经营服务收入")),  # 事业单位经营服务收入 (长沙 C042 p13)
     ("superior_subsidy", ("上级补助",)),
     ("subsidiary_remittance", ("附属单位上缴",)),
     ("subsidy_to_subsidiary", ("对附属单位补助",)),
     ("remittance_to_superior", ("上解上级", "上缴上级")),
-    ("other_income", ("其他收入",)),
+    ("other_income", ("其他收入", "其它收入")),
     ("unit_funds", ("单位资金",)),
     ("basic", ("基本支出",)),
     ("project", ("项目支出", "专项业务经费")),  # 专项业务经费支出 (西安, C054/C056): the project column
