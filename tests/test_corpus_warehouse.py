@@ -105,3 +105,25 @@ def test_every_fail_on_the_fixture_documents_is_a_reviewed_real_discrepancy(con)
     listed = [r for r in findings.reviewed() if r["file"] in fixture_docs]
     assert {r["verdict"] for r in listed} == {"real"}
     assert {findings.key(r) for r in findings.fails(con)} == {findings.key(r) for r in listed}
+
+
+def test_revenue_table_lines_add_up_to_their_sources(con):
+    # row_total_sum_sources on the page-read revenue tables: C012 p2 (北京, 合计 30,939.12 = 本年收入
+    # 1,431.03 + 上年结转结余 29,508.09: the 上年结转 group repeats 一般公共预算, so only that sum),
+    # C033 p16 (杭州, four lines, its 上年结转 group repeating the funds too: 合计 = 本年收入 + 上年结转),
+    # C021 p13/p15 (广东, flat: 合计 = Σ sources on each of its 50 lines); none of them fails
+    rows = con.execute("""
+        select e.source_file, r.subject, r.expected_wan, r.actual_wan, r.status
+        from marts.fct_reconciliation r
+        join (select distinct entity_id, source_file from marts.dim_budget_entity) e using (entity_id)
+        where r.rule_id = 'row_total_sum_sources'""").fetchall()
+    by_file = defaultdict(list)
+    for sf, subject, expected, actual, status in rows:
+        by_file[sf].append((subject, expected, actual, status))
+    c012 = by_file["C012.pdf"]
+    assert [(s.split(":")[0], e, a, st) for s, e, a, st in c012] == [
+        ("合计 = 本年收入 + 上年结转", Decimal("30939.116470"), Decimal("30939.116470"), "pass")]
+    c033 = sorted(s.split(":")[0] for s, *_ in by_file["C033.pdf"])
+    assert c033 == ["合计 = 本年收入 + 上年结转"] * 4
+    assert len(by_file["C021.pdf"]) == 50 and all(s.startswith("合计 = Σ 收入来源") for s, *_ in by_file["C021.pdf"])
+    assert all(st in ("pass", "rounding") for r in by_file.values() for *_, st in r)

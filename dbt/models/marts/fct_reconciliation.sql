@@ -3,6 +3,7 @@
 {% set rule_models = [
     'int_recon__row_total_basic_project',
     'int_recon__row_personnel_public_basic',
+    'int_recon__row_total_sum_sources',
     'int_recon__hierarchy_parent_sum',
     'int_recon__table_total_sum_classes',
     'int_recon__three_public_subtotal',

@@ -1,0 +1,157 @@
+-- Rule row_total_sum_sources: on every line of a 收入总表 (revenue_summary), the total equals the
+-- sources it is printed as (extractors.tables.closure.revenue_identities checks the same sums on
+-- the reading). Staging keeps each cell's column meaning, not its column's place, so only the sums
+-- that do not depend on the order of the columns are made here:
+--   * 合计 = 本年收入 + 上年结转, when the table prints one 本年收入 小计 and one 上年结转 column
+--     (北京, 杭州, 长春: the 上年结转 group may repeat the fund columns under it);
+--   * 本年收入 = Σ the sources, when no column meaning is printed twice on a line;
+--   * 合计 = Σ the sources + 上年结转, when the sources are printed flat (no 本年收入 小计), each
+--     once, and no 单位资金 column (whose place among them the print does not say);
+--   * 财政拨款 小计 = Σ the funds printed beside it, when each is printed once.
+-- The sources: 一般公共预算, 政府性基金, 国有资本经营 (or their 财政拨款 小计), 财政专户, 事业收入,
+-- 事业单位经营收入, 上级补助收入, 附属单位上缴收入, 其他收入. A table printing a column of another
+-- meaning ('other': a part or a 其中 of one, the print does not say which) or a second 合计 is not
+-- checked. A blank source counts as 0 (a revenue table leaves the sources a unit has none of
+-- blank); a line whose whole is blank, or whose parts are all blank, is not checked.
+with cells as (
+
+    select a.source_file, a.table_id, a.row_number, a.column_key,
+           {{ to_wan('a.amount', 'a.unit') }} as amount_wan
+    from {{ ref('stg_budget_docs__table_amounts') }} as a
+    inner join {{ ref('stg_budget_docs__tables') }} as t
+        on t.source_file = a.source_file
+       and t.table_id = a.table_id
+    where t.table_kind = 'revenue_summary'
+      and not t.is_duplicate_copy
+      and a.side is null
+
+),
+
+per_key as (
+
+    select source_file, table_id, row_number, column_key,
+           count(*) as n_columns, sum(amount_wan) as amount_wan, count(amount_wan) as n_amounts
+    from cells
+    group by all
+
+),
+
+shape as (
+
+    select source_file, table_id,
+           max(n_columns) > 1 as repeats_a_key,
+           bool_or(column_key not in ('total', 'current_year_revenue', 'fiscal_appropriation', 'carryover',
+                                      'unit_funds', 'general_budget', 'gov_fund', 'state_capital',
+                                      'fiscal_special_account', 'business_income', 'operating_income',
+                                      'superior_subsidy', 'subsidiary_remittance', 'other_income')) as prints_other,
+           coalesce(max(n_columns) filter (where column_key = 'total'), 0) as n_total,
+           coalesce(max(n_columns) filter (where column_key = 'current_year_revenue'), 0) as n_current,
+           coalesce(max(n_columns) filter (where column_key = 'carryover'), 0) as n_carryover,
+           coalesce(max(n_columns) filter (where column_key = 'fiscal_appropriation'), 0) as n_fiscal,
+           bool_or(column_key = 'unit_funds') as prints_unit_funds,
+           bool_or(column_key in ('general_budget', 'gov_fund', 'state_capital', 'fiscal_special_account',
+                                  'business_income', 'operating_income', 'superior_subsidy',
+                                  'subsidiary_remittance', 'other_income')) as prints_sources
+    from per_key
+    group by all
+
+),
+
+lines as (
+
+    select source_file, table_id, row_number,
+           max(amount_wan) filter (where column_key = 'total') as total_wan,
+           max(amount_wan) filter (where column_key = 'current_year_revenue') as current_wan,
+           max(amount_wan) filter (where column_key = 'carryover') as carryover_wan,
+           max(amount_wan) filter (where column_key = 'fiscal_appropriation') as fiscal_wan,
+           sum(amount_wan) filter (where column_key in ('general_budget', 'gov_fund', 'state_capital')) as funds_wan,
+           sum(n_amounts) filter (where column_key in ('general_budget', 'gov_fund', 'state_capital')) as n_funds,
+           sum(amount_wan) filter (where column_key in ('fiscal_special_account', 'business_income', 'operating_income',
+                                                        'superior_subsidy', 'subsidiary_remittance',
+                                                        'other_income')) as others_wan,
+           sum(n_amounts) filter (where column_key in ('fiscal_special_account', 'business_income', 'operating_income',
+                                                       'superior_subsidy', 'subsidiary_remittance',
+                                                       'other_income')) as n_others
+    from per_key
+    group by all
+
+),
+
+shaped as (
+
+    select l.*, s.* exclude (source_file, table_id),
+           -- the year's sources: the 财政拨款 小计 in place of its funds when the table prints it
+           case when s.n_fiscal = 1 then l.fiscal_wan else l.funds_wan end as appropriation_wan,
+           case when s.n_fiscal = 1 then (l.fiscal_wan is not null)::int else coalesce(l.n_funds, 0) end as n_appropriation
+    from lines as l
+    inner join shape as s
+        on s.source_file = l.source_file
+       and s.table_id = l.table_id
+    where not s.prints_other
+      and s.n_total <= 1
+      and s.prints_sources
+
+),
+
+comparisons as (
+
+    -- 合计 = 本年收入 + 上年结转
+    select source_file, table_id, row_number, '合计 = 本年收入 + 上年结转' as identity,
+           total_wan as expected_wan,
+           coalesce(current_wan, 0) + coalesce(carryover_wan, 0) as actual_wan,
+           1 + (current_wan is not null)::int + (carryover_wan is not null)::int as n_terms
+    from shaped
+    where n_current = 1 and n_carryover = 1
+      and total_wan is not null and (current_wan is not null or carryover_wan is not null)
+
+    union all
+
+    -- 本年收入 = Σ sources
+    select source_file, table_id, row_number, '本年收入 = Σ 收入来源',
+           current_wan,
+           coalesce(appropriation_wan, 0) + coalesce(others_wan, 0),
+           1 + n_appropriation + coalesce(n_others, 0)
+    from shaped
+    where n_current = 1 and not repeats_a_key
+      and current_wan is not null and n_appropriation + coalesce(n_others, 0) > 0
+
+    union all
+
+    -- 合计 = Σ sources + 上年结转 (flat)
+    select source_file, table_id, row_number, '合计 = Σ 收入来源 + 上年结转',
+           total_wan,
+           coalesce(appropriation_wan, 0) + coalesce(others_wan, 0) + coalesce(carryover_wan, 0),
+           1 + n_appropriation + coalesce(n_others, 0) + (carryover_wan is not null)::int
+    from shaped
+    where n_current = 0 and not repeats_a_key and not prints_unit_funds
+      and total_wan is not null and n_appropriation + coalesce(n_others, 0) + (carryover_wan is not null)::int > 0
+
+    union all
+
+    -- 财政拨款 = Σ its funds
+    select source_file, table_id, row_number, '财政拨款 = Σ 各项资金',
+           fiscal_wan, funds_wan, 1 + n_funds
+    from shaped
+    where n_fiscal = 1 and not repeats_a_key
+      and fiscal_wan is not null and coalesce(n_funds, 0) > 0
+
+)
+
+select
+    p.entity_id,
+    'row_total_sum_sources' as rule_id,
+    c.identity || ': ' || coalesce(p.code, p.label, p.name, p.row_kind) || ' @ ' || p.source_ref as subject,
+    c.expected_wan,
+    c.actual_wan,
+    {{ tolerance_wan('c.n_terms', 'p.unit') }} as tolerance_wan,
+    cast(null as varchar) as forced_status,
+    'revenue_summary row ' || c.row_number || ': ' || c.identity || ': ' || {{ fmt_figure('c.expected_wan', 'p.unit') }}
+        || ' vs ' || {{ fmt_figure('c.actual_wan', 'p.unit') }} as message,
+    {{ label_zh('table_kind', "'revenue_summary'") }} || ' 第 ' || c.row_number || ' 行：' || c.identity || '：'
+        || {{ fmt_figure('c.expected_wan', 'p.unit') }} || ' 与 ' || {{ fmt_figure('c.actual_wan', 'p.unit') }} || ' 比较' as message_zh,
+    p.source_ref
+from comparisons as c
+inner join {{ ref('int_table_rows_pivoted') }} as p
+    on p.source_file = c.source_file
+   and p.table_id = c.table_id
+   and p.row_number = c.row_number
