@@ -160,6 +160,9 @@ class TableAmount:
     line_number: Optional[int] = None
     page: Optional[int] = None
     side: Optional[str] = None  # revenue | expenditure (two-sided 收支总表 rows)
+    # the cell's column, counted from 0 across the printed grid (code and name columns too): the
+    # order of the columns, e.g. which of two columns of one meaning is printed first
+    column_index: Optional[int] = None
 
 
 @dataclass(frozen=True)

@@ -108,10 +108,11 @@ def test_every_fail_on_the_fixture_documents_is_a_reviewed_real_discrepancy(con)
 
 
 def test_revenue_table_lines_add_up_to_their_sources(con):
-    # row_total_sum_sources on the page-read revenue tables: C012 p2 (北京, 合计 30,939.12 = 本年收入
-    # 1,431.03 + 上年结转结余 29,508.09: the 上年结转 group repeats 一般公共预算, so only that sum),
-    # C033 p16 (杭州, four lines, its 上年结转 group repeating the funds too: 合计 = 本年收入 + 上年结转),
-    # C021 p13/p15 (广东, flat: 合计 = Σ sources on each of its 50 lines); none of them fails
+    # row_total_sum_sources on the page-read revenue tables: C012 p2 (北京, one line: 合计 30,939.12 =
+    # 本年收入 1,431.03 + 上年结转结余 29,508.09, and 本年收入 = its 一般公共预算资金 1,431.03, the first
+    # of the two 一般公共预算资金 columns: the 上年结转 group repeats it with 29,508.09), C033 p16 (杭州,
+    # four lines: the same two sums), C021 p13/p15 (广东, flat: 合计 = Σ sources on each of its 50
+    # lines); none of them fails
     rows = con.execute("""
         select e.source_file, r.subject, r.expected_wan, r.actual_wan, r.status
         from marts.fct_reconciliation r
@@ -120,10 +121,22 @@ def test_revenue_table_lines_add_up_to_their_sources(con):
     by_file = defaultdict(list)
     for sf, subject, expected, actual, status in rows:
         by_file[sf].append((subject, expected, actual, status))
-    c012 = by_file["C012.pdf"]
-    assert [(s.split(":")[0], e, a, st) for s, e, a, st in c012] == [
-        ("合计 = 本年收入 + 上年结转", Decimal("30939.116470"), Decimal("30939.116470"), "pass")]
+    c012 = sorted((s.split(":")[0], e, a, st) for s, e, a, st in by_file["C012.pdf"])
+    assert c012 == [("合计 = 本年收入 + 上年结转", Decimal("30939.116470"), Decimal("30939.116470"), "pass"),
+                    ("本年收入 = Σ 收入来源", Decimal("1431.026809"), Decimal("1431.026809"), "pass")]
     c033 = sorted(s.split(":")[0] for s, *_ in by_file["C033.pdf"])
-    assert c033 == ["合计 = 本年收入 + 上年结转"] * 4
+    assert c033 == ["合计 = 本年收入 + 上年结转"] * 4 + ["本年收入 = Σ 收入来源"] * 4
     assert len(by_file["C021.pdf"]) == 50 and all(s.startswith("合计 = Σ 收入来源") for s, *_ in by_file["C021.pdf"])
     assert all(st in ("pass", "rounding") for r in by_file.values() for *_, st in r)
+
+
+def test_staging_keeps_each_cells_column(con):
+    # C012 p2 (北京 收入总表): 合计 | 本年收入 小计 | 一般公共预算资金 … 其他收入 | 上年结转结余 小计 |
+    # 一般公共预算资金 … 单位资金, one line; the two 一般公共预算资金 columns are told apart by their place
+    cells = con.execute("""
+        select a.column_index, a.column_key, a.amount_raw
+        from staging.table_amounts a join staging.tables t using (source_file, table_id)
+        where a.source_file = 'C012.pdf' and t.table_kind = 'revenue_summary' order by 1""").fetchall()
+    assert [c[0] for c in cells] == list(range(17))
+    assert [(i, raw) for i, key, raw in cells if key == "general_budget"] == [(2, "1,431.026809"), (12, "29,508.089661")]
+    assert con.execute("select count(*) from staging.table_amounts where column_index is null").fetchone()[0] == 0

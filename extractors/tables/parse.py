@@ -727,7 +727,7 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
                                  entity_code, code_system, page, label, text_cells, block))
         for col, amt, amt_raw, side, ln in amounts:
             out_amounts.append(TableAmount(source_file, table_id, row_no, col.key, col.label or col.leaf,
-                                           amt, amt_raw, unit, entity_code, ln, page, side))
+                                           amt, amt_raw, unit, entity_code, ln, page, side, col.index))
         return row_no
 
     pending: list[tuple[int, str]] = []  # (index into out_rows, code) for row_kind resolution
@@ -940,7 +940,8 @@ def _parse_groups(rows: list[list[Cell]], groups: list[tuple[int, int]], first_d
                         for r in g_rows)
         for am in g_amounts:
             key = part_key.get(am.row_number)
-            am = replace(am, row_number=am.row_number + offset)
+            am = replace(am, row_number=am.row_number + offset,  # columns counted across the whole grid
+                         column_index=am.column_index + a if am.column_index is not None else None)
             if key and am.column_key == "total":
                 am = replace(am, column_key=key)
             out_amounts.append(am)

@@ -1,10 +1,10 @@
 -- Rule row_total_sum_sources: on every line of a 收入总表 (revenue_summary), the total equals the
 -- sources it is printed as (extractors.tables.closure.revenue_identities checks the same sums on
--- the reading). Staging keeps each cell's column meaning, not its column's place, so only the sums
--- that do not depend on the order of the columns are made here:
---   * 合计 = 本年收入 + 上年结转, when the table prints one 本年收入 小计 and one 上年结转 column
---     (北京, 杭州, 长春: the 上年结转 group may repeat the fund columns under it);
---   * 本年收入 = Σ the sources, when no column meaning is printed twice on a line;
+-- the reading):
+--   * 合计 = 本年收入 + 上年结转, when the table prints one 本年收入 小计 and one 上年结转 column;
+--   * 本年收入 = Σ the sources, when each is printed once, or when the 上年结转 group that repeats
+--     the fund columns under it (北京, 杭州, 长春) is printed after the year's sources: each
+--     source is then its first column (staging's column_index), a blank one counting as 0;
 --   * 合计 = Σ the sources + 上年结转, when the sources are printed flat (no 本年收入 小计), each
 --     once, and no 单位资金 column (whose place among them the print does not say);
 --   * 财政拨款 小计 = Σ the funds printed beside it, when each is printed once.
@@ -12,11 +12,17 @@
 -- 事业单位经营收入, 上级补助收入, 附属单位上缴收入, 其他收入. A table printing a column of another
 -- meaning ('other': a part or a 其中 of one, the print does not say which) or a second 合计 is not
 -- checked. A blank source counts as 0 (a revenue table leaves the sources a unit has none of
--- blank); a line whose whole is blank, or whose parts are all blank, is not checked.
+-- blank); a line whose whole is blank, or whose parts are all blank, is not checked. Tolerance:
+-- half a unit of the last printed digit of each figure compared.
 with cells as (
 
-    select a.source_file, a.table_id, a.row_number, a.column_key,
-           {{ to_wan('a.amount', 'a.unit') }} as amount_wan
+    select a.source_file, a.table_id, a.row_number, a.column_key, a.column_index,
+           {{ to_wan('a.amount', 'a.unit') }} as amount_wan,
+           -- half a unit of the figure's last printed digit (12,437.3 → 0.05: a cell whose last
+           -- digit wrapped onto the next page, C035 p21)
+           case when a.amount is not null then {{ printed_half_wan(
+               "coalesce(length(nullif(split_part(replace(replace(a.amount_raw, ' ', ''), ',', ''), '.', 2), '')), 0)",
+               'a.unit') }} end as half_wan
     from {{ ref('stg_budget_docs__table_amounts') }} as a
     inner join {{ ref('stg_budget_docs__tables') }} as t
         on t.source_file = a.source_file
@@ -27,11 +33,47 @@ with cells as (
 
 ),
 
+-- each column meaning's first column in the table (NULL: a warehouse loaded before staging kept
+-- the column's place)
+key_columns as (
+
+    select source_file, table_id, column_key, min(column_index) as first_index,
+           count(*) filter (where column_index is null) = 0 as ordered
+    from cells
+    group by all
+
+),
+
 per_key as (
 
-    select source_file, table_id, row_number, column_key,
-           count(*) as n_columns, sum(amount_wan) as amount_wan, count(amount_wan) as n_amounts
-    from cells
+    select c.source_file, c.table_id, c.row_number, c.column_key, count(*) as n_columns,
+           -- the key's first column (all of its cells when the order is not known: then only the
+           -- comparisons of keys printed once take it)
+           sum(c.amount_wan) filter (where c.column_index = k.first_index or k.first_index is null) as amount_wan,
+           sum(c.half_wan) filter (where c.column_index = k.first_index or k.first_index is null) as half_wan,
+           count(c.amount_wan) filter (where c.column_index = k.first_index or k.first_index is null) as n_amounts
+    from cells as c
+    inner join key_columns as k
+        on k.source_file = c.source_file
+       and k.table_id = c.table_id
+       and k.column_key = c.column_key
+    group by all
+
+),
+
+order_ as (
+
+    select source_file, table_id,
+           bool_and(ordered) as ordered,
+           max(first_index) filter (where column_key = 'current_year_revenue') as current_index,
+           max(first_index) filter (where column_key = 'carryover') as carryover_index,
+           min(first_index) filter (where column_key in ('fiscal_appropriation', 'general_budget', 'gov_fund', 'state_capital',
+                                                         'fiscal_special_account', 'business_income', 'operating_income',
+                                                         'superior_subsidy', 'subsidiary_remittance', 'other_income')) as first_source_index,
+           max(first_index) filter (where column_key in ('fiscal_appropriation', 'general_budget', 'gov_fund', 'state_capital',
+                                                         'fiscal_special_account', 'business_income', 'operating_income',
+                                                         'superior_subsidy', 'subsidiary_remittance', 'other_income')) as last_source_index
+    from key_columns
     group by all
 
 ),
@@ -60,6 +102,14 @@ shape as (
 lines as (
 
     select source_file, table_id, row_number,
+           max(half_wan) filter (where column_key = 'total') as total_half,
+           max(half_wan) filter (where column_key = 'current_year_revenue') as current_half,
+           max(half_wan) filter (where column_key = 'carryover') as carryover_half,
+           max(half_wan) filter (where column_key = 'fiscal_appropriation') as fiscal_half,
+           sum(half_wan) filter (where column_key in ('general_budget', 'gov_fund', 'state_capital')) as funds_half,
+           sum(half_wan) filter (where column_key in ('fiscal_special_account', 'business_income', 'operating_income',
+                                                      'superior_subsidy', 'subsidiary_remittance',
+                                                      'other_income')) as others_half,
            max(amount_wan) filter (where column_key = 'total') as total_wan,
            max(amount_wan) filter (where column_key = 'current_year_revenue') as current_wan,
            max(amount_wan) filter (where column_key = 'carryover') as carryover_wan,
@@ -80,13 +130,22 @@ lines as (
 shaped as (
 
     select l.*, s.* exclude (source_file, table_id),
+           -- the year's sources are the first columns of their keys: printed once each, or all
+           -- after the 本年收入 小计 and before the 上年结转 group that repeats some of them
+           not s.repeats_a_key
+               or (o.ordered and o.first_source_index > o.current_index
+                   and (s.n_carryover = 0 or o.carryover_index > o.last_source_index)) as sources_placed,
            -- the year's sources: the 财政拨款 小计 in place of its funds when the table prints it
            case when s.n_fiscal = 1 then l.fiscal_wan else l.funds_wan end as appropriation_wan,
-           case when s.n_fiscal = 1 then (l.fiscal_wan is not null)::int else coalesce(l.n_funds, 0) end as n_appropriation
+           case when s.n_fiscal = 1 then (l.fiscal_wan is not null)::int else coalesce(l.n_funds, 0) end as n_appropriation,
+           case when s.n_fiscal = 1 then l.fiscal_half else l.funds_half end as appropriation_half
     from lines as l
     inner join shape as s
         on s.source_file = l.source_file
        and s.table_id = l.table_id
+    inner join order_ as o
+        on o.source_file = l.source_file
+       and o.table_id = l.table_id
     where not s.prints_other
       and s.n_total <= 1
       and s.prints_sources
@@ -99,7 +158,7 @@ comparisons as (
     select source_file, table_id, row_number, '合计 = 本年收入 + 上年结转' as identity,
            total_wan as expected_wan,
            coalesce(current_wan, 0) + coalesce(carryover_wan, 0) as actual_wan,
-           1 + (current_wan is not null)::int + (carryover_wan is not null)::int as n_terms
+           total_half + coalesce(current_half, 0) + coalesce(carryover_half, 0) as tolerance_wan
     from shaped
     where n_current = 1 and n_carryover = 1
       and total_wan is not null and (current_wan is not null or carryover_wan is not null)
@@ -110,9 +169,9 @@ comparisons as (
     select source_file, table_id, row_number, '本年收入 = Σ 收入来源',
            current_wan,
            coalesce(appropriation_wan, 0) + coalesce(others_wan, 0),
-           1 + n_appropriation + coalesce(n_others, 0)
+           current_half + coalesce(appropriation_half, 0) + coalesce(others_half, 0)
     from shaped
-    where n_current = 1 and not repeats_a_key
+    where n_current = 1 and sources_placed
       and current_wan is not null and n_appropriation + coalesce(n_others, 0) > 0
 
     union all
@@ -121,7 +180,7 @@ comparisons as (
     select source_file, table_id, row_number, '合计 = Σ 收入来源 + 上年结转',
            total_wan,
            coalesce(appropriation_wan, 0) + coalesce(others_wan, 0) + coalesce(carryover_wan, 0),
-           1 + n_appropriation + coalesce(n_others, 0) + (carryover_wan is not null)::int
+           total_half + coalesce(appropriation_half, 0) + coalesce(others_half, 0) + coalesce(carryover_half, 0)
     from shaped
     where n_current = 0 and not repeats_a_key and not prints_unit_funds
       and total_wan is not null and n_appropriation + coalesce(n_others, 0) + (carryover_wan is not null)::int > 0
@@ -130,7 +189,7 @@ comparisons as (
 
     -- 财政拨款 = Σ its funds
     select source_file, table_id, row_number, '财政拨款 = Σ 各项资金',
-           fiscal_wan, funds_wan, 1 + n_funds
+           fiscal_wan, funds_wan, fiscal_half + funds_half
     from shaped
     where n_fiscal = 1 and not repeats_a_key
       and fiscal_wan is not null and coalesce(n_funds, 0) > 0
@@ -143,7 +202,7 @@ select
     c.identity || ': ' || coalesce(p.code, p.label, p.name, p.row_kind) || ' @ ' || p.source_ref as subject,
     c.expected_wan,
     c.actual_wan,
-    {{ tolerance_wan('c.n_terms', 'p.unit') }} as tolerance_wan,
+    cast(c.tolerance_wan as decimal(18, 7)) as tolerance_wan,
     cast(null as varchar) as forced_status,
     'revenue_summary row ' || c.row_number || ': ' || c.identity || ': ' || {{ fmt_figure('c.expected_wan', 'p.unit') }}
         || ' vs ' || {{ fmt_figure('c.actual_wan', 'p.unit') }} as message,

@@ -18,7 +18,8 @@ renamed as (
         cast(entity_code as varchar) as entity_code,
         cast(line_number as integer) as line_number,
         cast(page as integer) as page,
-        cast(side as varchar) as side
+        cast(side as varchar) as side,
+        cast(column_index as integer) as column_index
     from source
     -- a second name of the same bytes adds nothing (macros/duplicates.sql)
     where {{ not_a_duplicate() }}
