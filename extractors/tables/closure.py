@@ -265,28 +265,25 @@ def check_table(rows: list[Row]) -> Closure:
                 else:
                     loose = True
         for sub, kids in groups:
-            for col, fig in sub.figs.items():
-                parts = [k.figs[col] for k in kids if col in k.figs]
-                if kids:
-                    compare("hierarchy", sub, col, fig, parts, f"{sub.name} = Σ {len(kids)} lines under it")
+            for col, fig in sub.figs.items() if kids else ():
+                compare("hierarchy", sub, col, fig, [k.figs[col] for k in kids if col in k.figs],
+                        f"{sub.name} = Σ {len(kids)} lines under it")
         totals_plain = [r for r in rows if r.row_kind == "total"]
         if totals_plain and not loose:
             t = totals_plain[0]
             for col, fig in t.figs.items():
                 compare("total", t, col, fig, [g.figs[col] for g, _ in groups if col in g.figs],
                         f"合计 = Σ {len(groups)} 小计 lines")
-    # ---- parts of a row: a column the table prints but this row leaves blank counts as 0
+    # ---- parts of a row: a column the table prints but this row leaves blank counts as 0. The
+    # identities whose columns the table prints, then a 收入总表's (from its columns in print order)
     table_cols = {k for r in rows for k in r.figs}
     columns = max((r.printed for r in rows), key=len, default=[])
-    revenue = revenue_identities(columns) if all(r.printed == columns for r in rows if r.printed) else []
+    identities = [(whole, parts_keys) for whole, parts_keys, unless in ROW_IDENTITIES
+                  if all(k in table_cols for k in parts_keys) and not table_cols & set(unless)]
+    if all(r.printed == columns for r in rows if r.printed):
+        identities += revenue_identities(columns)
     for r in rows:
-        for whole, parts_keys, unless in ROW_IDENTITIES:
-            if whole in r.figs and all(k in table_cols for k in parts_keys) and not table_cols & set(unless):
-                present = [k for k in parts_keys if k in r.figs]
-                if present:
-                    compare("parts", r, whole, r.figs[whole], [r.figs[k] for k in present],
-                            f"{whole} = " + " + ".join(parts_keys))
-        for whole, parts_keys in revenue:
+        for whole, parts_keys in identities:
             present = [k for k in parts_keys if k in r.figs]
             if whole in r.figs and present:
                 compare("parts", r, whole, r.figs[whole], [r.figs[k] for k in present],
