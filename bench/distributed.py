@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -97,13 +98,6 @@ def pair_ratio(pair: list) -> Optional[float]:
     return one / two if ok and one and two else None
 
 
-def median(values: list) -> Optional[float]:
-    v = sorted(x for x in values if x is not None)
-    if not v:
-        return None
-    return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
-
-
 def render(m: dict) -> list[str]:
     n = m["documents"]
     pairs = m.get("pairs") or [[m["celery1"], m["celery2"]]]
@@ -141,18 +135,18 @@ def render(m: dict) -> list[str]:
         return (f"{r['extract_task_s']:.1f}{cpu} / {r['commit_task_s']:.1f} / {max(inside - own, 0):.1f} / "
                 f"{r['staging_s'] * w - (inside or own):.1f}")
 
-    for i, (one, two) in enumerate(pairs, 1):
-        ratio = pair_ratio([one, two])
+    ratios = [pair_ratio(p) for p in pairs]
+    for i, ((one, two), ratio) in enumerate(zip(pairs, ratios), 1):
         L.append(f"| {i} | {one['load']:.1f} / {two['load']:.1f} | "
                  f"{rate(one.get('staging_s')) if one['returncode'] == 0 else 'failed'} | "
                  f"{rate(two.get('staging_s')) if two['returncode'] == 0 else 'failed'} | "
                  f"{f'{ratio:.2f}×' if ratio else '—'} | {split(one, 1)} | {split(two, 2)} |")
-    ratios = [pair_ratio(p) for p in pairs]
-    mid = median(ratios)
+    measured = [r for r in ratios if r]
+    mid = statistics.median(measured) if measured else None
     c1, c2 = m["celery1"], m["celery2"]
     if mid and c1.get("staging_s") and c2.get("staging_s"):
         L += ["", f"Ratio 2 workers / 1 worker, staging: median of the pairs {mid:.2f}× (each: "
-                  f"{', '.join(f'{r:.2f}×' for r in ratios if r)}); of the median runs {c1['staging_s'] / c2['staging_s']:.2f}×, "
+                  f"{', '.join(f'{r:.2f}×' for r in measured)}); of the median runs {c1['staging_s'] / c2['staging_s']:.2f}×, "
                   f"whole run {c1['seconds'] / c2['seconds']:.2f}× (target ≥ 1.7 for staging on 2 free cores)."]
     return L + [""]
 
