@@ -14,6 +14,15 @@
 -- checked. A blank source counts as 0 (a revenue table leaves the sources a unit has none of
 -- blank); a line whose whole is blank, or whose parts are all blank, is not checked. Tolerance:
 -- half a unit of the last printed digit of each figure compared.
+{%- set funds = ['general_budget', 'gov_fund', 'state_capital'] -%}
+{%- set others = ['fiscal_special_account', 'business_income', 'operating_income', 'superior_subsidy',
+                  'subsidiary_remittance', 'other_income'] -%}
+{%- set in_funds = "('" ~ funds | join("', '") ~ "')" -%}
+{%- set in_others = "('" ~ others | join("', '") ~ "')" -%}
+{%- set in_sources = "('" ~ (funds + others) | join("', '") ~ "')" -%}
+{%- set in_year_sources = "('" ~ (['fiscal_appropriation'] + funds + others) | join("', '") ~ "')" -%}
+{%- set in_known = "('" ~ (['total', 'current_year_revenue', 'fiscal_appropriation', 'carryover', 'unit_funds']
+                           + funds + others) | join("', '") ~ "')" %}
 with cells as (
 
     select a.source_file, a.table_id, a.row_number, a.column_key, a.column_index,
@@ -46,17 +55,17 @@ key_columns as (
 
 per_key as (
 
-    select c.source_file, c.table_id, c.row_number, c.column_key, count(*) as n_columns,
-           -- the key's first column (all of its cells when the order is not known: then only the
-           -- comparisons of keys printed once take it)
-           sum(c.amount_wan) filter (where c.column_index = k.first_index or k.first_index is null) as amount_wan,
-           sum(c.half_wan) filter (where c.column_index = k.first_index or k.first_index is null) as half_wan,
-           count(c.amount_wan) filter (where c.column_index = k.first_index or k.first_index is null) as n_amounts
-    from cells as c
-    inner join key_columns as k
-        on k.source_file = c.source_file
-       and k.table_id = c.table_id
-       and k.column_key = c.column_key
+    select source_file, table_id, row_number, column_key, count(*) as n_columns,
+           sum(amount_wan) filter (where is_first) as amount_wan,
+           sum(half_wan) filter (where is_first) as half_wan,
+           count(amount_wan) filter (where is_first) as n_amounts
+    from (
+        -- the key's first column (all of its cells when the order is not known: then only the
+        -- comparisons of keys printed once take it)
+        select c.*, c.column_index = k.first_index or k.first_index is null as is_first
+        from cells as c
+        inner join key_columns as k using (source_file, table_id, column_key)
+    )
     group by all
 
 ),
@@ -67,12 +76,8 @@ order_ as (
            bool_and(ordered) as ordered,
            max(first_index) filter (where column_key = 'current_year_revenue') as current_index,
            max(first_index) filter (where column_key = 'carryover') as carryover_index,
-           min(first_index) filter (where column_key in ('fiscal_appropriation', 'general_budget', 'gov_fund', 'state_capital',
-                                                         'fiscal_special_account', 'business_income', 'operating_income',
-                                                         'superior_subsidy', 'subsidiary_remittance', 'other_income')) as first_source_index,
-           max(first_index) filter (where column_key in ('fiscal_appropriation', 'general_budget', 'gov_fund', 'state_capital',
-                                                         'fiscal_special_account', 'business_income', 'operating_income',
-                                                         'superior_subsidy', 'subsidiary_remittance', 'other_income')) as last_source_index
+           min(first_index) filter (where column_key in {{ in_year_sources }}) as first_source_index,
+           max(first_index) filter (where column_key in {{ in_year_sources }}) as last_source_index
     from key_columns
     group by all
 
@@ -82,18 +87,13 @@ shape as (
 
     select source_file, table_id,
            max(n_columns) > 1 as repeats_a_key,
-           bool_or(column_key not in ('total', 'current_year_revenue', 'fiscal_appropriation', 'carryover',
-                                      'unit_funds', 'general_budget', 'gov_fund', 'state_capital',
-                                      'fiscal_special_account', 'business_income', 'operating_income',
-                                      'superior_subsidy', 'subsidiary_remittance', 'other_income')) as prints_other,
+           bool_or(column_key not in {{ in_known }}) as prints_other,
            coalesce(max(n_columns) filter (where column_key = 'total'), 0) as n_total,
            coalesce(max(n_columns) filter (where column_key = 'current_year_revenue'), 0) as n_current,
            coalesce(max(n_columns) filter (where column_key = 'carryover'), 0) as n_carryover,
            coalesce(max(n_columns) filter (where column_key = 'fiscal_appropriation'), 0) as n_fiscal,
            bool_or(column_key = 'unit_funds') as prints_unit_funds,
-           bool_or(column_key in ('general_budget', 'gov_fund', 'state_capital', 'fiscal_special_account',
-                                  'business_income', 'operating_income', 'superior_subsidy',
-                                  'subsidiary_remittance', 'other_income')) as prints_sources
+           bool_or(column_key in {{ in_sources }}) as prints_sources
     from per_key
     group by all
 
@@ -106,22 +106,16 @@ lines as (
            max(half_wan) filter (where column_key = 'current_year_revenue') as current_half,
            max(half_wan) filter (where column_key = 'carryover') as carryover_half,
            max(half_wan) filter (where column_key = 'fiscal_appropriation') as fiscal_half,
-           sum(half_wan) filter (where column_key in ('general_budget', 'gov_fund', 'state_capital')) as funds_half,
-           sum(half_wan) filter (where column_key in ('fiscal_special_account', 'business_income', 'operating_income',
-                                                      'superior_subsidy', 'subsidiary_remittance',
-                                                      'other_income')) as others_half,
+           sum(half_wan) filter (where column_key in {{ in_funds }}) as funds_half,
+           sum(half_wan) filter (where column_key in {{ in_others }}) as others_half,
            max(amount_wan) filter (where column_key = 'total') as total_wan,
            max(amount_wan) filter (where column_key = 'current_year_revenue') as current_wan,
            max(amount_wan) filter (where column_key = 'carryover') as carryover_wan,
            max(amount_wan) filter (where column_key = 'fiscal_appropriation') as fiscal_wan,
-           sum(amount_wan) filter (where column_key in ('general_budget', 'gov_fund', 'state_capital')) as funds_wan,
-           sum(n_amounts) filter (where column_key in ('general_budget', 'gov_fund', 'state_capital')) as n_funds,
-           sum(amount_wan) filter (where column_key in ('fiscal_special_account', 'business_income', 'operating_income',
-                                                        'superior_subsidy', 'subsidiary_remittance',
-                                                        'other_income')) as others_wan,
-           sum(n_amounts) filter (where column_key in ('fiscal_special_account', 'business_income', 'operating_income',
-                                                       'superior_subsidy', 'subsidiary_remittance',
-                                                       'other_income')) as n_others
+           sum(amount_wan) filter (where column_key in {{ in_funds }}) as funds_wan,
+           sum(n_amounts) filter (where column_key in {{ in_funds }}) as n_funds,
+           sum(amount_wan) filter (where column_key in {{ in_others }}) as others_wan,
+           sum(n_amounts) filter (where column_key in {{ in_others }}) as n_others
     from per_key
     group by all
 
@@ -140,12 +134,8 @@ shaped as (
            case when s.n_fiscal = 1 then (l.fiscal_wan is not null)::int else coalesce(l.n_funds, 0) end as n_appropriation,
            case when s.n_fiscal = 1 then l.fiscal_half else l.funds_half end as appropriation_half
     from lines as l
-    inner join shape as s
-        on s.source_file = l.source_file
-       and s.table_id = l.table_id
-    inner join order_ as o
-        on o.source_file = l.source_file
-       and o.table_id = l.table_id
+    inner join shape as s using (source_file, table_id)
+    inner join order_ as o using (source_file, table_id)
     where not s.prints_other
       and s.n_total <= 1
       and s.prints_sources
