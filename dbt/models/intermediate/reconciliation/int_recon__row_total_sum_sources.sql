@@ -101,21 +101,15 @@ shape as (
 
 lines as (
 
+    -- each group's figure (its keys' first columns), the half units it carries, its non-blank cells
     select source_file, table_id, row_number,
-           max(half_wan) filter (where column_key = 'total') as total_half,
-           max(half_wan) filter (where column_key = 'current_year_revenue') as current_half,
-           max(half_wan) filter (where column_key = 'carryover') as carryover_half,
-           max(half_wan) filter (where column_key = 'fiscal_appropriation') as fiscal_half,
-           sum(half_wan) filter (where column_key in {{ in_funds }}) as funds_half,
-           sum(half_wan) filter (where column_key in {{ in_others }}) as others_half,
-           max(amount_wan) filter (where column_key = 'total') as total_wan,
-           max(amount_wan) filter (where column_key = 'current_year_revenue') as current_wan,
-           max(amount_wan) filter (where column_key = 'carryover') as carryover_wan,
-           max(amount_wan) filter (where column_key = 'fiscal_appropriation') as fiscal_wan,
-           sum(amount_wan) filter (where column_key in {{ in_funds }}) as funds_wan,
-           sum(n_amounts) filter (where column_key in {{ in_funds }}) as n_funds,
-           sum(amount_wan) filter (where column_key in {{ in_others }}) as others_wan,
-           sum(n_amounts) filter (where column_key in {{ in_others }}) as n_others
+    {%- for name, keys in [('total', "('total')"), ('current', "('current_year_revenue')"),
+                           ('carryover', "('carryover')"), ('fiscal', "('fiscal_appropriation')"),
+                           ('funds', in_funds), ('others', in_others)] %}
+           sum(amount_wan) filter (where column_key in {{ keys }}) as {{ name }}_wan,
+           sum(half_wan) filter (where column_key in {{ keys }}) as {{ name }}_half,
+           sum(n_amounts) filter (where column_key in {{ keys }}) as {{ name }}_cells{{ "," if not loop.last }}
+    {%- endfor %}
     from per_key
     group by all
 
@@ -131,7 +125,7 @@ shaped as (
                    and (s.n_carryover = 0 or o.carryover_index > o.last_source_index)) as sources_placed,
            -- the year's sources: the 财政拨款 小计 in place of its funds when the table prints it
            case when s.n_fiscal = 1 then l.fiscal_wan else l.funds_wan end as appropriation_wan,
-           case when s.n_fiscal = 1 then (l.fiscal_wan is not null)::int else coalesce(l.n_funds, 0) end as n_appropriation,
+           case when s.n_fiscal = 1 then (l.fiscal_wan is not null)::int else coalesce(l.funds_cells, 0) end as n_appropriation,
            case when s.n_fiscal = 1 then l.fiscal_half else l.funds_half end as appropriation_half
     from lines as l
     inner join shape as s using (source_file, table_id)
@@ -162,7 +156,7 @@ comparisons as (
            current_half + coalesce(appropriation_half, 0) + coalesce(others_half, 0)
     from shaped
     where n_current = 1 and sources_placed
-      and current_wan is not null and n_appropriation + coalesce(n_others, 0) > 0
+      and current_wan is not null and n_appropriation + coalesce(others_cells, 0) > 0
 
     union all
 
@@ -173,7 +167,7 @@ comparisons as (
            total_half + coalesce(appropriation_half, 0) + coalesce(others_half, 0) + coalesce(carryover_half, 0)
     from shaped
     where n_current = 0 and not repeats_a_key and not prints_unit_funds
-      and total_wan is not null and n_appropriation + coalesce(n_others, 0) + (carryover_wan is not null)::int > 0
+      and total_wan is not null and n_appropriation + coalesce(others_cells, 0) + (carryover_wan is not null)::int > 0
 
     union all
 
@@ -182,7 +176,7 @@ comparisons as (
            fiscal_wan, funds_wan, fiscal_half + funds_half
     from shaped
     where n_fiscal = 1 and not repeats_a_key
-      and fiscal_wan is not null and coalesce(n_funds, 0) > 0
+      and fiscal_wan is not null and coalesce(funds_cells, 0) > 0
 
 )
 
