@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import gc
 import os
 import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -162,6 +164,33 @@ def die_with_parent(parent: Optional[int] = None, sig: int = signal.SIGKILL) -> 
         os._exit(1)
 
 
+# Python's cyclic garbage collector while a document is read: a PDF's page model allocates
+# millions of small objects (characters, words, cells), almost none of them in reference cycles,
+# and the default thresholds (700, 10, 10) collect the young generation every 700 net allocations
+# and the whole heap (Dagster's and dbt's modules in a worker: ~110,000 objects) every 70,000:
+# 15% of the CPU seconds of an extraction (0.54 of 3.4 s on 60 generated documents in a process
+# that imported the Dagster definitions, as a Celery worker does). At these the collector takes
+# 0.05 s of it; peak memory is unchanged (183 MB).
+EXTRACTION_GC_THRESHOLD = (20_000, 20, 20)
+
+
+@contextmanager
+def extraction_gc():
+    """The collector's thresholds for reading documents in this process, restored on leaving."""
+    old = gc.get_threshold()
+    gc.set_threshold(*EXTRACTION_GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+def _init_extraction_process(parent: int) -> None:
+    """A pool process of iter_extract: it ends with its parent, and it only reads documents."""
+    die_with_parent(parent)
+    gc.set_threshold(*EXTRACTION_GC_THRESHOLD)
+
+
 def _extract_one(args: tuple[str, str]) -> tuple[str, str, DocumentExtraction]:
     path_s, root_s = args
     from .pipeline import extract_document
@@ -191,14 +220,16 @@ def iter_extract(paths: Iterable[Path], root: Path, processes: int = 1,
     jobs = [(str(p), str(root)) for p in paths]
     if processes <= 1 or len(jobs) < 4:
         for i, job in enumerate(jobs, 1):
-            res = _extract_one(job)
+            with extraction_gc():
+                res = _extract_one(job)
             if progress:
                 progress(i, len(jobs), res[0])
             yield res
         return
     chunk = max(1, min(32, len(jobs) // (processes * 8) or 1))
     # a worker (~300 MB on a large PDF) ends with the process that started it, even on kill -9
-    with ProcessPoolExecutor(max_workers=processes, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(max_workers=processes, initializer=_init_extraction_process,
+                             initargs=(os.getpid(),)) as pool:
         for i, res in enumerate(pool.map(_extract_one, jobs, chunksize=chunk), 1):
             if progress:
                 progress(i, len(jobs), res[0])
