@@ -35,3 +35,35 @@ def test_a_given_task_size_keeps_the_listing_order():
     assert tasks[0] == list(range(10)) and [i for t in tasks for i in t] == list(range(len(costs)))
     assert DistributedSettings(broker="", batch_size=None).plan_tasks([]) == []
     assert DistributedSettings(broker="", batch_size=None).plan_tasks([3, 5]) == [[0, 1]]
+
+
+def test_warm_up_reads_a_shipped_sample_and_leaves_the_gazetteer_loaded():
+    """A Celery worker warms up before it forks its pool (celery_app.warm_up_worker): the shipped
+    document is one of the five samples, read without an error, and afterwards the gazetteer's
+    library (cpca and pandas, ~0.8 s of a cold process's first batch) is imported."""
+    import subprocess
+    import sys
+
+    from extractors.pipeline import extract_document
+    from extractors.warmup import DOCUMENT
+
+    root = Path(__file__).resolve().parent.parent
+    assert DOCUMENT.read_bytes() == (root / "raw" / "003_638e0d246034f851.txt").read_bytes()
+    ex = extract_document(DOCUMENT, DOCUMENT.parent)
+    assert ex.document is not None and len(ex.tables) == 10 and len(ex.table_amounts) == 315
+    assert not [e for e in ex.load_errors if e.severity == "error"]
+    code = ("import sys; from extractors.warmup import warm_up; before = 'cpca' in sys.modules; "
+            "s = warm_up(); print(before, 'cpca' in sys.modules, s > 0)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "True"]
+
+
+def test_extraction_gc_thresholds_hold_while_reading_and_are_restored():
+    import gc
+
+    from extractors.corpus import EXTRACTION_GC_THRESHOLD, extraction_gc
+
+    before = gc.get_threshold()
+    with extraction_gc():
+        assert gc.get_threshold() == EXTRACTION_GC_THRESHOLD != before
+    assert gc.get_threshold() == before
