@@ -966,3 +966,45 @@ def test_a_line_printing_two_classifications_is_keyed_by_the_department_code():
     fn = [["功能科目编码", "功能科目名称", "合计"], ["221", "住房保障支出", "857.76"], ["2210201", "住房公积金", "605.29"]]
     table_rows, _, _ = _parse(fn, "general_budget_basic_expenditure")
     assert {r.code_system for r in table_rows if r.code} == {"functional"}
+
+
+def test_shenzhen_three_public_items_over_fund_columns_and_year_lines():
+    # C016 p46 (深圳 财政拨款“三公”经费支出表), as printed: each item a group of 一般公共预算 | 政府性基金预算 |
+    # 国有资本经营预算 columns, a line per year (2025年 on the unit's line, 2026年, 增减变化金额). The
+    # columns had been keyed by fund alone (general_budget ×6), so no item reached the facts
+    b = ["一般公共预算", "政府性基金预算", "国有资本经营预算"]
+    z = ["0.00", "0.00"]
+    rows, amounts, _ = _parse([
+        ["预算单位", "年度", "总计", "", "", "因公出国(境)费", "", "", "公务接待费", "", "", "公务用车购置及运行维护费",
+         "", "", "", "", "", "", "", ""],
+        ["", "", "", "", "", "", "", "", "", "", "", "小计", "", "", "公务用车购置费", "", "", "公务用车运行维护费", "", ""],
+        ["", ""] + b * 6,
+        ["深圳市交通运输局（本级）", "2025年", "176.01", *z, "129.80", *z, "15.11", *z, "31.10", *z, "0.00", *z, "31.10", *z],
+        ["", "2026年", "147.90", *z, "115.00", *z, "5.10", *z, "27.80", *z, "0.00", *z, "27.80", *z],
+        ["", "增减变化金额", "-28.11", *z, "-14.80", *z, "-10.01", *z, "-3.30", *z, "0.00", *z, "-3.30", *z],
+    ], "three_public_expenditure")
+    line = {a.column_key: str(a.amount) for a in amounts if a.row_number == 2 and a.column_key != "other"}
+    assert line == {"three_public_total": "147.90", "overseas_travel": "115.00", "official_reception": "5.10",
+                    "vehicle_total": "27.80", "vehicle_purchase": "0.00", "vehicle_operation": "27.80"}
+    # the other funds' columns stay, as printed, under their fund's label
+    assert [a.column_label for a in amounts if a.row_number == 2 and a.column_key == "other"][:2] == b[1:]
+
+
+def test_vehicle_and_travel_columns_whose_words_are_cut_or_bare():
+    # 公务用车购置 without 费 (西安 C054 p13) and 其中：公务用车购置 (长沙 C042 p7) had been keyed as the
+    # 公务用车购置及运行费 subtotal; 公务用车运 / 行维护费 and 因公出 / 国（境） / 费 (江苏 C085 p9, one label cut
+    # over header lines) as the subtotal and as nothing
+    assert column_key("公务用车购置") == "vehicle_purchase"
+    assert column_key("其中：公务用车购置") == "vehicle_purchase"
+    assert column_key("公务用车购置及运行费") == "vehicle_total"
+    assert column_key("行维护费", "公务用车运") == "vehicle_operation"
+    rows, amounts, _ = _parse([
+        ["合计", "“三公”经费", "因公出", "公务用车购置及运行维护费", "", "", "公务接待费", "会议费", "培训费"],
+        ["", "小计", "国（境）", "小计", "公务用车", "公务用车运", "", "", ""],
+        ["", "", "费", "", "购置费", "行维护费", "", "", ""],
+        ["2,558.26", "620.75", "170.00", "266.80", "", "266.80", "183.95", "271.26", "1,666.25"],
+    ], "three_public_expenditure")
+    assert {a.column_key: a.amount_raw for a in amounts} == {
+        "total": "2,558.26", "three_public_total": "620.75", "overseas_travel": "170.00", "vehicle_total": "266.80",
+        "vehicle_purchase": "", "vehicle_operation": "266.80", "official_reception": "183.95", "meeting": "271.26",
+        "training": "1,666.25"}

@@ -140,3 +140,15 @@ def test_staging_keeps_each_cells_column(con):
     assert [c[0] for c in cells] == list(range(17))
     assert [(i, raw) for i, key, raw in cells if key == "general_budget"] == [(2, "1,431.026809"), (12, "29,508.089661")]
     assert con.execute("select count(*) from staging.table_amounts where column_index is null").fetchone()[0] == 0
+
+
+def test_shenzhen_three_public_facts_are_the_budget_years_line(con):
+    # C016 p46: the 2026年 line's items (the 2025年 line and the change line are evidence only); they
+    # add up to the “三公” total the prose states on p16 (147.90)
+    items = dict(con.execute("""
+        select item, amount_wan from marts.fct_three_public_expense
+        join (select distinct entity_id, source_file from marts.dim_budget_entity) e using (entity_id)
+        where e.source_file = 'C016.pdf' and evidence = 'table'""").fetchall())
+    assert items == {"overseas_travel": Decimal("115.000000"), "official_reception": Decimal("5.100000"),
+                     "vehicle_purchase": Decimal("0.000000"), "vehicle_operation": Decimal("27.800000")}
+    assert sum(items.values()) == Decimal("147.90")

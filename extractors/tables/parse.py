@@ -74,6 +74,8 @@ _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("total", ("合计", "预算数", "金额", "总计", "小计", "预算")),
 ]
 
+# 公务用车购置, not 公务用车购置及运行费 (the two together)
+_VEHICLE_PURCHASE = re.compile(r"公务用车购置(?![及和与])")
 _CODE_IN_NAME = re.compile(r"^(?:[\[【［](\d{3}|\d{5}|\d{7})[\]】］]|(\d{3}|\d{5}|\d{7})\s*[-－—–])\s*(\S.*)$")
 _PART_GROUP_KEYS = frozenset({"basic", "project", "carryover", "personnel", "public", "unit_funds"})
 # “三公” items printed as a column group whose 小计 is the item (its other columns break it down)
@@ -127,6 +129,10 @@ def column_key(label: str, parent: str = "") -> str:
         # 其中：专项资金列入部门预算项目 (西安 C054 p31): a part of the column before it, never a total
         key = column_key(lab[2:].lstrip("：:")) if lab[2:].lstrip("：:") else "other"
         return "other" if key == "total" else key
+    if _VEHICLE_PURCHASE.search(lab) and "运行" not in lab:
+        return "vehicle_purchase"  # 公务用车购置 (西安 C054 p13), 其中：公务用车购置 (长沙 C042 p7)
+    if "公务用车运行" in par + lab and "购置" not in lab and _rule_key(lab, None) is None:
+        return "vehicle_operation"  # 公务用车运 / 行维护费: one label cut over two header lines (C085 p9)
     if lab in ("小计", "合计") and "本年收入" in par:
         return "current_year_revenue"
     if lab in ("合计", "小计") and "三公" in par:  # “三公”经费 / 小计 beside the table's 合计
@@ -438,7 +444,19 @@ def three_public_keys(cols: list["Column"]) -> None:
     - 购置费 | 运行费 printed without their group's words beside a 公务用车 小计 (C001 p19) are its parts;
     - under an item's group whose 小计 is the item (因公出国（境）费 / 小计 | 因公出国（境）费 | 科研因公出国（境）
       费用: C065 p12), the other columns break the item down and are not the item again."""
+    for c in cols:  # 预算单位 | 年度 (深圳 C016 p46): the line's unit and year, not amounts
+        if c.role == "amount" and squash(c.label) in ("预算单位", "年度"):
+            c.role, c.key = ("name" if c.label == "预算单位" else "text"), "other"
     amount = [c for c in cols if c.role == "amount"]
+    fund_split_items(amount)
+    for c in amount:
+        # an item's label cut over header lines, no piece of it a label of its own (因公出 / 国（境） / 费:
+        # 江苏 C085 p9): the item its pieces spell
+        parts = [squash(p) for p in c.label.split("/")]
+        if c.key == "other" and len(parts) >= 2 and not any(_rule_key(p, None) for p in parts):
+            key = _rule_key("".join(parts), None)
+            if key in _THREE_PUBLIC_ITEMS:
+                c.key = key
     for c in amount:
         if "三公" in squash(c.leaf) and c.key in ("total", "fiscal_appropriation", "other", "general_budget"):
             c.key = "three_public_total"
@@ -462,6 +480,31 @@ def three_public_keys(cols: list["Column"]) -> None:
             if c.key != sub.key or c.leaf in ("小计", "合计"):
                 break
             c.key = "other"
+
+
+_THREE_PUBLIC_ITEMS = frozenset({"total", "three_public_total", "overseas_travel", "official_reception",
+                                 "vehicle_total", "vehicle_purchase", "vehicle_operation", "meeting", "training"})
+
+
+def fund_split_items(amount: list["Column"]) -> None:
+    """A “三公” table printing each item as a group of fund columns (深圳 C016/C018/C020: 总计 | 因公出国
+    (境)费 | 公务接待费 | 公务用车购置及运行维护费 / 小计 | 购置费 | 运行维护费, each over 一般公共预算 |
+    政府性基金预算 | 国有资本经营预算): a fund column is its item's, by the words above the fund. The
+    item's 一般公共预算 column is the item (the “三公” are paid from it); the other funds' columns that
+    follow it are that item's other funds, kept as printed (key ``other``, their label naming the
+    fund) rather than a second copy of the item."""
+    item: Optional[str] = None
+    for c in amount:
+        parts = c.label.split("/")
+        if c.key == "general_budget" and len(parts) >= 2:
+            key = column_key(parts[-2], parts[-3] if len(parts) >= 3 else "")
+            item = key if key in _THREE_PUBLIC_ITEMS else None
+            if item:
+                c.key = item
+        elif c.key in ("gov_fund", "state_capital") and item:
+            c.key = "other"
+        else:
+            item = None
 
 
 _BUDGET_LEAVES = ("预算数", "年初预算数", "全年预算数", "预算")

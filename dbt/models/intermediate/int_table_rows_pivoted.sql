@@ -79,6 +79,7 @@ select
     r.code_system,
     r.name,
     r.label,
+    r.text_cells,
     r.raw_text,
     r.block_code,
     r.parent_row_number,

@@ -29,12 +29,24 @@ with table_rows as (
             over (partition by source_file, table_id) as is_column_layout,
         -- a columns-layout table printing a line per unit under its 合计 (C054 p49: 合计 | 242 …局 |
         -- 242001 … | 242002 …): the entity's items are those of the 合计 line, else of the first line;
-        -- the units' lines stay evidence in fct_reported_figure
-        row_kind = 'total'
-            or (not bool_or(row_kind = 'total') over (partition by source_file, table_id)
-                and row_number = min(row_number) over (partition by source_file, table_id)) as is_entity_line
-    from {{ ref('int_table_rows_pivoted') }}
-    where table_kind = 'three_public_expenditure'
+        -- the units' lines stay evidence in fct_reported_figure. A table printing a line per year
+        -- (深圳 C016 p46: 2025年 | 2026年 | 增减变化金额 in its 年度 column): the latest year's line; the
+        -- earlier year's and the change line stay evidence
+        case
+            when min(row_year) over (partition by source_file, table_id)
+                 < max(row_year) over (partition by source_file, table_id)
+                then row_year is not distinct from max(row_year) over (partition by source_file, table_id)
+            else row_kind = 'total'
+                or (not bool_or(row_kind = 'total') over (partition by source_file, table_id)
+                    and row_number = min(row_number) over (partition by source_file, table_id))
+        end as is_entity_line
+    from (
+        select *,
+            nullif(regexp_extract(coalesce(text_cells, '') || ' ' || coalesce(name, ''),
+                                  '((?:19|20)[0-9]{2})\s*年', 1), '') as row_year
+        from {{ ref('int_table_rows_pivoted') }}
+        where table_kind = 'three_public_expenditure'
+    ) as three_public_rows
 
 ),
 
