@@ -434,6 +434,11 @@ def section_heading_row(texts: list[str]) -> bool:
     return bool(printed) and all(_SECTION_HEADING.match(t) for t in printed)
 
 
+# the keys of a “三公” table's columns: its totals, the items and 会议费 / 培训费 beside them
+_THREE_PUBLIC_ITEMS = frozenset({"total", "three_public_total", "overseas_travel", "official_reception",
+                                 "vehicle_total", "vehicle_purchase", "vehicle_operation", "meeting", "training"})
+
+
 def three_public_keys(cols: list["Column"]) -> None:
     """Column meanings peculiar to a “三公”经费 table:
     - a column naming the “三公” total (“三公”经费合计, “三公”经费财政拨款预算总额: C033 p21, C012 p9) is
@@ -445,8 +450,8 @@ def three_public_keys(cols: list["Column"]) -> None:
     - under an item's group whose 小计 is the item (因公出国（境）费 / 小计 | 因公出国（境）费 | 科研因公出国（境）
       费用: C065 p12), the other columns break the item down and are not the item again."""
     for c in cols:  # 预算单位 | 年度 (深圳 C016 p46): the line's unit and year, not amounts
-        if c.role == "amount" and squash(c.label) in ("预算单位", "年度"):
-            c.role, c.key = ("name" if c.label == "预算单位" else "text"), "other"
+        if c.role == "amount" and (label := squash(c.label)) in ("预算单位", "年度"):
+            c.role, c.key = ("name" if label == "预算单位" else "text"), "other"
     amount = [c for c in cols if c.role == "amount"]
     fund_split_items(amount)
     for c in amount:
@@ -466,7 +471,7 @@ def three_public_keys(cols: list["Column"]) -> None:
                 c.key = "vehicle_purchase"
             elif c.key == "other" and squash(c.leaf) in ("运行费", "运行维护费", "运行经费", "车辆运行费"):
                 c.key = "vehicle_operation"
-    items = {"overseas_travel", "official_reception", "vehicle_total", "vehicle_purchase", "vehicle_operation"}
+    items = _THREE_PUBLIC_ITEMS - {"total", "three_public_total", "meeting", "training"}  # the “三公” items
     # (a table printing the items as rows, under one 预算数/合计 column — C047 p18 — keeps its total)
     if any(c.key in items for c in amount) and not any(c.key in ("three_public_total", "meeting", "training")
                                                         for c in amount):
@@ -480,10 +485,6 @@ def three_public_keys(cols: list["Column"]) -> None:
             if c.key != sub.key or c.leaf in ("小计", "合计"):
                 break
             c.key = "other"
-
-
-_THREE_PUBLIC_ITEMS = frozenset({"total", "three_public_total", "overseas_travel", "official_reception",
-                                 "vehicle_total", "vehicle_purchase", "vehicle_operation", "meeting", "training"})
 
 
 def fund_split_items(amount: list["Column"]) -> None:
