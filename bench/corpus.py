@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from extractors.tables.closure import CLOSING_KINDS, build_rows, check_table
+from extractors.tables.closure import CLOSING_KINDS, closure_of
 
 from .common import BENCH_DIR, ROOT, build_warehouse, log
 
@@ -54,7 +54,7 @@ def table_closures(con) -> list[dict]:
                "is_empty": empty, "is_duplicate_copy": dup, "n_rows": n_rows, "n_amounts": n_amounts,
                "closure": None, "readings": verdict, "n_reading_cells": n_cells, "n_reading_differences": n_diff}
         if kind in CLOSING_KINDS and not empty and n_amounts:
-            rec["closure"] = check_table(build_rows(rows.get(key, []), amts.get(key, [])))
+            rec["closure"] = closure_of(rows.get(key, []), amts.get(key, []))
         out.append(rec)
     return out
 

@@ -1008,3 +1008,111 @@ def test_vehicle_and_travel_columns_whose_words_are_cut_or_bare():
         "total": "2,558.26", "three_public_total": "620.75", "overseas_travel": "170.00", "vehicle_total": "266.80",
         "vehicle_purchase": "", "vehicle_operation": "266.80", "official_reception": "183.95", "meeting": "271.26",
         "training": "1,666.25"}
+
+
+# ---- two-sided summaries: each side adds up as its labels say (extractors.tables.sides)
+
+
+_C012_P4 = [  # 北京城市副中心工程建设管理办公室 2026 财政拨款收支总表 (C012 p4), 万元, as printed
+    ["收入", "", "支出", ""],
+    ["项目", "预算数", "项目", "预算数"],
+    ["一、一般公共预算资金", "1,431.026809", "一、一般公共服务支出", "29,508.089661"],
+    ["二、政府性基金预算资金", "", "五、教育支出", "18.060000"],
+    ["三、国有资本经营预算资金", "", "十一、城乡社区支出", "1,412.966809"],
+    ["本年收入合计", "1,431.026809", "本年支出合计", "30,939.116470"],
+    ["上年结转结余", "29,508.089661", "年终结转结余", ""],
+    ["一、一般公共预算拨款", "29,508.089661", "", ""],
+    ["二、政府性基金预算拨款", "", "", ""],
+    ["三、国有资本经营预算拨款", "", "", ""],
+    ["收入总计", "30,939.116470", "支出总计", "30,939.116470"],
+]
+
+
+def test_a_two_sided_summary_adds_up_as_its_labels_say():
+    rows, amounts, _ = _parse(_C012_P4, "fiscal_appropriation_summary")
+    by_name = {r.name: r for r in rows}
+    parent = {r.name: next((p.name for p in rows if p.row_number == r.parent_row), None) for r in rows}
+    assert parent["一、一般公共预算资金"] == parent["三、国有资本经营预算资金"] == "本年收入合计"
+    assert parent["本年收入合计"] == parent["上年结转结余"] == "收入总计"
+    # numbered again under a carried line: its parts, not the year's items
+    assert parent["一、一般公共预算拨款"] == parent["三、国有资本经营预算拨款"] == "上年结转结余"
+    assert parent["十一、城乡社区支出"] == "本年支出合计"
+    assert parent["本年支出合计"] == parent["年终结转结余"] == "支出总计"
+    assert by_name["收入总计"].parent_row is None
+    c = table_closure(rows, amounts)
+    assert c.n_checks == 5 and c.closes
+
+
+def test_a_two_sided_summary_side_that_does_not_add_up_fails_on_that_line_only():
+    # 西安市人社局 2020 收支总表 (C054 p29): 支出总计 182,157.13 but 本年支出合计 182,066.56 + 结转下年 0;
+    # the revenue side closes with its 上年结转 90.57. Under 一、部门预算 (a heading printed blank) the
+    # items' level is not printed, so no item sum is made of them
+    grid = [["收入", "", "支出", ""], ["项目", "预算数", "支出功能分类", "预算数"],
+            ["一、部门预算", "", "一、部门预算", ""],
+            ["1、财政拨款", "", "1、一般公共服务", "56.52"],
+            ["(1)一般公共预算拨款收入", "181716.56", "8、社会保障和就业", "136400.21"],
+            ["其中：专项资金列入部门预算的项目", "50830", "10、卫生健康", "40878.95"],
+            ["6、其他收入", "350", "20、住房保障", "4730.88"],
+            ["本年收入合计", "182066.56", "本年支出合计", "182066.56"],
+            ["用事业基金弥补收支差额", "", "结转下年", "0"],
+            ["上年结转", "90.57", "未安排支出的实户资金", ""],
+            ["其中：财政拨款资金结转", "90.57", "", ""],
+            ["收入总计", "182157.13", "支出总计", "182157.13"]]
+    rows, amounts, _ = _parse(grid, "income_expenditure_summary")
+    c = table_closure(rows, amounts)
+    names = {r.row_number: r.name for r in rows}
+    assert [(names[f.row_number], f.printed, f.computed) for f in c.failures] == [
+        ("支出总计", Decimal("182157.13"), Decimal("182066.56"))]
+    assert c.n_checks == 2  # 收入总计 and 支出总计: 本年…合计 is not said to be the sum of any line
+    assert next(r for r in rows if r.name == "(1)一般公共预算拨款收入").parent_row is None
+
+
+def test_a_figure_beside_a_label_wrapped_around_it_is_that_label_s():
+    # 江苏省人民检察院 2019 收支预算总表 (C083 p14): 三、单位预留机动经 / 3,990.40 / 费 in the 支出用途
+    # section, printed on the line of 三、国防支出 of the 功能分类 section: the figure is the
+    # 单位预留机动经费's, not 国防's; 当年支出小计 spans both sections
+    grid = [["收入", "", "支出", "", "", ""],
+            ["项目名称", "金额", "功能科目名称", "金额", "项目名称", "金额"],
+            ["一、财政拨款", "24,169.74", "一、一般公共服务支出", "", "一、基本支出", "15,844.04"],
+            ["1.一般公共预算", "24,169.74", "二、外交支出", "", "二、项目支出", "4,335.30"],
+            ["", "", "", "", "三、单位预留机动经", ""],
+            ["", "", "三、国防支出", "", "", "3,990.40"],
+            ["", "", "", "", "费", ""],
+            ["", "", "四、公共安全支出", "16,593.12", "", ""],
+            ["", "", "八、社会保障和就业支出", "1,890.27", "", ""],
+            ["", "", "十八、住房保障支出", "5,686.35", "", ""],
+            ["当年收入小计", "24,169.74", "当年支出小计", "", "", "24,169.74"],
+            ["收入合计", "24,169.74", "支出合计", "", "", "24,169.74"]]
+    rows, amounts, _ = _parse(grid, "income_expenditure_summary")
+    names = {r.row_number: r.name for r in rows}
+    figures = {(names[a.row_number], a.column_index): a.amount_raw for a in amounts if a.amount is not None}
+    assert figures[("三、单位预留机动经", 5)] == "3,990.40"
+    assert not any(n == "三、国防支出" for n, _ in figures)
+    c = table_closure(rows, amounts)
+    assert c.closes and c.n_checks >= 3  # 当年支出小计 = Σ the 功能分类 items, with its figure from 支出用途
+
+
+def test_a_row_number_column_is_not_an_amount():
+    # 佛山市交通运输局 决算 收入支出决算总表 (C061 p5): 项目 | 行次 | 决算数 on each side; 行次 was read
+    # as the amount column and broke every sum of the table
+    grid = [["收入", "", "", "支出", "", ""],
+            ["项目", "行次", "决算数", "项目", "行次", "决算数"],
+            ["一、一般公共预算财政拨款收入", "1", "1,668.14", "一、一般公共服务支出", "32", "1,500.00"],
+            ["二、政府性基金预算财政拨款收入", "2", "0.00", "二、社会保障和就业支出", "33", "168.14"],
+            ["本年收入合计", "23", "1,668.14", "本年支出合计", "49", "1,668.14"],
+            ["年初结转和结余", "24", "0.00", "年末结转和结余", "50", "0.00"],
+            ["总计", "26", "1,668.14", "总计", "52", "1,668.14"]]
+    rows, amounts, _ = _parse(grid, "income_expenditure_summary")
+    assert {a.amount_raw for a in amounts if a.amount is not None} == {"1,668.14", "0.00", "1,500.00", "168.14"}
+    c = table_closure(rows, amounts)
+    assert c.closes and c.n_checks == 4
+
+
+@pytest.mark.parametrize("label, depth", [
+    ("一、财政拨款", 1), ("（一）一般公共预算资金", 2), ("(二)政府性基金", 2), ("1.一般公共预算", 3),
+    ("1、人员经费和公用经费支出", 3), ("(1)工资福利支出", 4), ("（9）对社会保障基金补助", 4),
+    ("2026年预算", None), ("其中：财政拨款资金结转", None), ("行政运行", None)])
+def test_summary_label_numbering_depths(label, depth):
+    # 西安 C050 p25: 1、人员经费和公用经费支出 over (1)工资福利支出 … are two levels, not one list
+    from extractors.tables.sides import depth as depth_of
+    assert depth_of(label) == depth

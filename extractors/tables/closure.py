@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Optional
 
+from .sides import is_total, squash_label
+
 # amount columns whose rows add up (a 上年 / 增减 column adds up too, but is not this year's)
 ADDITIVE_KEYS = frozenset({
     "total", "basic", "project", "personnel", "public", "reserve", "fiscal_appropriation", "general_budget",
@@ -47,6 +49,7 @@ _REVENUE_ONLY = frozenset({"current_year_revenue", "fiscal_special_account", "bu
 _REVENUE_KEYS = frozenset({"total", "current_year_revenue", "fiscal_appropriation", "carryover", "unit_funds",
                            *REVENUE_FUNDS, *REVENUE_OTHER_SOURCES})
 CLOSING_KINDS = frozenset({
+    "income_expenditure_summary", "fiscal_appropriation_summary",  # two-sided: check_two_sided
     "expenditure_summary", "general_budget_expenditure", "general_budget_basic_expenditure",
     "gov_fund_expenditure", "state_capital_expenditure", "operating_cost", "revenue_summary"})
 
@@ -81,7 +84,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Failure:
-    check: str  # hierarchy | total | parts
+    check: str  # hierarchy | total | parts | sides
     row_number: int
     column: str
     printed: Decimal
@@ -301,8 +304,53 @@ def reading_of(c: Closure) -> Optional[str]:
     return "certain" if n <= max(3, 0.1 * c.n_checks) else "uncertain"
 
 
+def check_two_sided(rows, amounts) -> Closure:
+    """A two-sided summary's sums (extractors.tables.sides, recorded as each line's parent_row):
+    each line = Σ the lines that add up into it, per amount column the line prints (a line printed
+    blank is not compared; a part printed blank counts as 0, except a total: a blank 本年收入合计
+    under a 收入总计 leaves that sum unknown). rows: (row_number, row_kind, code, name, block_code,
+    parent_row); amounts: (row_number, column_key, amount, amount_raw, side)."""
+    res = Closure()
+    # a column key printed twice on a line (本年预算 | 编制预算, both totals: C065 p6) is two columns,
+    # each adding up with the same column of the lines under it: (key, nth printed of the key)
+    figs: dict[int, dict[tuple, Fig]] = defaultdict(dict)
+    seen: dict[tuple, int] = defaultdict(int)
+    for rn, key, amt, raw, side in amounts:
+        if not side:
+            continue
+        seen[(rn, key)] += 1
+        if amt is not None and key in ADDITIVE_KEYS:
+            figs[rn][(key, seen[(rn, key)])] = Fig(Decimal(amt), half_unit(raw))
+    children: dict[int, list] = defaultdict(list)
+    names = {}
+    for rn, kind, _code, name, _block, parent in rows:
+        names[rn] = name
+        if parent is not None:
+            children[parent].append((rn, "total" if is_total(squash_label(name)) else kind))
+    for parent_rn, kids in children.items():
+        for col, fig in figs.get(parent_rn, {}).items():
+            if any(kind == "total" and col not in figs.get(rn, {}) for rn, kind in kids):
+                continue
+            parts = [figs[rn][col] for rn, _ in kids if col in figs.get(rn, {})]
+            total, tol = _sum(parts)
+            tol += fig.tol
+            res.n_checks += 1
+            if abs(fig.amount - total) > tol:
+                res.failures.append(Failure("sides", parent_rn, col[0], fig.amount, total, tol,
+                                            f"{names.get(parent_rn) or ''} = Σ {len(kids)} lines under it"))
+    return res
+
+
+def closure_of(rows, amounts) -> Closure:
+    """rows: (row_number, row_kind, code, name, block_code, parent_row); amounts: (row_number,
+    column_key, amount, amount_raw, side). A two-sided summary (amounts with a side) by its labels'
+    sums, any other table by its codes, totals and columns."""
+    if any(a[4] for a in amounts):
+        return check_two_sided(rows, amounts)
+    return check_table(build_rows(rows, amounts))
+
+
 def table_closure(rows, amounts) -> Closure:
     """Closure of one parsed table from its TableRow / TableAmount records."""
-    return check_table(build_rows(
-        [(r.row_number, r.row_kind, r.code, r.name, r.block_code, r.parent_row) for r in rows],
-        [(a.row_number, a.column_key, a.amount, a.amount_raw, a.side) for a in amounts]))
+    return closure_of([(r.row_number, r.row_kind, r.code, r.name, r.block_code, r.parent_row) for r in rows],
+                      [(a.row_number, a.column_key, a.amount, a.amount_raw, a.side) for a in amounts])

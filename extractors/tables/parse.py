@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace as _replace
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
@@ -20,6 +20,7 @@ from ..records import TableAmount, TableRow
 from ..settings import ExtractSettings
 from .align import align_rows, merge_sparse_columns, place_spanning_cells
 from .names import EconomicNames, FunctionalNames
+from .sides import Line, is_carry, is_total, section_sums, squash_label
 
 AMOUNT_RE = re.compile(r"^[-−–]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _CODE_RE = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}$")
@@ -84,7 +85,7 @@ _ITEM_GROUP_KEYS = frozenset({"overseas_travel", "official_reception", "meeting"
 _CURRENT_YEAR_GROUPS = ("本年收入", "编制预算", "本年预算", "当年预算")
 # fund groups whose 小计 is the group's part when the table prints its own 合计 beside them
 _FUND_GROUP_KEYS = frozenset({"fiscal_appropriation", "general_budget", "gov_fund", "state_capital"})
-_SEQ_LABELS = ("序号", "栏次")
+_SEQ_LABELS = ("序号", "栏次", "行次")  # a column numbering the rows, not an amount
 _TRAILING_PAREN = re.compile(r"[（(][^（()）]*[)）]$")
 _SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _CODE_LABELS = ("编码", "代码", "科目代码")
@@ -787,6 +788,9 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         elif (functional or kind in FUNCTIONAL_NAME_KINDS) and settings.functional_codes_by_name:
             by_name = FunctionalNames()  # 功能分类科目名称 only (杭州 C035 p26)
     n_by_name = 0
+    side_lines: dict[int, list[Line]] = {}  # a two-sided table's lines, per section, in print order
+    last_line: dict[int, tuple] = {}  # section → (printed line index, row_number, Line) of its last line
+    n_data = 0  # a two-sided table's printed lines read so far
     block: Optional[str] = None  # the unit code of the block of lines being read (see TableRow.block_code)
     for r in data:
         cells = list(r) + [Cell("", None)] * (width - len(r))
@@ -798,8 +802,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         line_no = next((c.line_number for c in r if c.line_number), None)
         page = next((c.page for c in r if c.page), None)
         if two_sided:
-            entries: list[tuple[str, str, list]] = []  # (side, label, amounts) per section
-            for side, side_cols in sections:
+            entries: list[tuple[str, str, list, int]] = []  # (side, label, amounts, section) per section
+            for sec, (side, side_cols) in enumerate(sections):
                 label_txt = " ".join(cells[c.index].text.strip() for c in side_cols if c.role == "name"
                                      and cells[c.index].text.strip())
                 amts = []
@@ -813,19 +817,43 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
                     amts.append((c, amt, txt, side, cells[c.index].line_number or line_no))
                 prev = entries[-1] if entries else None
                 if (prev is not None and prev[0] == side and not label_txt and prev[1]
+                        and (is_total(squash_label(prev[1])) or is_carry(squash_label(prev[1])))
                         and all(a[1] is None for a in prev[2]) and any(a[1] is not None for a in amts)):
-                    # a label printed across the sections (当年支出小计 over 功能分类 and 支出用途,
-                    # 江苏 C071 p1) with its figure in the last section's column: one line
-                    entries[-1] = (side, prev[1], prev[2] + amts)
+                    # a total's label printed across the sections (当年支出小计 over 功能分类 and
+                    # 支出用途, 江苏 C071 p1) with its figure in the last section's column: one line
+                    keys = {a[0].key for a in amts}  # (one figure a column meaning: the section printing it)
+                    entries[-1] = (side, prev[1], [a for a in prev[2] if a[0].key not in keys] + amts, prev[3])
                     continue
-                entries.append((side, label_txt, amts))
-            for side, label_txt, amts in entries:
+                entries.append((side, label_txt, amts, sec))
+            for side, label_txt, amts, sec in entries:
                 if not label_txt and all(a[1] is None for a in amts):
+                    continue
+                before = last_line.get(sec)
+                if (not label_txt and before is not None and before[0] == n_data - 1 and not before[2].has_figure
+                        and before[2].label):
+                    # a figure printed beside a label wrapped over the lines around it (三、单位预留机动经 /
+                    # 3,990.40 / 费, 江苏 C083 p14): the label's line, not a line of its own
+                    blank = {(a.column_key, a.column_index): k for k, a in enumerate(out_amounts)
+                             if a.row_number == before[2].row_number}
+                    for col, amt, amt_raw, side_, ln in amts:
+                        cell = TableAmount(source_file, table_id, before[2].row_number, col.key, col.label or col.leaf,
+                                           amt, amt_raw, unit, entity_code, ln, page, side_, col.index)
+                        if (col.key, col.index) in blank:  # the label's line printed this column blank
+                            out_amounts[blank[(col.key, col.index)]] = cell
+                        else:
+                            out_amounts.append(cell)
+                    lines = side_lines[sec]
+                    lines[lines.index(before[2])] = done = Line(before[2].row_number, before[2].label, True)
+                    last_line[sec] = (n_data, before[1], done)
                     continue
                 rk = _row_kind_label(label_txt) or "detail"
                 if rk == "subtotal":
                     rk = "detail"
-                emit(line_no, rk, None, None, label_txt or None, label_txt or None, raw, None, amts, page)
+                rn = emit(line_no, rk, None, None, label_txt or None, label_txt or None, raw, None, amts, page)
+                line = Line(rn, squash_label(label_txt), any(a[1] is not None for a in amts))
+                side_lines.setdefault(sec, []).append(line)
+                last_line[sec] = (n_data, rn, line)
+            n_data += 1
             continue
         code_parts = [cells[c.index].text.strip() for c in cols if c.role == "code"]
         code_raw = " ".join(p for p in code_parts if p) or None
@@ -911,6 +939,10 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
         emit(line_no, rk, code, code_raw, name, label, raw, code_system, amts, page, text_cells, block)
         if code:
             pending.append((len(out_rows) - 1, code))
+    if side_lines:  # a two-sided table: each line's parent is the line its labels say it adds up into
+        parent_of = {c: s.parent for lines in side_lines.values() for s in section_sums(lines) for c in s.children}
+        out_rows = [_replace(r, parent_row=parent_of[r.row_number]) if r.row_number in parent_of else r
+                    for r in out_rows]
     if n_by_name:
         system = "economic" if isinstance(by_name, EconomicNames) else "functional"
         problems.append(f"{n_by_name} {system} codes inferred from the printed names (no code column printed)")

@@ -9,6 +9,7 @@
     'int_recon__three_public_subtotal',
     'int_recon__three_public_grand_total',
     'int_recon__income_equals_expenditure',
+    'int_recon__summary_side_sum',
     'int_recon__summary_vs_fiscal_summary',
     'int_recon__expenditure_summary_vs_fund_tables',
     'int_recon__fund_tables_within_summary',
