@@ -41,6 +41,18 @@ evaluated as (
     where p.amount_wan is not null
     group by all
 
+),
+
+-- a side printed as several name | amount sections (支出功能分类 | 部门预算支出经济分类 | 政府预算支出经济
+-- 分类, 西安) prints its 本年支出合计 and 支出总计 in each: the same comparison of the same figures
+-- is one finding, not one per section
+distinct_comparisons as (
+
+    select * from evaluated
+    qualify row_number() over (
+        partition by source_file, table_id, side, label_norm, column_key, key_ordinal, parent_wan, children_wan
+        order by row_number) = 1
+
 )
 
 select
@@ -57,4 +69,4 @@ select
     {{ label_zh('table_kind', 'table_kind') }} || '：' || label_norm || ' ' || {{ column_zh('column_key') }} || ' '
         || {{ fmt_figure('parent_wan', 'unit') }} || ' 与 ' || parts || ' 比较' as message_zh,
     source_ref
-from evaluated
+from distinct_comparisons
