@@ -1116,3 +1116,31 @@ def test_summary_label_numbering_depths(label, depth):
     # 西安 C050 p25: 1、人员经费和公用经费支出 over (1)工资福利支出 … are two levels, not one list
     from extractors.tables.sides import depth as depth_of
     assert depth_of(label) == depth
+
+
+def test_a_row_broken_by_a_page_break_is_one_row():
+    # 杭州市公安局 收入预算总表 (C035 pp21–22, landscape): the last row of p21 prints 杭州市机动 |
+    # 14,549.64 | 14,549.64 | 12,437.3 | 2,112.28 and p22 opens with 车驾驶员考试服务中心 | 6: one row,
+    # 事业收入 12,437.36 (the 6 had been a unit of its own)
+    from types import SimpleNamespace
+
+    from extractors.tables.continued import join_broken_rows
+
+    def row(line, page, texts):
+        return Item(line, cells=[Cell(t, line_number=line, page=page) for t in texts], page=page)
+
+    last = row(40, 21, ["杭州市机动", "14,549.64", "14,549.64", "12,437.3", "2,112.28"])
+    first = row(1, 22, ["车驾驶员考试服务中心", "", "", "6", ""])
+    after = row(2, 22, ["杭州市道路交通事故社会救助基金管理服务中心", "6,314.47", "6,314.47", "", ""])
+    t = SimpleNamespace(items=[row(39, 21, ["合计", "404,415.23", "400,391.78", "18,536.88", "4,023.45"]),
+                               last, first, after])
+    join_broken_rows([t])
+    assert [it.texts() for it in t.items[1:]] == [
+        ["杭州市机动车驾驶员考试服务中心", "14,549.64", "14,549.64", "12,437.36", "2,112.28"],
+        ["杭州市道路交通事故社会救助基金管理服务中心", "6,314.47", "6,314.47", "", ""]]
+    # a row of its own on the next page (a figure where the last row printed none, or a whole
+    # amount): left alone
+    other = row(1, 22, ["车驾驶员考试服务中心", "", "", "6", "1.00"])
+    t = SimpleNamespace(items=[last, other])
+    join_broken_rows([t])
+    assert len(t.items) == 2

@@ -21,7 +21,7 @@ from ..settings import AMOUNT_UNITS, ExtractSettings
 from .classify import classify_title, is_final_account_title, looks_like_title
 from .closure import CLOSING_KINDS, reading_of
 from .readings import differences_of, read_twice
-from .continued import merge_continued
+from .continued import join_broken_rows, merge_continued
 from .names import partly_coded_by_name
 from .parse import FUNCTIONAL_NAME_KINDS, _period, parse_table
 from .performance import lists_projects_by_row, parse_performance_grid, parse_performance_lines, split_department
@@ -246,7 +246,7 @@ def _extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentE
     except (ValueError, TypeError, IndexError) as exc:  # pragma: no cover - defensive
         raise ExtractionError(src, "blocks", f"cannot split the text into blocks: {exc}") from exc
     raw_tables, headers = segment(items, settings, doc.dialect)
-    raw_tables = merge_continued(raw_tables)
+    raw_tables = join_broken_rows(merge_continued(raw_tables))
 
     # entities printed in table headers: the first code is the department, longer codes
     # extending it are its units

@@ -10,9 +10,11 @@ count (the marts read one table of a kind per entity). Native PDF items only (ro
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Optional
 
-from ..blocks import squash
+from ..blocks import Item, squash
 from .classify import classify_title, normalise_title
 from .parse import is_data_row
 
@@ -86,6 +88,35 @@ def _edges_within(a: frozenset[int], b: frozenset[int]) -> bool:
     return len(small) >= 2 and all(any(abs(x - y) <= 1 for y in large) for x in small)
 
 
+_CUT_AMOUNT = re.compile(r"^-?\d[\d,]*\.\d$")  # an amount printed to one decimal: its last digit on the next page
+_AMOUNT = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
+
+
+def _broken_row(last: Item, first: Item) -> Optional[Item]:
+    """A row broken by the page break: the previous page's last row printed ``12,437.3`` and the
+    next page's first row ``6`` in the same column (and the rest of the name in the name column:
+    杭州市机动 / 车驾驶员考试服务中心, C035 pp21–22) is one row. The evidence is an amount cut
+    after one decimal whose last digit alone opens the next page; any other cell of the next
+    page's row must go on a cell the last row printed (a name's rest), nothing on a blank cell."""
+    a, b = last.cells or [], first.cells or []
+    if len(a) != len(b) or not a:
+        return None
+    joined, cut = [], 0
+    for x, y in zip(a, b):
+        t1, t2 = x.text.strip(), y.text.strip()
+        if not t2:
+            joined.append(x)
+            continue
+        if not t1:
+            return None
+        if _CUT_AMOUNT.match(t1) and t2.isdigit() and len(t2) == 1:
+            cut += 1
+        elif _AMOUNT.match(t1.replace(" ", "")) or _AMOUNT.match(t2.replace(" ", "")):
+            return None  # an amount beside an amount: two rows
+        joined.append(replace(x, text=t1 + t2))
+    return replace(last, cells=joined) if cut else None
+
+
 def merge_continued(raw_tables: list) -> list:
     out: list = []
     for rt in raw_tables:
@@ -102,3 +133,26 @@ def merge_continued(raw_tables: list) -> list:
                 continue
         out.append(rt)
     return out
+
+
+def _page_of(it: Item) -> Optional[int]:
+    return it.page if it.page is not None else next((c.page for c in it.cells or [] if c.page), None)
+
+
+def join_broken_rows(raw_tables: list) -> list:
+    """Each table's rows with a row broken by a page break joined (:func:`_broken_row`): the last
+    row of a page and the first of the next, wherever the table goes on over the page."""
+    for rt in raw_tables:
+        items, out = rt.items, []
+        for it in items:
+            prev = out[-1] if out else None
+            if (prev is not None and prev.cells and it.cells and _page_of(prev) is not None
+                    and _page_of(it) == _page_of(prev) + 1):
+                joined = _broken_row(prev, it)
+                if joined is not None:
+                    out[-1] = joined
+                    continue
+            out.append(it)
+        if len(out) != len(items):
+            rt.items = out
+    return raw_tables
