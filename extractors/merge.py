@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Optional
 
-from .records import BudgetEntity, DocumentExtraction, DocumentMeta, TableRecord
+from .records import BudgetEntity, DocumentExtraction, DocumentMeta, LoadError, TableRecord
 
 _LISTS = ("entities", "tables", "table_rows", "table_amounts", "narrative_figures", "yoy_changes",
           "projects", "performance_indicators", "load_errors", "reading_differences")
@@ -34,7 +34,27 @@ def merge_parts(meta: DocumentMeta, parts: list[DocumentExtraction], result: Doc
     unit = tables_unit(result.tables)
     if unit is not None and unit != result.document.amount_unit:
         result.document = replace(result.document, amount_unit=unit)
+    if unit is not None:
+        _unit_where_unprinted(result, unit)
     return result
+
+
+def _unit_where_unprinted(result: DocumentExtraction, unit: str) -> None:
+    """A table printing no unit (its 单位 printed on another page: 上海 C003's 收入预算总表, whose
+    last column and 单位：元 spill onto pages of their own) is in the document's unit, the unit of
+    most of its tables — not the reader's default: its figures were read as 万元, 10,000 times
+    those of the tables beside it. Recorded as a warning naming the table."""
+    unitless = {(t.source_file, t.table_id): t for t in result.tables
+                if t.unit is None and not t.is_empty and t.table_kind not in ("unknown", "performance_targets")}
+    if not unitless:
+        return
+    result.tables = [replace(t, unit=unit) if (t.source_file, t.table_id) in unitless else t for t in result.tables]
+    result.table_amounts = [replace(a, unit=unit) if (a.source_file, a.table_id) in unitless and a.unit != unit else a
+                            for a in result.table_amounts]
+    for t in unitless.values():
+        result.load_errors.append(LoadError(
+            t.source_file, "normalise", f"table {t.title!r} (p{t.page}) prints no unit: taken in {unit}, "
+            "the unit of most of the document's tables", "warning", t.line_start))
 
 
 # the tables the facts come from (功能分类 by 基本/项目, 基本支出 by 经济分类)

@@ -348,9 +348,12 @@ def test_period_column_groups_keep_only_the_budget_years_meaning():
     for a in amounts:
         by_key.setdefault(a.column_key, []).append(a.amount)
     assert by_key["meeting"] == [Decimal("461836")] and by_key["official_reception"] == [Decimal("80000")]
-    assert by_key["total"] == [Decimal("2083436")] and len(by_key["other"]) == 5
+    assert by_key["total"] == [Decimal("2083436")] and len(by_key["other"]) == 4
     assert by_key["prior_year"] == [Decimal("2480000")]  # 上年 / 合计: the prior year's own total
-    assert {a.column_label for a in amounts if a.column_key == "other"} >= {"上年/会议费", "增减变化情况/合计"}
+    # 增减变化情况 / 合计: the change's own total (the golden's `change`, C050 p43 and C054 p49)
+    assert by_key["change"] == [Decimal("-396564")]
+    assert {a.column_label for a in amounts if a.column_key == "other"} == {
+        "上年/公务接待费", "上年/会议费", "增减变化情况/公务接待费", "增减变化情况/会议费"}
     # 2019年 | 2020年 (C054 p49): the latest year is the budget year's group; 上年结转 is no period
     from extractors.tables.parse import _period
     assert _period("2019年") == ("year", 2019) and _period("增减变化情况") == ("change", None)
@@ -1144,3 +1147,19 @@ def test_a_row_broken_by_a_page_break_is_one_row():
     t = SimpleNamespace(items=[last, other])
     join_broken_rows([t])
     assert len(t.items) == 2
+
+
+def test_a_table_printing_no_unit_is_in_the_documents_unit():
+    # 上海市数据局 2026 收入预算总表 (C003 p8-11): its last column and 单位：元 spill onto pages of
+    # their own, so p8 prints no unit; its figures (285,039,000 for 2014102 …) were read as 万元,
+    # 10,000 times the tables beside it, all in 元
+    from extractors.pipeline import extract_document
+
+    ex = extract_document(CORPUS / "C003.pdf", CORPUS, DEFAULT_SETTINGS)
+    t = next(t for t in ex.tables if t.table_kind == "revenue_summary")
+    assert t.unit == "元" and {a.unit for a in ex.table_amounts if a.table_id == t.table_id} == {"元"}
+    line = next(r for r in ex.table_rows if r.table_id == t.table_id and r.row_kind == "total")
+    total = next(a for a in ex.table_amounts if a.table_id == t.table_id and a.row_number == line.row_number
+                 and a.column_key == "total")
+    assert total.amount == Decimal("471452100")  # = the 收支总表's 收入总计, 元
+    assert any("prints no unit: taken in 元" in e.error and e.severity == "warning" for e in ex.load_errors)

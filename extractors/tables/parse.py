@@ -249,7 +249,7 @@ def _budget_final_groups(spans: list[tuple], width: int) -> Optional[list[tuple]
 def mark_period_groups(cols: list[Column], header_rows: list[list[str]]) -> None:
     """Columns printed in period groups (上年 | 当年 | 增减变化情况 over the same 合计 | “三公” … columns,
     C050 p43; 2019年 | 2020年 | 增减变化情况, C054 p49): only the budget year's group keeps its meaning;
-    the prior year's and the change's columns become `other`, their label prefixed with the group
+    the prior year's total is `prior_year` and the change's `change`, their other columns `other`, the label prefixed with the group
     (the figures stay in the staging tables, never in the year's facts). The budget year's group is
     当年 / 本年, else the latest year printed; nothing changes without one, or with fewer than two
     period groups in the header row. A 决算's 预算数 | 决算数 groups (:func:`_budget_final_groups`)
@@ -284,9 +284,11 @@ def mark_period_groups(cols: list[Column], header_rows: list[list[str]]) -> None
             # the prior year's own total (2025年执行数 / 执行数, 上年 / 合计: C036 p10) is its
             # prior_year figure; the group's other columns and the change's are `other`
             prior = owner[2][0] == "prior" or (owner[2][0] == "year" and owner[2][1] < latest)
-            if prior and owner not in prior_done and (c.key == "total" or c.leaf in _PRIOR_TOTAL_LEAVES):
+            change = owner[2][0] == "change"
+            if (prior or change) and owner not in prior_done and (c.key == "total" or c.leaf in _PRIOR_TOTAL_LEAVES):
+                # the change's own total (增减变化情况 / 合计: C050 p43, C054 p49) is its change figure
                 prior_done.append(owner)
-                c.key = "prior_year"
+                c.key = "prior_year" if prior else "change"
                 continue
             c.key = "other"
             if not c.label.startswith(owner[1]):
