@@ -1163,3 +1163,23 @@ def test_a_table_printing_no_unit_is_in_the_documents_unit():
                  and a.column_key == "total")
     assert total.amount == Decimal("471452100")  # = the 收支总表's 收入总计, 元
     assert any("prints no unit: taken in 元" in e.error and e.severity == "warning" for e in ex.load_errors)
+
+
+def test_a_header_line_of_words_between_a_title_and_its_grid_is_not_the_grids_title():
+    # 江苏省高级人民法院 2018 (C085 pp10–11): 四、…财政拨款收支预算总表 | 单位：万元 | 收入 支出 at the foot
+    # of p10, the grid on p11: the line of words had become the grid's title ('收入 支出', a 收支总表)
+    from extractors.tables import segment
+
+    def row(line, page, texts):
+        return Item(line, cells=[Cell(t, line_number=line, page=page) for t in texts], page=page)
+
+    items = [Item(1, text="四、2018年度江苏省高级人民法院财政拨款收支预算总表", page=10),
+             Item(2, text="单位：万元", page=10),
+             Item(3, text="收入                  支出", page=10),
+             row(4, 11, ["项目名称", "金额", "项目名称", "金额"]),
+             row(5, 11, ["一、一般公共预算", "33,172.15", "一、基本支出", "18,570.82"]),
+             row(6, 11, ["收入合计", "33,172.15", "支出合计", "33,172.15"])]
+    tables, _ = segment(items, DEFAULT_SETTINGS)
+    assert [(t.title, len(t.items), t.unit) for t in tables] == [
+        ("四、2018年度江苏省高级人民法院财政拨款收支预算总表", 3, "万元")]
+    assert classify_title(tables[0].title) == "fiscal_appropriation_summary"

@@ -54,6 +54,10 @@ class RawTable:
         return [it.cells for it in self.items]
 
 
+# a line of two or more short words (收入 支出, 项目 金额): column headings, not a sentence or a title
+_HEADER_WORDS_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff（）()]{1,8})+$")
+
+
 def _entity_header(text: str):
     """An entity code + name header cell (101001 某某局), not a year heading read as one
     (2025年预算数: 2025 + 年预算数)."""
@@ -160,6 +164,13 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
                     and len(cur.text_items) < (_MAX_TEXT_COPY_LINES * 10 if dialect == "pdftotext" else _MAX_TEXT_COPY_LINES) \
                     and not _HEADING_RE.match(text):
                 cur.text_items.append(it)
+                cur.last_line = it.line_number
+                continue
+            if not cur.items and cur.titled and _HEADER_WORDS_LINE.match(text.strip()) \
+                    and not _HEADING_RE.match(text) and not looks_like_title(text):
+                # 收入 | 支出, the top row of a header printed as a line of words between the title
+                # and a grid that starts on the next page (江苏 C085 p10–11): the title's table
+                # goes on, the line is not the next grid's title
                 cur.last_line = it.line_number
                 continue
             close()
