@@ -1183,3 +1183,31 @@ def test_a_header_line_of_words_between_a_title_and_its_grid_is_not_the_grids_ti
     assert [(t.title, len(t.items), t.unit) for t in tables] == [
         ("四、2018年度江苏省高级人民法院财政拨款收支预算总表", 3, "万元")]
     assert classify_title(tables[0].title) == "fiscal_appropriation_summary"
+
+
+def test_a_tall_label_cell_over_an_amount_column_ruled_in_two_rows_is_one_line():
+    # 江苏省人民检察院 机关运行经费支出预算表 (C083 p21): 合计 in a tall cell spanning the code and name
+    # columns, its 2,391.92 in the amount column ruled into two rows (cell padding drawn as rects):
+    # the 合计 line had no figure, the header took 合计 as a column word (科目编码/合计) and the
+    # table's codes were read as amounts
+    from extractors.native.pdf import _joined_under_span, _under_a_spanning_label
+
+    header = ["", "科目编码", "", "", "科目名称", "", "", "机关运行经费支出", ""]
+    total = ["", "合计", None, None, None, "", "", None, None]
+    under = [None, None, None, None, None, None, "", "2,391.92", ""]
+    line = ["302", None, None, "商品和服务支出", None, None, "", "2,391.92", ""]
+
+    def cells(texts, y):
+        return [(t or "", None if t is None else (10.0 * j, y, 10.0 * j + 10, y + 10)) for j, t in enumerate(texts)]
+
+    assert _under_a_spanning_label(total, under, cells(total, 200))
+    joined, bbox = _joined_under_span((cells(total, 200), (0, 200, 90, 210)), cells(under, 212), (0, 212, 90, 222))
+    assert [c for c, _ in joined] == ["", "合计", "", "", "", "", "", "2,391.92", ""] and bbox == (0, 200, 90, 222)
+    # a line of its own (its label column printed, not covered) or a header over amounts: not joined
+    assert not _under_a_spanning_label(under, line, cells(under, 212))
+    assert not _under_a_spanning_label(header, under, cells(header, 180))
+    # 江苏省高级人民法院 支出预算总表 (C085 p10): a header of words over a line of figures ruled in
+    # other cells (the header's word columns covered in it) is a header, not a label spanning down
+    head = ["合计", "", "基本支出", "", "项目支出", ""]
+    figs = [None, "33,172.15", None, "18,570.82", None, "11,343.27"]
+    assert not _under_a_spanning_label(head, figs, cells(head, 200))
