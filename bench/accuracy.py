@@ -9,6 +9,9 @@ under tests/fixtures/expected/ and tests/fixtures/expected_corpus/ (formats: the
   classification code (rows without a code: pooled per table kind / column / side), column, side;
 * prose figures — narrative.json figures against fct_reported_figure (source_kind 'narrative'),
   keyed by document, line and measure;
+* stated totals — the headline figures a corpus golden reads off the prose (stated_totals: 收入 / 支出
+  / 财政拨款 / 一般公共预算支出 / 基本 / 项目 / 人员 / 公用 / “三公” / 机关运行经费 totals) against the
+  prose figures of the file (fct_reported_figure, source_kind 'narrative'), by measure and amount;
 * projects — narrative.json projects against marts.fct_project (name, or a name that extends it, and amount);
 * indicators — performance.json indicators (less known_gaps) against
   marts.fct_performance_indicator (level1, level2, indicator → target value);
@@ -163,6 +166,25 @@ def compare(con, corpus: Path) -> dict:
                     continue
                 act[(tkind, None if subset else ent, printed or "*", _col(tkind, measure), side)].append(_d(amt))
             res["table figures"].match(exp, act, count_extra=not subset)
+            # ---- the headline figures the prose states (corpus goldens): each (measure, amount)
+            # read off the page is found when the prose reader took a sentence of this file for
+            # that measure with that amount (any line: the golden names one statement of several)
+            stated = data.get("stated_totals") if subset else None
+            if stated:
+                said = defaultdict(set)
+                for kind, tkind, code, measure, side, ent, amt, ref in figs:
+                    if kind == "narrative" and amt is not None:
+                        said[measure].add(_d(amt))
+                exp, act = defaultdict(list), defaultdict(list)
+                for st in stated:
+                    amt = (Decimal(str(st["amount"])) / (WAN if st.get("unit") == "元" else Decimal(1))).normalize()
+                    key = (st["measure"], amt)
+                    if key in exp:
+                        continue  # the same figure stated twice (basic on p20 and p21)
+                    exp[key].append(amt)
+                    if amt in said.get(st["measure"], ()):
+                        act[key].append(amt)
+                res["stated totals"].match(exp, act, count_extra=False)
         # ---- prose
         npath = gdir / "narrative.json"
         if npath.exists():
@@ -237,7 +259,7 @@ def compare(con, corpus: Path) -> dict:
     return out
 
 
-SECTIONS = ("table figures", "prose figures", "projects", "indicators", "facts (fct_function/economic)")
+SECTIONS = ("table figures", "prose figures", "stated totals", "projects", "indicators", "facts (fct_function/economic)")
 
 
 def report(results: dict) -> tuple[str, float]:

@@ -211,3 +211,21 @@ def test_regression_year_end_carryover_is_not_the_prior_years_carryover():
     assert [(f.measure, f.amount) for f in figs] == [("expenditure_carryover", Decimal("560823.20"))]
     figs, _ = figures_of("上年结转结余1140406.84万元。")
     assert [f.measure for f in figs] == ["revenue_carryover"]
+
+
+def test_regression_measures_named_in_other_words():
+    # the prose's headline figures in the words other provinces use (page-read stated totals of the
+    # corpus goldens, `make bench-accuracy` "stated totals"): 人员支出 / 日常公用支出 (杭州 C033 p7-8),
+    # 财政拨款运行经费 (重庆 C023 p2), 财政拨款收入合计 / 支出合计 (佛山 C061 p25-26), 本部门财政拨款收入预算
+    # 总计 (西安 C054 p12): each was `other`, `revenue_general_budget`, `revenue_current_year` or all
+    # funds' `revenue_total`
+    def measures(text):
+        return [(f.measure, f.amount) for f in figures_of(text, 2026)[0]]
+
+    assert measures("其中：人员支出2,906.80万元，日常公用支出838.27万元。") == [
+        ("personnel", Decimal("2906.80")), ("public", Decimal("838.27"))]
+    assert measures("2026年一般公共预算财政拨款运行经费137.15万元。")[0] == ("operating_cost", Decimal("137.15"))
+    assert measures("佛山市轨道交通局2019年度财政拨款收入合计1668.14万元。")[0] == (
+        "fiscal_appropriation_total", Decimal("1668.14"))
+    assert measures("本部门财政拨款收入预算总计181807.13万元，全部为一般公共预算拨款。")[0] == (
+        "fiscal_appropriation_total", Decimal("181807.13"))

@@ -46,7 +46,8 @@ MEASURE_RULES: list[tuple[str, str]] = [
     (r"公务接待", "official_reception"),
     (r"会议费", "meeting"),
     (r"培训费", "training"),
-    (r"机关运行经费", "operating_cost"),
+    # 一般公共预算财政拨款运行经费137.15万元 (重庆 C023 p2): the 机关运行经费 in other words
+    (r"机关运行经费|^(?:一般公共预算)?(?:财政拨款)?运行经费", "operating_cost"),
     (r"政府采购.*货物", "procurement_goods"),
     (r"政府采购.*工程", "procurement_works"),
     (r"政府采购.*服务", "procurement_services"),
@@ -56,8 +57,9 @@ MEASURE_RULES: list[tuple[str, str]] = [
     (r"固定资产", "fixed_assets_total"),
     (r"财政拨款收支|财政拨款收入?[、和及与]?支出?总", "fiscal_appropriation_total"),
     (r"收支|收入[、和及与]?支出总", "total_budget"),
-    (r"人员经费", "personnel"),
-    (r"公用经费", "public"),
+    # 人员支出 / 日常公用支出 (杭州 C033 p7, C035 p11): 基本支出's two parts in other words
+    (r"人员经费|^人员支出", "personnel"),
+    (r"公用经费|^(?:日常)?公用支出", "public"),
     (r"基本支出", "basic"),
     (r"项目支出", "project"),
     (r"预留机动经费", "reserve"),
@@ -68,6 +70,11 @@ MEASURE_RULES: list[tuple[str, str]] = [
     (r"政府性基金(?:预算)?(?:财政)?(?:拨款)?支出", "gov_fund_expenditure"),
     (r"国有资本经营预算(?:财政)?(?:拨款)?支出", "state_capital_expenditure"),
     (r"^财政拨款(?:预算)?支出预算|^财政拨款预算支出$", "fiscal_appropriation_total"),
+    # 财政拨款收入合计1668.14万元 / 财政拨款支出合计 (佛山 C061 p25), 财政拨款收入预算总计 (西安 C054
+    # p12), 当年财政拨款收入30,331.26万元 (C050 p10): the 财政拨款 total, not all funds' revenue
+    # (the cleaned label: 合计 / 总额 / 计 stripped, 总计 → 总)
+    (r"^(?:本部门|本单位|我部门|我单位)?(?:当年)?财政拨款(?:收入|支出)(?:预算)?总?$",
+     "fiscal_appropriation_total"),
     (r"支出预算|支出总预算|本年支出|支出合计|支出总计|预算支出|总支出", "expenditure_total"),
     (r"本年财政拨款收入", "revenue_fiscal_current_year"),
 ]
