@@ -46,6 +46,10 @@ def _unit_where_unprinted(result: DocumentExtraction, unit: str) -> None:
     those of the tables beside it. Recorded as a warning naming the table."""
     unitless = {(t.source_file, t.table_id): t for t in result.tables
                 if t.unit is None and not t.is_empty and t.table_kind not in ("unknown", "performance_targets")}
+    # only where the reader's default differs from it: a table read in the document's unit anyway
+    # stays as it is, unwarned
+    read_otherwise = {(a.source_file, a.table_id) for a in result.table_amounts if a.unit != unit}
+    unitless = {k: t for k, t in unitless.items() if k in read_otherwise}
     if not unitless:
         return
     result.tables = [replace(t, unit=unit) if (t.source_file, t.table_id) in unitless else t for t in result.tables]
