@@ -249,8 +249,9 @@ def _budget_final_groups(spans: list[tuple], width: int) -> Optional[list[tuple]
 def mark_period_groups(cols: list[Column], header_rows: list[list[str]]) -> None:
     """Columns printed in period groups (上年 | 当年 | 增减变化情况 over the same 合计 | “三公” … columns,
     C050 p43; 2019年 | 2020年 | 增减变化情况, C054 p49): only the budget year's group keeps its meaning;
-    the prior year's total is `prior_year` and the change's `change`, their other columns `other`, the label prefixed with the group
-    (the figures stay in the staging tables, never in the year's facts). The budget year's group is
+    the prior year's own total is `prior_year` and the change's `change`, their other columns
+    `other`, the label prefixed with the group (the figures stay in the staging tables, never in
+    the year's facts). The budget year's group is
     当年 / 本年, else the latest year printed; nothing changes without one, or with fewer than two
     period groups in the header row. A 决算's 预算数 | 决算数 groups (:func:`_budget_final_groups`)
     are two such groups, the 决算数 the year's."""
