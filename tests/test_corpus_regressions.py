@@ -1200,14 +1200,14 @@ def test_a_tall_label_cell_over_an_amount_column_ruled_in_two_rows_is_one_line()
     def cells(texts, y):
         return [(t or "", None if t is None else (10.0 * j, y, 10.0 * j + 10, y + 10)) for j, t in enumerate(texts)]
 
-    assert _under_a_spanning_label(total, under, cells(total, 200))
+    assert _under_a_spanning_label(cells(total, 200), cells(under, 212))
     joined, bbox = _joined_under_span((cells(total, 200), (0, 200, 90, 210)), cells(under, 212), (0, 212, 90, 222))
     assert [c for c, _ in joined] == ["", "合计", "", "", "", "", "", "2,391.92", ""] and bbox == (0, 200, 90, 222)
     # a line of its own (its label column printed, not covered) or a header over amounts: not joined
-    assert not _under_a_spanning_label(under, line, cells(under, 212))
-    assert not _under_a_spanning_label(header, under, cells(header, 180))
+    assert not _under_a_spanning_label(cells(under, 212), cells(line, 224))
+    assert not _under_a_spanning_label(cells(header, 180), cells(under, 212))
     # 江苏省高级人民法院 支出预算总表 (C085 p10): a header of words over a line of figures ruled in
     # other cells (the header's word columns covered in it) is a header, not a label spanning down
     head = ["合计", "", "基本支出", "", "项目支出", ""]
     figs = [None, "33,172.15", None, "18,570.82", None, "11,343.27"]
-    assert not _under_a_spanning_label(head, figs, cells(head, 200))
+    assert not _under_a_spanning_label(cells(head, 200), cells(figs, 212))

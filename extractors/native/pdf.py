@@ -552,21 +552,22 @@ def _is_amountish(t: str) -> bool:
     return bool(_AMOUNT.match(s)) or s in ("-", "—")
 
 
-def _under_a_spanning_label(above: list, row: list, above_cells: list) -> bool:
-    """Is ``row`` (cell texts, None for a cell covered by a spanning one) the figures of the line
-    above, whose label cell spans down over it? A 合计 printed in a tall cell beside an amount
-    column ruled into two rows (江苏 C083 p21: the amount's row under the 合计's, every label
-    column of it covered). The line above prints one word (its label) and the row amounts only,
-    the label's column covered in it, and nothing where the line above prints something."""
-    if len(above) != len(row) or len(above_cells) != len(row):
+def _under_a_spanning_label(above: list, row: list) -> bool:
+    """Is ``row`` (its cells: (text, bbox), bbox None for a cell covered by a spanning one) the
+    figures of the line ``above``, whose label cell spans down over it? A 合计 printed in a tall
+    cell beside an amount column ruled into two rows (江苏 C083 p21: the amount's row under the
+    合计's, every label column of it covered). The line above prints one word (its label) and the
+    row amounts only, the label's column covered in it, and nothing where the line above prints
+    something."""
+    if len(above) != len(row):
         return False
-    printed = [j for j, t in enumerate(row) if t and t.strip()]
-    if not printed or not all(_is_amountish(row[j]) for j in printed):
+    printed = [j for j, (t, _) in enumerate(row) if t.strip()]
+    if not printed or not all(_is_amountish(row[j][0]) for j in printed):
         return False
-    labels = [j for j, t in enumerate(above) if t and t.strip() and not _is_amountish(t)]
-    if len(labels) != 1 or row[labels[0]] is not None:
+    labels = [j for j, (t, _) in enumerate(above) if t.strip() and not _is_amountish(t)]
+    if len(labels) != 1 or row[labels[0]][1] is not None:
         return False  # (a header row prints several words: 合计 | 基本支出 | 项目支出 over the figures, C085 p10)
-    return all(not (above_cells[j][0] or "").strip() for j in printed)
+    return all(not above[j][0].strip() for j in printed)
 
 
 def _joined_under_span(above: tuple, cells: list, bbox: tuple) -> tuple:
@@ -781,7 +782,7 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[d
                 for r, row in zip(texts, t_rows):
                     cells = [(c or "", bb) for c, bb in zip(r, row.cells)]
                     rbb = row.bbox
-                    if rows and _under_a_spanning_label(texts[len(rows) - 1], r, rows[-1][0]):
+                    if rows and _under_a_spanning_label(rows[-1][0], cells):
                         rows[-1] = _joined_under_span(rows[-1], cells, tuple(rbb))
                         continue
                     rows.append((cells, tuple(rbb)))

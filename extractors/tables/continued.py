@@ -19,10 +19,13 @@ from .classify import classify_title, normalise_title
 from .parse import is_data_row
 
 
+def _page_of(it: Item) -> Optional[int]:
+    """An item's page: its own, else that of its first cell giving one."""
+    return it.page if it.page is not None else next((c.page for c in it.cells or [] if c.page), None)
+
+
 def _pages(rt) -> tuple[Optional[int], Optional[int]]:
-    pages = [it.page if it.page is not None else next((c.page for c in it.cells or [] if c.page), None)
-             for it in rt.items]
-    pages = [p for p in pages if p is not None]
+    pages = [p for p in map(_page_of, rt.items) if p is not None]
     return (pages[0], pages[-1]) if pages else (None, None)
 
 
@@ -133,10 +136,6 @@ def merge_continued(raw_tables: list) -> list:
                 continue
         out.append(rt)
     return out
-
-
-def _page_of(it: Item) -> Optional[int]:
-    return it.page if it.page is not None else next((c.page for c in it.cells or [] if c.page), None)
 
 
 def join_broken_rows(raw_tables: list) -> list:

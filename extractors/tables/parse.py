@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace as _replace
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
@@ -944,7 +944,7 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
             pending.append((len(out_rows) - 1, code))
     if side_lines:  # a two-sided table: each line's parent is the line its labels say it adds up into
         parent_of = {c: s.parent for lines in side_lines.values() for s in section_sums(lines) for c in s.children}
-        out_rows = [_replace(r, parent_row=parent_of[r.row_number]) if r.row_number in parent_of else r
+        out_rows = [replace(r, parent_row=parent_of[r.row_number]) if r.row_number in parent_of else r
                     for r in out_rows]
     if n_by_name:
         system = "economic" if isinstance(by_name, EconomicNames) else "functional"
@@ -955,7 +955,6 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     # - a subtotal printed again with the same figures (a 类 line repeated on a continued page) is
     #   a repeated_subtotal and the lines under it add up into the first; printed again with other
     #   figures (301 under 政府 501 and 301 under 505: C062 p16) it is the subtotal of its own lines
-    from dataclasses import replace
     figures: dict[int, list] = {}
     for a in out_amounts:
         figures.setdefault(a.row_number, []).append((a.column_key, a.amount))
@@ -995,7 +994,6 @@ def _parse_groups(rows: list[list[Cell]], groups: list[tuple[int, int]], first_d
     """Parse each side-by-side column group as its own table (left group's rows first), one
     row numbering. A group's own printed total (人员经费合计 / 公用经费合计) is that group's
     part of the table: its amount is keyed personnel / public, not the table's 合计."""
-    from dataclasses import replace
 
     out_rows: list[TableRow] = []
     out_amounts: list[TableAmount] = []

@@ -48,7 +48,6 @@ class Sum:
     """``parent`` is printed as the sum of ``children`` (row numbers)."""
     parent: int
     children: tuple[int, ...]
-    what: str  # items | carried | parts
 
 
 def squash_label(label: Optional[str]) -> str:
@@ -116,7 +115,7 @@ def _items(lines: Sequence[Line], mode: str) -> Optional[tuple[list[Line], list[
             continue
         depths = {depth(u.label) for u in under}
         if len(depths) == 1 and None not in depths and (depth(head.label) or 0) < next(iter(depths)):
-            sums.append(Sum(head.row_number, tuple(u.row_number for u in under), "parts"))
+            sums.append(Sum(head.row_number, tuple(u.row_number for u in under)))
     return [h for h, _ in roots], sums
 
 
@@ -136,7 +135,7 @@ def section_sums(lines: Sequence[Line]) -> list[Sum]:
         got = _items(before, "items")
         if got is not None:
             roots, parts = got
-            out.append(Sum(lines[y].row_number, tuple(r.row_number for r in roots), "items"))
+            out.append(Sum(lines[y].row_number, tuple(r.row_number for r in roots)))
             out.extend(parts)
         # the grand total = the year's total + the lines carrying money across years
         if (between and not is_carry(between[0].label)) or not lines[y].has_figure:
@@ -144,7 +143,7 @@ def section_sums(lines: Sequence[Line]) -> list[Sum]:
         carried = _items(between, "carried") if between else ([], [])
         if carried is not None and not any(x.has_figure for x in after):
             roots, parts = carried
-            out.append(Sum(grand.row_number, (lines[y].row_number,) + tuple(r.row_number for r in roots), "carried"))
+            out.append(Sum(grand.row_number, (lines[y].row_number,) + tuple(r.row_number for r in roots)))
             out.extend(parts)
         return out
     g = totals[0]
@@ -155,4 +154,4 @@ def section_sums(lines: Sequence[Line]) -> list[Sum]:
     if got is None:
         return []
     roots, parts = got
-    return [Sum(lines[g].row_number, tuple(r.row_number for r in roots), "items")] + parts
+    return [Sum(lines[g].row_number, tuple(r.row_number for r in roots))] + parts
