@@ -1211,3 +1211,35 @@ def test_a_tall_label_cell_over_an_amount_column_ruled_in_two_rows_is_one_line()
     head = ["合计", "", "基本支出", "", "项目支出", ""]
     figs = [None, "33,172.15", None, "18,570.82", None, "11,343.27"]
     assert not _under_a_spanning_label(cells(head, 200), cells(figs, 212))
+
+
+def test_a_header_cell_merged_over_columns_of_a_narrower_frame_heads_the_first():
+    # 北京市教育委员会 一般公共预算支出表 (C009 pp22–26): p22 ruled with 9 cells (a spacer first), the
+    # continued pages with 8, so p22's rows are placed by position; 基本支出 merged over 小计 | 人员经费
+    # | 公用经费 went to the column of its centre (人员经费), 预算数 to 公用经费: 基本支出 / 小计 was keyed a
+    # second total and its 81 figures missed
+    from extractors.tables.align import align_rows
+
+    xs = [(40, 100), (100, 200), (200, 260), (260, 320), (320, 380), (380, 440), (440, 500), (500, 560)]
+
+    def cell(t, a, b, line):
+        return Cell(t, line_number=line, page=22, bbox=(a, 10.0 * line, b, 10.0 * line + 10))
+
+    wide = [cell("", 0, 40, 1), cell("功能分类科目", 40, 200, 1), cell("", 200, 200, 1), cell("预算数", 200, 560, 1)] + \
+        [cell("", 560, 560, 1)] * 5
+    groups = [cell("", 0, 40, 2), cell("科目编码", 40, 100, 2), cell("科目名称", 100, 200, 2), cell("合计", 200, 260, 2),
+              cell("基本支出", 260, 440, 2), cell("", 440, 440, 2), cell("", 440, 440, 2), cell("项目支出", 440, 560, 2),
+              cell("", 560, 560, 2)]
+    data = [[cell(t, a, b, 3 + k) for t, (a, b) in zip(
+        ["2050101", "行政运行", "9.00", "9.00", "8.00", "1.00", "", ""], xs)] for k in range(3)]
+    placed = align_rows([wide, groups] + data, 8)
+    assert [c.text for c in placed[0]] == ["功能分类科目", "", "预算数", "", "", "", "", ""]
+    assert [c.text for c in placed[1]] == ["科目编码", "科目名称", "合计", "基本支出", "", "", "项目支出", ""]
+    # a figure's cell of the narrower frame still goes to the column its centre lies in
+    assert placed[2] is data[0]
+
+
+def test_a_figure_net_of_something_is_not_the_total():
+    # C009 p22: 项目支出 / 项目支出总数 | 扣除基建项目后预算数 — the second was keyed total (预算数)
+    assert column_key("扣除基建项目后预算数", "项目支出") == "other"
+    assert column_key("项目支出总数", "项目支出") == "project"

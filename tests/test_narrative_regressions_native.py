@@ -125,3 +125,30 @@ def test_class_heading_read_from_document():
     figs = {f.line_number: f for f in extract_narrative(doc, DEFAULT_SETTINGS).narrative_figures
             if f.measure == "function_item"}
     assert figs[135].class_name == "一般公共服务" and figs[154].class_name == "住房保障支出"
+
+
+def test_zhejiang_current_year_general_budget_appropriation_is_the_expenditure():
+    # 浙江 budgets (杭州 C033 p5, 湖州 C068 p8, C070 p8) head the 一般公共预算支出表's section with
+    # “2026年一般公共预算当年拨款X万元” and go on with its 类 structure; 国家信访局 (C036 p20) prints
+    # 一般公共预算当年财政拨款: read as the 一般公共预算 revenue, the expenditure measure had no figure
+    figs, _ = _figs("2026年一般公共预算当年拨款5,753.07万元，比上年执行数增加13.59万元，增长0.2%。", 2026)
+    assert [(f.measure, str(f.amount)) for f in figs] == [("general_budget_expenditure", "5753.07")]
+    figs, _ = _figs("国家信访局2026年一般公共预算当年财政拨款16,474.82万元。", 2026)
+    assert [f.measure for f in figs] == ["general_budget_expenditure"]
+    # the revenue line of the same words stays the revenue (湖州 C068 p7)
+    figs, _ = _figs("收入包括：一般公共预算当年拨款收入37018.75万元、政府性基金当年拨款收入27600.00万元。", 2026)
+    assert [f.measure for f in figs] == ["revenue_general_budget", "revenue_gov_fund"]
+
+
+def test_a_budgets_initial_figure_under_a_heading_is_the_headings_measure():
+    # 重庆市气象局 2026 (C023 p1): “(一)收入预算:2026年年初预算数14,770.62万元” — a budget's own
+    # total under the heading before the colon; read as initial_budget (a 决算's comparison), the
+    # document had no revenue or expenditure total from its prose
+    figs, _ = _figs("(一)收入预算:2026年年初预算数14,770.62万元,其中:一般公共预算拨款12,672.73万元。", 2026)
+    assert [(f.measure, str(f.amount)) for f in figs] == [
+        ("revenue_total", "14770.62"), ("revenue_general_budget", "12672.73")]
+    figs, _ = _figs("(二)支出预算:2026年年初预算数14,770.62万元,其中:农林水支出579.80万元。", 2026)
+    assert figs[0].measure == "expenditure_total"
+    # a 决算's 年初预算 beside its outcome stays the budget compared with
+    figs, _ = _figs("(一)收入决算:年初预算数100.00万元,决算数98.00万元。", 2025)
+    assert figs[0].measure == "initial_budget"

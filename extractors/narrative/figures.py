@@ -32,6 +32,7 @@ FUNCTION_CLASSES = (
 
 # the budget a 决算 is compared with (年初预算为2.85万元，支出决算为0.39万元)
 INITIAL_RE = re.compile(r"年初预算|调整预算|全年预算数")
+BARE_INITIAL_RE = re.compile(r"年初预算数?")
 
 # (pattern on the cleaned label, measure); first match wins. ``None`` pattern: see classify().
 MEASURE_RULES: list[tuple[str, str]] = [
@@ -67,6 +68,9 @@ MEASURE_RULES: list[tuple[str, str]] = [
     # side (收支总表), not the 上年结转 revenue
     (r"年终结转|年末结转|结转下年", "expenditure_carryover"),
     (r"一般公共预算(?:财政)?(?:拨款)?支出", "general_budget_expenditure"),
+    # 2026年一般公共预算当年拨款5,753.07万元 (浙江 C033, C035, C070: the heading of the 一般公共预算
+    # 支出表's section, followed by its 类 structure); 一般公共预算当年拨款收入 stays the revenue
+    (r"一般公共预算当年(?:财政)?拨款$", "general_budget_expenditure"),
     (r"政府性基金(?:预算)?(?:财政)?(?:拨款)?支出", "gov_fund_expenditure"),
     (r"国有资本经营预算(?:财政)?(?:拨款)?支出", "state_capital_expenditure"),
     (r"^财政拨款(?:预算)?支出预算|^财政拨款预算支出$", "fiscal_appropriation_total"),
@@ -352,6 +356,13 @@ def parse_sentence(sent: Sentence, ctx: SentenceContext) -> tuple[list[Narrative
                 if base:
                     measure = classify(base, share is not None, in_project_section, performance)
                     label = base + label
+            if measure == "initial_budget" and BARE_INITIAL_RE.fullmatch(label) and start > 0 and s[start - 1] in "：:":
+                # (一)收入预算:2026年年初预算数14,770.62万元 (重庆 C023 p1): a budget's own figure under
+                # the heading before the colon, not the budget a 决算 is compared with
+                head = clean_label(s[_last_delim(s, start - 2, 0) + 1:start - 1])
+                head_measure = classify(head, share is not None, in_project_section, performance)
+                if head.endswith("预算") and head_measure not in ("other", "initial_budget"):
+                    measure, label = head_measure, head
             if measure == "other" and share is not None and label.endswith("支出") and (
                     "功能分类" in s or "支出结构" in section):
                 measure = "function_class"

@@ -48,6 +48,14 @@ def align_rows(rows: list[list[Cell]], width: int) -> list[list[Cell]]:
             if not c.text.strip():
                 continue
             cx = (c.bbox[0] + c.bbox[2]) / 2
+            # a cell merged over several of the table's columns (基本支出 over 小计 | 人员经费 | 公用经费,
+            # 预算数 over every amount column: C009 p22, a 9-cell first page over 8-cell continued
+            # pages) heads the first of them, as a grid prints a merged cell's text at its span's
+            # start; its centre lies in a middle column
+            covered = [k for k in range(width) if ext[k] is not None
+                       and c.bbox[0] - 1 <= (ext[k][0] + ext[k][1]) / 2 <= c.bbox[2] + 1]
+            if len(covered) >= 2:
+                cx = (ext[covered[0]][0] + ext[covered[0]][1]) / 2
             j = min((k for k in range(width) if ext[k] is not None),
                     key=lambda k: 0 if ext[k][0] <= cx <= ext[k][1] else min(abs(cx - ext[k][0]), abs(cx - ext[k][1])))
             prev = placed[j]

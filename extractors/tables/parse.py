@@ -38,6 +38,8 @@ FUNCTIONAL_NAME_KINDS = {"expenditure_summary", "general_budget_expenditure", "g
 # (key, patterns) checked in order against the squashed column label
 _KEY_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("other", ("非财政拨款",)),  # 使用非财政拨款结余 (C062 p21): not the 财政拨款 column
+    # a figure net of something (项目支出 / 扣除基建项目后预算数, C009 p22) is never the total
+    ("other", ("扣除",)),
     ("carryover", ("上年结转", "年初结转", "年初财政拨款结转", "结转结余", "上年结余")),  # 上年结余、结转 (深圳 C016 p26)
     ("current_year_revenue", ("本年收入",)),
     ("fiscal_appropriation", ("财政拨款收入",)),

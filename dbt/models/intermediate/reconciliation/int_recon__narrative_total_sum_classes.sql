@@ -1,31 +1,39 @@
 -- Rule narrative_total_sum_classes: in the prose, the expenditure the 类 breakdown describes
--- (一般公共预算支出, else 财政拨款收支预算, else 支出预算) = Σ the 类 amounts stated.
+-- = Σ the 类 amounts stated. The total the breakdown describes is the one stated last before its
+-- first 类 (财政拨款收支总预算18,728.91万元 … 支出包括：一般公共服务支出15,291.3万元 …, C036 p18:
+-- not the 一般公共预算 total stated two pages on); when none is stated before it, 一般公共预算支出,
+-- else 财政拨款收支预算, else 支出预算.
 with firsts as (
 
     select * from {{ ref('int_recon_narrative_first_prepared') }}
 
 ),
 
-total as (
-
-    select * from firsts
-    where measure in ('general_budget_expenditure', 'fiscal_appropriation_total', 'expenditure_total')
-    qualify row_number() over (
-        partition by entity_id
-        order by case measure when 'general_budget_expenditure' then 1 when 'fiscal_appropriation_total' then 2 else 3 end
-    ) = 1
-
-),
-
 classes as (
 
     select entity_id, sum(amount_wan) as classes_wan, count(*) as n_classes,
+           min(line_number) as first_class_line,
            string_agg(coalesce(functional_code, code_key) || '=' || {{ fmt_figure('amount_wan', 'unit', 'amount_decimals') }}, ' + ' order by line_number, coalesce(functional_code, code_key), amount_wan) as parts,
            min(fund_scope) as min_scope, max(fund_scope) as max_scope
     from firsts
     -- a 类 resolved to its code: a name alone may restate a resolved 类 (卫生健康 = 210)
     where measure = 'function_class' and functional_code is not null
     group by 1
+
+),
+
+total as (
+
+    select f.*
+    from firsts as f
+    inner join classes as c using (entity_id)
+    where f.measure in ('general_budget_expenditure', 'fiscal_appropriation_total', 'expenditure_total')
+    qualify row_number() over (
+        partition by f.entity_id
+        order by f.line_number <= c.first_class_line desc,
+                 case when f.line_number <= c.first_class_line then f.line_number end desc,
+                 case f.measure when 'general_budget_expenditure' then 1 when 'fiscal_appropriation_total' then 2 else 3 end
+    ) = 1
 
 )
 
