@@ -74,6 +74,47 @@ def source_file_of(stem: str, corpus: Path) -> str | None:
     return None
 
 
+def _sq(text) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def _target(text, comparator, value, unit) -> tuple:
+    """What an indicator's target is compared by: its comparison, number and unit when it is one
+    number, else its printed words (spaces removed)."""
+    if value is not None:
+        return (comparator, _d(value), _sq(unit) or None)
+    return ("text", _sq(text))
+
+
+def _page_read_performance(con, sf: str, data: dict, res: dict) -> None:
+    """A corpus performance golden (tests/fixtures/expected_corpus/<C>/performance.json, read off the
+    rendered pages it lists): its projects (name → amount) and indicators ((一级, 二级, 三级) → target)
+    against the marts' rows of the file; the marts' rows of pages it does not cover are not extras."""
+    exp = defaultdict(list)
+    for p in data.get("projects", []):
+        amount = p.get("amount")
+        if amount is not None and p.get("unit") == "元":
+            amount = Decimal(str(amount)) / WAN
+        exp[_sq(p["project_name"])].append(_d(amount))
+    act = defaultdict(list)
+    for name, amt in _fetch(con, """
+            select p.project_name, p.amount_wan from marts.fct_project p
+            join marts.dim_budget_entity e using (entity_id)
+            where list_contains(string_split(e.source_files, ';'), ?)""", sf):
+        act[_sq(name)].append(_d(amt))
+    res["projects"].match(exp, act, count_extra=False)
+    exp = defaultdict(list)
+    for _page, l1, l2, ind, text, comp, val, unit in data["indicators"]:
+        exp[(_sq(l1), _sq(l2), _sq(ind))].append(_target(text, comp, val, unit))
+    act = defaultdict(list)
+    for l1, l2, ind, text, comp, val, unit in _fetch(con, """
+            select i.level1, i.level2, i.indicator, i.target_text, i.comparator, i.target_value, i.target_unit
+            from marts.fct_performance_indicator i
+            where split_part(i.source_ref, ':', 1) = ?""", sf):
+        act[(_sq(l1), _sq(l2), _sq(ind))].append(_target(text, comp, val, unit))
+    res["indicators"].match(exp, act, count_extra=False)
+
+
 class Tally:
     FIELDS = ("expected", "found", "wrong", "missing", "extra")
 
@@ -221,7 +262,9 @@ def compare(con, corpus: Path) -> dict:
                 res["projects"].match(exp, {k: v for k, v in act.items() if k in exp}, count_extra=False)
         # ---- indicators
         ppath = gdir / "performance.json"
-        if ppath.exists():
+        if ppath.exists() and "pages" in json.loads(ppath.read_text()):
+            _page_read_performance(con, sf, json.loads(ppath.read_text()), res)
+        elif ppath.exists():
             data = json.loads(ppath.read_text())
             gaps = {tuple(g) for g in data.get("known_gaps", [])}
             exp = defaultdict(list)

@@ -24,7 +24,8 @@ from .readings import differences_of, read_twice
 from .continued import join_broken_rows, merge_continued
 from .names import partly_coded_by_name
 from .parse import FUNCTIONAL_NAME_KINDS, _period, parse_table
-from .performance import lists_projects_by_row, parse_performance_grid, parse_performance_lines, split_department
+from .performance import (indicator_lines_table, lists_projects_by_row, parse_indicator_lines, parse_performance_grid,
+                          parse_performance_lines, row_indicators, split_department)
 
 __all__ = ["extract_tables", "segment", "RawTable"]
 
@@ -304,7 +305,20 @@ def _extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentE
                 "warning", rt.title_line))
         by_row = kind == "performance_targets" and bool(rt.items) and \
             lists_projects_by_row([[c.text for c in r] for r in rt.rows])
-        if kind == "performance_targets" and not by_row:
+        by_line = kind == "performance_targets" and bool(rt.items) and not by_row and \
+            indicator_lines_table(rt.rows)
+        if by_line:
+            # one line per indicator, the project named in a column (北京 C009 预算12表, 长沙 C042)
+            line_projects, inds = parse_indicator_lines(
+                rt.rows, *by_line, source_file=src, table_id=table_id, unit=unit or settings.default_unit,
+                entity_code=entity)
+            known = {p.project_name for p in line_projects if (entity, p.project_name) in perf_by_name}
+            for p in line_projects:
+                if p.project_name not in known:
+                    perf_by_name[(entity, p.project_name)] = table_id
+                    out.projects.append(_with_entity(p, entity))
+            out.performance_indicators.extend(_with_entity(i, entity) for i in inds if i.project_name not in known)
+        elif kind == "performance_targets" and not by_row:
             if rt.items:
                 project, inds, problems = parse_performance_grid(
                     rt.rows, source_file=src, table_id=table_id, unit=unit or settings.default_unit,
@@ -375,6 +389,9 @@ def _extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentE
                                                         "performance_table" if by_row else "table",
                                                         r.line_number, r.raw_text, entity, r.code,
                                                         table_id=table_id))
+                            if by_row:
+                                out.performance_indicators.extend(
+                                    row_indicators(r, source_file=src, table_id=table_id, entity_code=entity))
             n_rows = len(rows)
             is_empty = not rows or (kind not in settings.text_table_kinds and all(a.amount is None for a in amounts))
         else:

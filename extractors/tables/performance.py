@@ -6,6 +6,7 @@ Pure functions; targets are parsed into comparator / Decimal value / unit.
 """
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Optional
@@ -19,6 +20,8 @@ _CMP = {"≥": ">=", ">=": ">=", "≧": ">=", "≤": "<=", "<=": "<=", "≦": "<
         ">": ">", "<": "<", "＞": ">", "＜": "<"}
 _YEAR_NUM_RE = re.compile(r"^(?:19|20)\d{2}$")
 _UNIT_MAP = {"百分比": "%", "％": "%", "万": "万元"}
+# a target's unit: 万 is a count's magnitude there (≥400万 visits, 广州 C029), not 万元
+_TARGET_UNIT_MAP = {"百分比": "%", "％": "%"}
 _MONEY_RE = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元|万)?")
 _LEVEL2_TO_1 = {
     "数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标", "成本指标": "产出指标",
@@ -45,7 +48,7 @@ def parse_target(text: str) -> tuple[Optional[str], Optional[Decimal], Optional[
     cmp_ = _CMP.get(m.group("cmp") or "", "=")
     unit = m.group("unit") or None
     if unit:
-        unit = _UNIT_MAP.get(unit, unit)
+        unit = _TARGET_UNIT_MAP.get(unit, unit)
     return cmp_, value, unit
 
 
@@ -98,6 +101,41 @@ _LEVEL1_WORDS = ("产出指标", "效益指标", "满意度指标")
 _IND_NUM_RE = re.compile(r"^指标\s*(\d+)")
 _BARE_NUM_RE = re.compile(r"^指标\s*\d+\s*[：:]?$")
 _SAME_TEXT_RATIO = 0.6  # two cells this alike are the two copies of one printed cell
+
+
+# the words provinces print over the 三级指标 / 指标值 columns (西安 C054 p50: 指标内容; 泉州 C060: 目标值)
+_HEADER_SYNONYMS = {"指标内容": "三级指标", "指标名称": "三级指标", "目标值": "指标值", "指标目标值": "指标值"}
+
+
+_PROJECT_NAME_LABELS = ("项目名称", "专项（项目）名称", "专项(项目)名称", "专项名称")  # 专项（项目）名称: 西安 C054
+_GENERIC_TITLE = re.compile(r"^(?:\d{4}年度?)|支出|部门|整体|专项资金|转移支付")
+
+
+def _name_in_title(title: str) -> Optional[str]:
+    """The project a form's title names (<项目名称>绩效目标表), or None for a table's generic title
+    (2026年项目支出绩效目标表, 部门整体支出绩效目标表 …)."""
+    t = squash(title or "")
+    if not t.endswith("绩效目标表"):
+        return None
+    name = t[:-len("绩效目标表")].rstrip("的")
+    return name if len(name) >= 4 and not _GENERIC_TITLE.search(name) else None
+
+
+def _placed_by_position(row: list[Cell], header_boxes: list) -> Optional[list[str]]:
+    """The texts of a native PDF line placed under the header cells their centres lie in (else the
+    nearest), or None when the line or the header carries no positions."""
+    ruled = [k for k, b in enumerate(header_boxes) if b is not None]  # a header cell covered by a merged one: none
+    if not ruled or any(c.bbox is None for c in row if c.text.strip()):
+        return None
+    out = [""] * len(header_boxes)
+    for c in row:
+        if not c.text.strip():
+            continue
+        cx = (c.bbox[0] + c.bbox[2]) / 2
+        j = min(ruled, key=lambda k: 0 if header_boxes[k][0] <= cx <= header_boxes[k][2]
+                else min(abs(cx - header_boxes[k][0]), abs(cx - header_boxes[k][2])))
+        out[j] = (out[j] + " " + c.text.strip()).strip() if out[j] else c.text.strip()
+    return out
 
 
 def has_two_copies(header: list[str]) -> bool:
@@ -267,6 +305,8 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
     name_line: Optional[int] = None
     header_idx: Optional[dict[str, int]] = None
     header_width = 0
+    header_boxes: list = []
+    period_amount: Optional[tuple[Optional[Decimal], Optional[str]]] = None
     indicators: list[PerformanceIndicator] = []
     level1 = level2 = None
     texts_rows = [[c.text for c in r] for r in rows]
@@ -278,7 +318,7 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
             keys = [squash(t) for t in texts_rows[ri]]
             for i, k in enumerate(keys):
                 v = _next_value(texts_rows[ri], i)
-                if k == "项目名称" and v and "name" not in fields:
+                if k in _PROJECT_NAME_LABELS and v and "name" not in fields:
                     fields["name"] = v
                     name_line = line_no
                 elif k == "项目编码" and v:
@@ -294,6 +334,10 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
                     amount, amount_unit = parse_money(v or "", unit)
                 elif k == "预算数" and amount is None and v:
                     amount, amount_unit = parse_money(v, unit)
+                elif "资金总额" in k and v and period_amount is None:
+                    # 实施期资金总额：1000.00 (西安 C054 p50): the project's funds where no year's is printed
+                    period_amount = parse_money(v, unit)
+            keys = [_HEADER_SYNONYMS.get(k, k) if "一级指标" in keys else k for k in keys]
             if "三级指标" in keys and has_two_copies(keys):
                 indicators = _two_copy_indicators(
                     rows[ri + 1:], source_file=source_file, project_name=fields.get("name") or title,
@@ -307,8 +351,13 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
                         if k == label:
                             header_idx[label] = i
                 header_width = len(keys)
+                header_boxes = [c.bbox for c in r]
             continue
         raw_cells = [t.strip() for t in texts_rows[ri]]
+        if len(raw_cells) != header_width and (placed := _placed_by_position(r, header_boxes)) is not None:
+            # a line ruled in other cells than the header (西安 C054 p51: the 成本指标 lines of a form
+            # continued on the next page, four cells under a five-cell header): by position
+            raw_cells = placed
         if pending is not None:
             raw_cells = pending + raw_cells
             line_no = pending_line
@@ -337,6 +386,12 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
             indicator=l3, target_text=val, comparator=cmp_, target_value=value, target_unit=tunit,
             line_number=line_no, table_id=table_id, entity_code=entity_code,
             raw_text=" | ".join(raw_cells)))
+    if amount is None and period_amount is not None:
+        amount, amount_unit = period_amount
+    if "name" not in fields and (own := _name_in_title(title)):
+        # 市级机关保留公务用车委托管理费项目绩效目标表 (泉州 C060 p29): a form printing no 项目名称 is
+        # named by its title
+        fields["name"] = own
     if "name" not in fields:
         problems.append(f"performance table {title!r}: no 项目名称 found")
         return None, indicators, problems
@@ -601,3 +656,174 @@ def parse_performance_lines(items, *, source_file: str, table_id: int, unit: Opt
                       source_kind="performance_table", line_number=name_line, raw_text=name,
                       entity_code=entity_code, implementing_unit=impl, table_id=table_id)
     return project, indicators, problems
+
+
+# one indicator of a cell holding all of a project's indicators (广州 C029: “1、1-产出指标；11-数量指标；
+# 会议活动保障次数；实施周期指标值:每年≥20场；年度指标值:每年≥20场。2、…”)
+_PACKED_ENTRY_RE = re.compile(r"(?:^|(?<=。))(\d{1,3})、")
+_PACKED_LEVEL_RE = re.compile(r"^\d{1,2}-")
+_PACKED_TARGET_RE = re.compile(r"^(?P<which>实施周期|年度)(?:指标值|目标值)[:：]?(?P<value>.*)$")
+
+
+def packed_indicators(text: str) -> list[tuple[Optional[str], Optional[str], str, str]]:
+    """(一级, 二级, 三级, target) of each numbered entry of a packed 绩效指标 cell; the 年度指标值 is
+    the target (the 实施周期 one where no annual value is printed). Entries not shaped
+    一级；二级；三级；…指标值 are skipped (the caller keeps the cell's text)."""
+    t = squash(text or "")
+    starts = [m for m in _PACKED_ENTRY_RE.finditer(t)]
+    out = []
+    last = 0
+    for k, m in enumerate(starts):
+        if int(m.group(1)) != last + 1:  # not the next number: a figure inside an entry's words
+            continue
+        last += 1
+        seg = t[m.end():starts[k + 1].start() if k + 1 < len(starts) else len(t)].rstrip("。.；;")
+        parts = [p for p in re.split(r"[；;]", seg)]
+        targets = {}
+        rest = []
+        for p in parts:
+            tm = _PACKED_TARGET_RE.match(p)
+            if tm:
+                targets[tm.group("which")] = tm.group("value").rstrip("。.")
+            else:
+                rest.append(p)
+        if len(rest) < 3 or not targets or not _PACKED_LEVEL_RE.match(rest[0]):
+            continue
+        level1 = _PACKED_LEVEL_RE.sub("", rest[0])
+        level2 = _PACKED_LEVEL_RE.sub("", rest[1])
+        out.append((level1 or None, level2 or None, "；".join(rest[2:]), targets.get("年度", targets.get("实施周期", ""))))
+    return out
+
+
+def row_indicators(row, *, source_file: str, table_id: int, entity_code: Optional[str]) -> list[PerformanceIndicator]:
+    """The indicators a 绩效目标表 line printing one project per line packs into its 绩效指标 cell
+    (``row``: a parsed TableRow whose text_cells hold the cell)."""
+    out = []
+    cells = json.loads(row.text_cells) if row.text_cells else {}
+    for label, text in cells.items():
+        if "指标" not in squash(label):
+            continue
+        for level1, level2, indicator, target in packed_indicators(text):
+            cmp_, value, tunit = parse_target(target)
+            out.append(PerformanceIndicator(
+                source_file=source_file, project_name=row.name, level1=level1, level2=level2,
+                indicator=indicator, target_text=target, comparator=cmp_, target_value=value, target_unit=tunit,
+                line_number=row.line_number, table_id=table_id, entity_code=entity_code, page=row.page,
+                raw_text=text))
+    return out
+
+
+# a 绩效目标表 printing one line per indicator under columns naming the project (北京 C009 预算12表:
+# 项目名称 | 项目总额 | … | 一级指标 | 二级指标 | 三级指标 | 绩效指标性质 | 本年绩效指标值 | 绩效度量单位;
+# 长沙 C042: 单位编码 | 单位（项目）名称 | 资金总额 | … | 三级指标 | 指标值 | … | 度量单位 | 指标值类型)
+_LINE_HEADS = {
+    "一级指标": "level1", "二级指标": "level2", "三级指标": "level3", "指标内容": "level3", "指标名称": "level3",
+    "指标值": "value", "本年绩效指标值": "value", "年度指标值": "value", "目标值": "value",
+    "绩效指标性质": "nature", "指标性质": "nature", "指标值类型": "nature",
+    "绩效度量单位": "unit", "度量单位": "unit", "计量单位": "unit",
+    "项目名称": "project", "单位（项目）名称": "project", "单位(项目)名称": "project", "项目（单位）名称": "project",
+    "项目总额": "amount", "资金总额": "amount", "年度资金总额": "amount",
+}
+
+
+def _line_columns(header_rows: list[list[str]]) -> Optional[dict[str, int]]:
+    """The columns of a one-line-per-indicator table from its header rows (the first printed word
+    of each role wins), or None when it names no project column or no indicator/value columns."""
+    cols: dict[str, int] = {}
+    for row in header_rows:
+        for i, t in enumerate(row):
+            role = _LINE_HEADS.get(squash(t))
+            if role and role not in cols:
+                cols[role] = i
+    if not {"project", "level3", "value"} <= set(cols):
+        return None
+    return cols
+
+
+def indicator_lines_table(rows: list[list[Cell]]) -> Optional[tuple[int, dict[str, int]]]:
+    """(first data row, columns) of a 绩效目标表 printing one line per indicator with the project
+    named in a column of its own, else None."""
+    texts = [[c.text for c in r] for r in rows]
+    for i, row in enumerate(texts[:4]):
+        if any(_LINE_HEADS.get(squash(t)) == "level3" for t in row):
+            cols = _line_columns(texts[:i + 1])
+            if cols is None:
+                return None
+            start = i + 1
+            while start < len(texts) and not any(
+                    squash(texts[start][j]) for j in (cols["level3"], cols["value"]) if j < len(texts[start])) \
+                    and not (cols["project"] < len(texts[start]) and squash(texts[start][cols["project"]])):
+                start += 1  # a second header line (其中：财政资金 | 其他资金)
+            return start, cols
+    return None
+
+
+def _line_target(value: str, nature: str, unit: str) -> tuple[Optional[str], Optional[Decimal], Optional[str]]:
+    """A target printed in three columns (≥ | 95 | %): the nature's comparison, the value, the unit;
+    定性 (or a nature that is no comparison) → none."""
+    cmp_ = _CMP.get(squash(nature))
+    if cmp_ is None:
+        return None, None, None
+    _, num, own_unit = parse_target(value)
+    if num is None:
+        return None, None, None
+    u = squash(unit) or own_unit
+    return cmp_, num, _TARGET_UNIT_MAP.get(u, u) if u else None
+
+
+def parse_indicator_lines(rows: list[list[Cell]], start: int, cols: dict[str, int], *, source_file: str,
+                          table_id: int, unit: Optional[str], entity_code: Optional[str]
+                          ) -> tuple[list[Project], list[PerformanceIndicator]]:
+    """Projects and their indicators of a one-line-per-indicator 绩效目标表: a line printing a project
+    name starts (or, printed again on a continued page, goes on with) that project; its merged
+    一级 / 二级 cells hold for the lines under them. A named line printing no indicator (合计, a
+    unit's line) is no project."""
+    projects: dict[str, Project] = {}
+    indicators: list[PerformanceIndicator] = []
+    name = amount_text = None
+    name_line = None
+    level1 = level2 = None
+
+    def at(cells: list[str], role: str) -> str:
+        j = cols.get(role)
+        return cells[j].strip() if j is not None and j < len(cells) else ""
+
+    header = next((r for r in reversed(rows[:start]) if any(_LINE_HEADS.get(squash(c.text)) == "level3" for c in r)),
+                  rows[start - 1] if start else [])
+    boxes = [c.bbox for c in header]
+    for r in rows[start:]:
+        cells = [c.text for c in r]
+        if len(cells) != len(boxes) and (placed := _placed_by_position(r, boxes)) is not None:
+            # a continued page ruled without the first page's spacer column (C009 p38): by position
+            cells = placed
+        line_no = next((c.line_number for c in r if c.line_number), None)
+        own = squash(at(cells, "project"))
+        if own:
+            if own != name:
+                level1 = level2 = None
+            name, amount_text, name_line = own, at(cells, "amount"), line_no
+        l1, l2 = squash(at(cells, "level1")), squash(at(cells, "level2"))
+        if l1:
+            level1 = l1
+        if l2:
+            level2 = l2
+            if not l1 and level1 is None:
+                level1 = _LEVEL2_TO_1.get(l2)
+        l3, val = at(cells, "level3"), at(cells, "value")
+        if name is None or (not l3 and not val):
+            continue
+        if "nature" in cols or "unit" in cols:
+            cmp_, value, tunit = _line_target(val, at(cells, "nature"), at(cells, "unit")) if "nature" in cols \
+                else parse_target(val + at(cells, "unit"))
+        else:
+            cmp_, value, tunit = parse_target(val)
+        if name not in projects:
+            amt, amt_unit = parse_money(amount_text or "", unit)
+            projects[name] = Project(source_file=source_file, project_name=name, amount=amt, unit=amt_unit,
+                                     source_kind="performance_table", line_number=name_line, raw_text=name,
+                                     entity_code=entity_code, table_id=table_id)
+        indicators.append(PerformanceIndicator(
+            source_file=source_file, project_name=name, level1=level1, level2=level2, indicator=squash(l3),
+            target_text=squash(val), comparator=cmp_, target_value=value, target_unit=tunit,
+            line_number=line_no, table_id=table_id, entity_code=entity_code, raw_text=" | ".join(cells)))
+    return list(projects.values()), indicators
