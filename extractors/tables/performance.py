@@ -278,6 +278,19 @@ def _two_copy_indicators(rows: list[list[Cell]], *, source_file: str, project_na
 _AMOUNT_HEADS = ("总计", "合计", "金额", "预算数", "财政拨款")
 
 
+def carried_levels(l1: str, l2: str, level1: Optional[str], level2: Optional[str]
+                   ) -> tuple[Optional[str], Optional[str]]:
+    """The 一级 / 二级 of a line: its own where printed, else those of the merged cells above it (a
+    二级 printed under no 一级 yet names its 一级: 数量指标 → 产出指标)."""
+    if l1:
+        level1 = l1
+    if l2:
+        level2 = l2
+        if not l1 and level1 is None:
+            level1 = _LEVEL2_TO_1.get(l2)
+    return level1, level2
+
+
 def lists_projects_by_row(texts: list[list[str]]) -> bool:
     """A 绩效目标表 printed as one line per project (项目名称 | 总计 | 财政拨款 | … | 绩效目标 |
     绩效指标, C029 广州), not one project's form (项目名称 | its name / 三级指标 | 指标值 lines): a
@@ -372,12 +385,7 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
             return raw_cells[i].strip() if i is not None and i < len(raw_cells) else ""
 
         l1, l2, l3, val = squash(at("一级指标")), squash(at("二级指标")), at("三级指标"), at("指标值")
-        if l1:
-            level1 = l1
-        if l2:
-            level2 = l2
-            if not l1 and level1 is None:
-                level1 = _LEVEL2_TO_1.get(l2)
+        level1, level2 = carried_levels(l1, l2, level1, level2)
         if not l3 and not val:
             continue
         cmp_, value, tunit = parse_target(val)
@@ -802,13 +810,7 @@ def parse_indicator_lines(rows: list[list[Cell]], start: int, cols: dict[str, in
             if own != name:
                 level1 = level2 = None
             name, amount_text, name_line = own, at(cells, "amount"), line_no
-        l1, l2 = squash(at(cells, "level1")), squash(at(cells, "level2"))
-        if l1:
-            level1 = l1
-        if l2:
-            level2 = l2
-            if not l1 and level1 is None:
-                level1 = _LEVEL2_TO_1.get(l2)
+        level1, level2 = carried_levels(squash(at(cells, "level1")), squash(at(cells, "level2")), level1, level2)
         l3, val = at(cells, "level3"), at(cells, "value")
         if name is None or (not l3 and not val):
             continue
