@@ -74,8 +74,13 @@ def source_file_of(stem: str, corpus: Path) -> str | None:
     return None
 
 
+_HALF_WIDTH = str.maketrans("（）：％，", "():%,")
+
+
 def _sq(text) -> str:
-    return re.sub(r"\s+", "", text or "")
+    """Spaces removed, full-width brackets, colon, per cent and comma as their half-width forms (a text
+    layer and the page's glyphs may differ in them: 观测系统业务可用性（国家地面站）, C023 p19)."""
+    return re.sub(r"\s+", "", text or "").translate(_HALF_WIDTH)
 
 
 def _target(text, comparator, value, unit) -> tuple:

@@ -87,3 +87,130 @@ def test_a_form_naming_its_project_only_in_its_title():
     assert _name_in_title("市级机关保留公务用车委托管理费项目绩效目标表") == "市级机关保留公务用车委托管理费项目"
     assert _name_in_title("2026年项目支出绩效目标表") is None
     assert _name_in_title("部门整体支出绩效目标表") is None
+
+
+def _cells(spec, page=52):
+    """[(text, (x0, y0, x1, y1) or None), …] → a line of cells."""
+    return [Cell(t, line_number=int(b[1]) if b else None, page=page, bbox=b) for t, b in spec]
+
+
+def test_level_words_centred_in_their_cells_label_the_line_they_are_printed_in():
+    # 西安市人社局 2020 社保大厦物业费 (C054 p52): each 二级 word is printed at the middle of its cell, on a
+    # line of its own under the indicator's first line (数量指标 in the band of 物业管理面积；服务人次),
+    # 经济效益 / 指标 on two lines, 效益指标 (一级) lower still: read as labels of the lines under them,
+    # every indicator got the 二级 of the one above (物业管理成本 under 时效指标)
+    X1, X2, X3, XV = (164, 250), (261, 366), (372, 577), (577, 761)
+
+    def line(l1=None, l2=None, l3=None, v=None, y=0, h=14):
+        out = []
+        for t, (a, b) in ((l1, X1), (l2, X2), (l3, X3), (v, XV)):
+            out.append((t[0], (a, t[1], b, t[1] + (t[2] if len(t) > 2 else 14))) if t else ("", None))
+        return _cells(out)
+
+    rows = [_cells([("专项（项目）名称", (53, 100, 290, 118)), ("社保大厦物业费", (290, 100, 761, 118)), ("", None), ("", None)]),
+            _cells([("一级指标", (164, 221, 250, 236)), ("二级指标", (261, 221, 366, 236)),
+                    ("三级指标", (372, 221, 577, 236)), ("指标值", (577, 221, 761, 236))]),
+            line(l3=("物业管理面积；服务人次", 236, 48), v=("17839平方米；每天3000人次", 236, 48)),
+            line(l2=("数量指标", 253)),
+            line(l3=("物业管理成本", 284, 47), v=("123.5万元/年", 284, 47)),
+            line(l1=("产出指标", 300), l2=("成本指标", 300)),
+            line(l3=("/", 331, 46), v=("/", 331, 46)),
+            line(l2=("经济效益", 340)),
+            line(l2=("指标", 354)),
+            line(l3=("保持延续性和稳定性", 377, 48), v=("长期", 377, 48)),
+            line(l1=("效益指标", 385), l2=("可持续影响", 385)),
+            line(l2=("指标", 399))]
+    project, inds, _ = parse_performance_grid(rows, source_file="x", table_id=1, unit="万元", entity_code=None,
+                                              title_line=1, title="2020年部门专项业务经费重点项目绩效目标表")
+    assert project.project_name == "社保大厦物业费"
+    assert [(i.level1, i.level2, i.indicator) for i in inds] == [
+        ("产出指标", "数量指标", "物业管理面积；服务人次"),
+        ("产出指标", "成本指标", "物业管理成本"),
+        ("效益指标", "经济效益指标", "/"),
+        ("效益指标", "可持续影响指标", "保持延续性和稳定性")]
+
+
+def test_the_next_form_under_the_same_title_is_a_table_of_its_own():
+    # C054 pp52–53: the second and third forms followed the first one's title with no title of their
+    # own; their vertical 绩/效/指/标 letters closed the table and “标” titled the next grid, then
+    # (letters skipped) the forms merged into one table read as one project
+    from extractors.blocks import Item
+    from extractors.settings import DEFAULT_SETTINGS
+    from extractors.tables import segment
+    from extractors.tables.continued import merge_continued
+
+    def row(line, texts, page=50):
+        return Item(line, cells=[Cell(t, line_number=line, page=page) for t in texts], page=page)
+
+    items = [Item(1, text="2020年部门专项业务经费重点项目绩效目标表", page=50),
+             row(2, ["专项（项目）名称", "网络建设维护"]), row(3, ["", "一级指标", "二级指标", "指标内容", "指标值"]),
+             row(4, ["", "产出指标", "数量指标", "指标1：互联网光纤数量", "5条"]),
+             Item(5, text="标", page=51),
+             row(6, ["专项（项目）名称", "社保大厦物业费"], 52), row(7, ["一级指标", "二级指标", "三级指标", "指标值"], 52),
+             row(8, ["产出指标", "数量指标", "物业管理面积", "17839平方米"], 52)]
+    tables, _ = segment(items, DEFAULT_SETTINGS)
+    tables = merge_continued(tables)
+    assert [(t.title, [it.nonempty()[1] for it in t.items[:1]]) for t in tables] == [
+        ("2020年部门专项业务经费重点项目绩效目标表", ["网络建设维护"]),
+        ("2020年部门专项业务经费重点项目绩效目标表", ["社保大厦物业费"])]
+
+
+def test_header_words_on_two_lines_and_an_amount_header_with_its_unit():
+    # C054 p53: 三级指标 | 指标值 on one line, 一级指标 | 二级指标 on the next (no level was read);
+    # 长春 C065 p16: 年度资金总额(万元) (the projects had no amount)
+    rows = [_cells([("专项（项目）名称", (0, 0, 100, 10)), ("全民参保计划工作经费", (100, 0, 400, 10)), ("", None), ("", None)]),
+            _cells([("", None), ("", None), ("三级指标", (200, 20, 300, 30)), ("指标值", (300, 20, 400, 30))]),
+            _cells([("一级指标", (0, 22, 100, 30)), ("二级指标", (100, 22, 200, 30)), ("", None), ("", None)]),
+            _cells([("产出指标", (0, 40, 100, 50)), ("数量指标", (100, 40, 200, 50)), ("按计划完成率", (200, 40, 300, 50)),
+                    ("100%", (300, 40, 400, 50))])]
+    _, inds, _ = parse_performance_grid(rows, source_file="x", table_id=1, unit="万元", entity_code=None,
+                                        title_line=1, title="t")
+    assert [(i.level1, i.level2, i.indicator, i.target_value) for i in inds] == [
+        ("产出指标", "数量指标", "按计划完成率", Decimal("100"))]
+    lines = [_row(["单位名称", "项目名称", "年度资金总额(万元)", "一级指标", "二级指标", "三级指标", "指标值"], 10),
+             _row(["105001长春市信访局", "2026年驻京经费", "312.00", "产出指标", "数量指标", "驻京工作人员人数", "<=18人"], 20)]
+    start, cols = indicator_lines_table(lines)
+    projects, inds = parse_indicator_lines(lines, start, cols, source_file="x", table_id=1, unit="万元", entity_code=None)
+    assert [(p.project_name, p.amount) for p in projects] == [("2026年驻京经费", Decimal("312.00"))]
+    assert (inds[0].comparator, inds[0].target_value, inds[0].target_unit) == ("<=", Decimal("18"), "人")
+
+
+def test_a_form_printing_no_levels_with_the_comparison_and_unit_in_columns():
+    # 重庆市水利局 表十一 (C021 p31): 项目名称 | 当年预算, then 指标名称 | 指标性质 | 指标值 | 计量单位 | 指标权重(%) |
+    # 是否核心 with no 一级 / 二级 columns: no indicator was read and the project had no amount
+    rows = [_row(["项目名称", "水库移民后期扶持", "主管部门", "重庆市水利局", "", ""], 10),
+            _row(["当年预算", "12,700.00", "市级支出", "", "补助区县", "12,700.00"], 20),
+            _row(["指标名称", "指标性质", "指标值", "计量单位", "指标权重(%)", "是否核心"], 30),
+            _row(["完工项目验收率", "≥", "90", "%", "20", "是"], 40),
+            _row(["实施项目数量", "≥", "86", "个数", "20", "是"], 50),
+            _row(["年度预算执行率", "=", "100", "%", "10", "否"], 60)]
+    project, inds, _ = parse_performance_grid(rows, source_file="x", table_id=1, unit="万元", entity_code=None,
+                                              title_line=1, title="2026年市级重点专项资金绩效目标表（一级项目）")
+    assert (project.project_name, project.amount) == ("水库移民后期扶持", Decimal("12700.00"))
+    assert [(i.level1, i.indicator, i.target_text, i.comparator, i.target_value, i.target_unit) for i in inds] == [
+        (None, "完工项目验收率", "90", ">=", Decimal("90"), "%"),
+        (None, "实施项目数量", "86", ">=", Decimal("86"), "个数"),
+        (None, "年度预算执行率", "100", "=", Decimal("100"), "%")]
+
+
+def test_a_form_under_a_title_printed_again_is_no_continuation():
+    # C021 pp31–32: each 市级重点专项资金 form repeats the table's title; the second one was joined to the
+    # first as its continued page (its 当年预算 lines read as the first project's indicators)
+    from extractors.blocks import Item
+    from extractors.settings import DEFAULT_SETTINGS
+    from extractors.tables import segment
+    from extractors.tables.continued import merge_continued
+
+    def row(line, texts, page):
+        return Item(line, cells=[Cell(t, line_number=line, page=page) for t in texts], page=page)
+
+    title = "2026年市级重点专项资金绩效目标表（一级项目）"
+    items = [Item(1, text=title, page=31), row(2, ["项目名称", "水库移民后期扶持", "主管部门", "重庆市水利局"], 31),
+             row(3, ["指标名称", "指标性质", "指标值", "计量单位"], 31), row(4, ["实施项目数量", "≥", "86", "个数"], 31),
+             Item(5, text=title, page=32), row(6, ["项目名称", "重庆市水利专项资金", "主管部门", "重庆市水利局"], 32),
+             row(7, ["指标名称", "指标性质", "指标值", "计量单位"], 32), row(8, ["受益人口", "≥", "150", "万人"], 32)]
+    tables = merge_continued(segment(items, DEFAULT_SETTINGS)[0])
+    assert [t.items[0].nonempty()[1] for t in tables] == ["水库移民后期扶持", "重庆市水利专项资金"]
+    # a header row naming the project column (北京 C009: 项目名称 | 项目总额 | …) starts no form
+    from extractors.tables import _starts_form
+    assert not _starts_form(["项目名称", "项目总额", "其中：", "绩效目标"])

@@ -24,7 +24,7 @@ from .readings import differences_of, read_twice
 from .continued import join_broken_rows, merge_continued
 from .names import partly_coded_by_name
 from .parse import FUNCTIONAL_NAME_KINDS, _period, parse_table
-from .performance import (indicator_lines_table, lists_projects_by_row, parse_indicator_lines, parse_performance_grid,
+from .performance import (LINE_HEAD_WORDS, indicator_lines_table, lists_projects_by_row, parse_indicator_lines, parse_performance_grid,
                           parse_performance_lines, row_indicators, split_department)
 
 __all__ = ["extract_tables", "segment", "RawTable"]
@@ -49,6 +49,7 @@ class RawTable:
     note_line: Optional[int] = None
     last_line: int = 0
     titled: bool = True
+    starts_form: bool = False  # a 绩效目标 form of its own under the previous form's title: no continuation
 
     @property
     def rows(self):
@@ -139,6 +140,14 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
         if it.is_row:
             if not texts and cur is None:
                 continue
+            if cur is not None and cur.items and _starts_form(squashed) \
+                    and classify_title(cur.title) == "performance_targets" \
+                    and any(squash(t) in ("一级指标", "三级指标", "指标名称") for r in cur.items for t in r.nonempty()):
+                # the next project's form under the same title (西安 C054 p52: 专项（项目）名称 社保大厦物业费
+                # after the first form's indicator lines): a table of its own
+                title = cur.title
+                close()
+                cur = RawTable(title=title, title_line=it.line_number, entity_code=entity, starts_form=True)
             if cur is None or cur.note is not None:
                 close()
                 title = last_prose[1] if last_prose and it.line_number - last_prose[0] <= settings.max_title_distance_lines else ""
@@ -146,6 +155,10 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
             cur.items.append(it)
             cur.last_line = it.line_number
             in_note = False
+            if len(cur.items) == 1 and _starts_form(squashed) and classify_title(cur.title) == "performance_targets":
+                # a form under a title printed again over each project (重庆 C021 pp31-33: 2026 年市级重点专项
+                # 资金绩效目标表（一级项目）, 项目名称 | 重庆市水利专项资金 …): a table of its own, no continuation
+                cur.starts_form = True
             continue
         # prose
         text = it.text or ""
@@ -167,6 +180,12 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
                 cur.text_items.append(it)
                 cur.last_line = it.line_number
                 continue
+            if cur.items and _VERTICAL_LETTERS.fullmatch(st) and classify_title(cur.title) == "performance_targets":
+                # 绩/效/指/标 printed one letter a line down a form's side (西安 C054 pp50-53): letters
+                # left outside the grid's cells are no prose between two tables, and the last one
+                # (标) no title of the grid under it
+                cur.last_line = it.line_number
+                continue
             if not cur.items and cur.titled and _HEADER_WORDS_LINE.match(text.strip()) \
                     and not _HEADING_RE.match(text) and not looks_like_title(text):
                 # 收入 | 支出, the top row of a header printed as a line of words between the title
@@ -181,6 +200,17 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
         last_prose = (it.line_number, text)
     close()
     return tables, entities
+
+
+def _starts_form(squashed: list[str]) -> bool:
+    """Is this line a 绩效目标 form's first line (项目名称 | <its name> …), not a header row naming the
+    project column (项目名称 | 项目总额 | …, 北京 C009)?"""
+    return len(squashed) >= 2 and squashed[0] in _FORM_NAME_LABELS and squashed[1] not in LINE_HEAD_WORDS
+
+
+_VERTICAL_LETTERS = re.compile(r"[\u4e00-\u9fff]{1,2}")
+# the first cell of a 绩效目标 form's first line (项目名称 / 专项（项目）名称 …)
+_FORM_NAME_LABELS = frozenset({"项目名称", "专项（项目）名称", "专项(项目)名称", "专项名称"})
 
 
 def _is_contents_heading(text: str) -> bool:

@@ -40,7 +40,8 @@ def _header(rt) -> list[str]:
 def _same_table(prev, rt) -> bool:
     """The same printed title, or no title of its own (the line above it is a 部门/单位 line) and
     the same printed header rows."""
-    if rt.entity_code != prev.entity_code or not (rt.unit is None or prev.unit is None or rt.unit == prev.unit):
+    if rt.entity_code != prev.entity_code or not (rt.unit is None or prev.unit is None or rt.unit == prev.unit) \
+            or getattr(rt, "starts_form", False):
         return False
     if rt.titled and prev.titled and normalise_title(rt.title) == normalise_title(prev.title):
         return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
 from typing import Optional
 
 from ..blocks import Cell, squash
@@ -104,7 +105,10 @@ _SAME_TEXT_RATIO = 0.6  # two cells this alike are the two copies of one printed
 
 
 # the words provinces print over the 三级指标 / 指标值 columns (西安 C054 p50: 指标内容; 泉州 C060: 目标值)
-_HEADER_SYNONYMS = {"指标内容": "三级指标", "指标名称": "三级指标", "目标值": "指标值", "指标目标值": "指标值"}
+_HEADER_SYNONYMS = {"指标内容": "三级指标", "指标名称": "三级指标", "目标值": "指标值", "指标目标值": "指标值",
+                    # the comparison and the unit printed in columns of their own (重庆 C021: 指标性质, 计量单位)
+                    "指标性质": "nature", "绩效指标性质": "nature", "指标值类型": "nature",
+                    "计量单位": "unit", "度量单位": "unit", "绩效度量单位": "unit"}
 
 
 _PROJECT_NAME_LABELS = ("项目名称", "专项（项目）名称", "专项(项目)名称", "专项名称")  # 专项（项目）名称: 西安 C054
@@ -121,21 +125,29 @@ def _name_in_title(title: str) -> Optional[str]:
     return name if len(name) >= 4 and not _GENERIC_TITLE.search(name) else None
 
 
-def _placed_by_position(row: list[Cell], header_boxes: list) -> Optional[list[str]]:
-    """The texts of a native PDF line placed under the header cells their centres lie in (else the
-    nearest), or None when the line or the header carries no positions."""
+def _placed_cells(row: list[Cell], header_boxes: list) -> Optional[list[Cell]]:
+    """The cells of a native PDF line placed under the header cells their centres lie in (else the
+    nearest; two in one column joined), or None when the line or the header carries no positions."""
     ruled = [k for k, b in enumerate(header_boxes) if b is not None]  # a header cell covered by a merged one: none
     if not ruled or any(c.bbox is None for c in row if c.text.strip()):
         return None
-    out = [""] * len(header_boxes)
+    out: list[Cell] = [Cell("", None, None, None) for _ in header_boxes]
     for c in row:
         if not c.text.strip():
             continue
         cx = (c.bbox[0] + c.bbox[2]) / 2
         j = min(ruled, key=lambda k: 0 if header_boxes[k][0] <= cx <= header_boxes[k][2]
                 else min(abs(cx - header_boxes[k][0]), abs(cx - header_boxes[k][2])))
-        out[j] = (out[j] + " " + c.text.strip()).strip() if out[j] else c.text.strip()
+        prev = out[j]
+        out[j] = Cell((prev.text + " " + c.text.strip()).strip() if prev.text else c.text.strip(),
+                      c.line_number, c.page, prev.bbox or c.bbox)
     return out
+
+
+def _placed_by_position(row: list[Cell], header_boxes: list) -> Optional[list[str]]:
+    """The texts of :func:`_placed_cells`."""
+    placed = _placed_cells(row, header_boxes)
+    return None if placed is None else [c.text for c in placed]
 
 
 def has_two_copies(header: list[str]) -> bool:
@@ -306,6 +318,65 @@ def lists_projects_by_row(texts: list[list[str]]) -> bool:
     return False
 
 
+@dataclass
+class _FormLine:
+    """One line of a 绩效目标 form's indicator grid, with the boxes of its level and indicator cells
+    (None where the line was not read in the header's cells)."""
+    l1: Optional[str]
+    l2: Optional[str]
+    l3: str
+    val: str
+    line_no: Optional[int]
+    raw: str
+    box1: Optional[tuple] = None
+    box2: Optional[tuple] = None
+    box3: Optional[tuple] = None
+    extra: list = field(default_factory=list)  # (level, y, text) of label lines printed inside it
+    page: Optional[int] = None
+    nature: Optional[str] = None  # the 指标性质 cell (≥ | ≤ | = | 定性) where the table prints one
+    unit: Optional[str] = None  # the 计量单位 cell where the table prints one
+    positioned: bool = False  # labelled by a line printed inside its cell
+    consumed: bool = False  # a label line attached to the indicator line it is printed in
+
+    def level_texts(self) -> tuple[str, str]:
+        parts = {1: [], 2: []}
+        for level, text, b in ((1, self.l1, self.box1), (2, self.l2, self.box2)):
+            if text:
+                parts[level].append((b[1] if b else -1.0, text))
+        for level, y, text in self.extra:
+            parts[level].append((y, text))
+        return ("".join(t for _, t in sorted(parts[1], key=lambda p: p[0])),
+                "".join(t for _, t in sorted(parts[2], key=lambda p: p[0])))
+
+
+def _attach_centred_labels(lines: list[_FormLine]) -> list[_FormLine]:
+    """A line printing only 一级 / 二级 words whose box lies inside an indicator line's cell (西安 C054
+    p52: 数量指标 centred in the band of 物业管理面积；服务人次, 经济效益 / 指标 in two lines of one cell)
+    labels that indicator line; it is marked consumed. Lines without boxes are kept as
+    they are: their labels hold for the lines under them."""
+    inds = [ln for ln in lines if (ln.l3 or ln.val) and ln.box3 is not None]
+    for ln in lines:
+        if ln.l3 or ln.val or not (ln.l1 or ln.l2):
+            continue
+        hits = []
+        for level, text, b in ((1, ln.l1, ln.box1), (2, ln.l2, ln.box2)):
+            if not text or b is None:
+                continue
+            y = (b[1] + b[3]) / 2
+            owner = next((i for i in inds if i.page == ln.page and i.box3[1] <= y <= i.box3[3]), None)
+            if owner is None:
+                hits = []
+                break
+            hits.append((owner, level, y, text))
+        if not hits:
+            continue
+        for owner, level, y, text in hits:
+            owner.extra.append((level, y, text))
+            owner.positioned = True
+        ln.consumed = True
+    return lines
+
+
 def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id: int,
                            unit: Optional[str], entity_code: Optional[str], title_line: Optional[int],
                            title: str) -> tuple[Optional[Project], list[PerformanceIndicator], list[str]]:
@@ -321,6 +392,7 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
     header_boxes: list = []
     period_amount: Optional[tuple[Optional[Decimal], Optional[str]]] = None
     indicators: list[PerformanceIndicator] = []
+    lines: list[_FormLine] = []
     level1 = level2 = None
     texts_rows = [[c.text for c in r] for r in rows]
     pending: Optional[list[str]] = None  # a row split by a stray blank line
@@ -345,12 +417,14 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
                     fields["period"] = v
                 elif k.startswith("年度资金总额") and amount is None:
                     amount, amount_unit = parse_money(v or "", unit)
-                elif k == "预算数" and amount is None and v:
+                elif k in ("预算数", "当年预算") and amount is None and v:  # 当年预算: 重庆 C021
                     amount, amount_unit = parse_money(v, unit)
                 elif "资金总额" in k and v and period_amount is None:
                     # 实施期资金总额：1000.00 (西安 C054 p50): the project's funds where no year's is printed
                     period_amount = parse_money(v, unit)
-            keys = [_HEADER_SYNONYMS.get(k, k) if "一级指标" in keys else k for k in keys]
+            # 指标名称 | 指标性质 | 指标值 | 计量单位 with no level columns (重庆 C021, C023): a header too
+            levelless = "指标名称" in keys and "指标值" in keys and bool({"指标性质", "计量单位"} & set(keys))
+            keys = [_HEADER_SYNONYMS.get(k, k) if "一级指标" in keys or levelless else k for k in keys]
             if "三级指标" in keys and has_two_copies(keys):
                 indicators = _two_copy_indicators(
                     rows[ri + 1:], source_file=source_file, project_name=fields.get("name") or title,
@@ -360,17 +434,26 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
                 # the last 一级/二级/三级/指标值 group is the annual one (mid-term is printed first)
                 header_idx = {}
                 for i, k in enumerate(keys):
-                    for label in ("一级指标", "二级指标", "三级指标", "指标值"):
+                    for label in ("一级指标", "二级指标", "三级指标", "指标值", "nature", "unit"):
                         if k == label:
                             header_idx[label] = i
                 header_width = len(keys)
                 header_boxes = [c.bbox for c in r]
             continue
+        words = [squash(t) for t in texts_rows[ri]]
+        if any(w in ("一级指标", "二级指标") for w in words) and not any(
+                w and w not in ("一级指标", "二级指标") for w in words):
+            # the header's 一级 / 二级 words on a line of their own, under 三级指标 | 指标值 (C054 p53)
+            for i, w in enumerate(words):
+                if w in ("一级指标", "二级指标") and w not in header_idx:
+                    header_idx[w] = i
+            continue
         raw_cells = [t.strip() for t in texts_rows[ri]]
-        if len(raw_cells) != header_width and (placed := _placed_by_position(r, header_boxes)) is not None:
+        cells_row = r
+        if len(raw_cells) != header_width and (placed := _placed_cells(r, header_boxes)) is not None:
             # a line ruled in other cells than the header (西安 C054 p51: the 成本指标 lines of a form
             # continued on the next page, four cells under a five-cell header): by position
-            raw_cells = placed
+            raw_cells, cells_row = [c.text for c in placed], placed
         if pending is not None:
             raw_cells = pending + raw_cells
             line_no = pending_line
@@ -384,16 +467,40 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
             i = header_idx.get(label)
             return raw_cells[i].strip() if i is not None and i < len(raw_cells) else ""
 
-        l1, l2, l3, val = squash(at("一级指标")), squash(at("二级指标")), at("三级指标"), at("指标值")
-        level1, level2 = carried_levels(l1, l2, level1, level2)
-        if not l3 and not val:
+        def box(label: str):
+            i = header_idx.get(label)
+            return cells_row[i].bbox if in_cells and i is not None and i < len(cells_row) else None
+
+        in_cells = len(cells_row) == header_width and len(raw_cells) == header_width  # not a joined split row
+        lines.append(_FormLine(squash(at("一级指标")), squash(at("二级指标")), at("三级指标"), at("指标值"), line_no,
+                               " | ".join(raw_cells), box("一级指标"), box("二级指标"),
+                               box("三级指标") or box("指标值"),
+                               page=next((c.page for c in cells_row if c.page is not None), None),
+                               nature=at("nature") if "nature" in header_idx else None,
+                               unit=at("unit") if "unit" in header_idx else None))
+    level1 = level2 = None
+    for ln in _attach_centred_labels(lines):
+        if ln.consumed:
             continue
-        cmp_, value, tunit = parse_target(val)
+        own1, own2 = ln.level_texts()
+        level1, level2 = carried_levels(own1, own2, level1, level2)
+        if ln.positioned and own2 and not own1 and _LEVEL2_TO_1.get(own2) not in (None, level1) \
+                and own2 != "成本指标":
+            # a 二级 whose 一级 label is printed lower in its merged cell (效益指标 under 经济效益指标,
+            # C054 p52): the 二级 names its 一级 (成本指标 belongs to 产出指标 or stands alone: kept)
+            level1 = _LEVEL2_TO_1[own2]
+        if not ln.l3 and not ln.val:
+            continue
+        if ln.nature is not None:
+            cmp_, value, tunit = _line_target(ln.val, ln.nature, ln.unit or "")
+        elif ln.unit:
+            cmp_, value, tunit = parse_target(ln.val + ln.unit)
+        else:
+            cmp_, value, tunit = parse_target(ln.val)
         indicators.append(PerformanceIndicator(
             source_file=source_file, project_name=fields.get("name") or title, level1=level1, level2=level2,
-            indicator=l3, target_text=val, comparator=cmp_, target_value=value, target_unit=tunit,
-            line_number=line_no, table_id=table_id, entity_code=entity_code,
-            raw_text=" | ".join(raw_cells)))
+            indicator=ln.l3, target_text=ln.val, comparator=cmp_, target_value=value, target_unit=tunit,
+            line_number=ln.line_no, table_id=table_id, entity_code=entity_code, raw_text=ln.raw))
     if amount is None and period_amount is not None:
         amount, amount_unit = period_amount
     if "name" not in fields and (own := _name_in_title(title)):
@@ -731,7 +838,14 @@ _LINE_HEADS = {
     "绩效度量单位": "unit", "度量单位": "unit", "计量单位": "unit",
     "项目名称": "project", "单位（项目）名称": "project", "单位(项目)名称": "project", "项目（单位）名称": "project",
     "项目总额": "amount", "资金总额": "amount", "年度资金总额": "amount",
+    "当年财政拨款预算金额": "amount", "预算金额": "amount",  # 重庆 C021 表十二
 }
+
+
+_UNIT_SUFFIX = re.compile(r"[（(][^（()）]*[)）]$")
+
+
+LINE_HEAD_WORDS = frozenset(_LINE_HEADS)
 
 
 def _line_columns(header_rows: list[list[str]]) -> Optional[dict[str, int]]:
@@ -740,7 +854,8 @@ def _line_columns(header_rows: list[list[str]]) -> Optional[dict[str, int]]:
     cols: dict[str, int] = {}
     for row in header_rows:
         for i, t in enumerate(row):
-            role = _LINE_HEADS.get(squash(t))
+            # 年度资金总额(万元) (长春 C065 p16): the words before a trailing unit
+            role = _LINE_HEADS.get(squash(t)) or _LINE_HEADS.get(_UNIT_SUFFIX.sub("", squash(t)))
             if role and role not in cols:
                 cols[role] = i
     if not {"project", "level3", "value"} <= set(cols):
