@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from extractors.blocks import Cell
-from extractors.tables.performance import (_name_in_title, indicator_lines_table, packed_indicators,
-                                           parse_indicator_lines, parse_performance_grid, parse_target)
+from extractors.tables.performance import _name_in_title, parse_performance_grid, parse_target
+from extractors.tables.performance_lines import indicator_lines_table, parse_indicator_lines
+from extractors.tables.performance_packed import packed_indicators
 
 
 def _row(texts, y, xs=None, page=1):

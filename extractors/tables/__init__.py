@@ -24,8 +24,9 @@ from .readings import differences_of, read_twice
 from .continued import join_broken_rows, merge_continued
 from .names import partly_coded_by_name
 from .parse import FUNCTIONAL_NAME_KINDS, _period, parse_table
-from .performance import (LINE_HEAD_WORDS, indicator_lines_table, lists_projects_by_row, parse_indicator_lines, parse_performance_grid,
-                          parse_performance_lines, row_indicators, split_department)
+from .performance import lists_projects_by_row, parse_performance_grid, parse_performance_lines, split_department
+from .performance_lines import LINE_HEAD_WORDS, indicator_lines_table, parse_indicator_lines
+from .performance_packed import row_indicators
 
 __all__ = ["extract_tables", "segment", "RawTable"]
 
