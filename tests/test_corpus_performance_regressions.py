@@ -215,3 +215,28 @@ def test_a_form_under_a_title_printed_again_is_no_continuation():
     # a header row naming the project column (北京 C009: 项目名称 | 项目总额 | …) starts no form
     from extractors.tables import _starts_form
     assert not _starts_form(["项目名称", "项目总额", "其中：", "绩效目标"])
+
+
+def test_a_page_number_line_and_level_words_left_outside_the_grid_do_not_end_a_targets_table():
+    # 西安市应急管理局 2019 部门整体支出绩效目标表 (C056 pp33-36): “第 3 页，共 45 页” at each page's foot and
+    # the words of levels merged over the page break (质量指标 / 产出指标) printed outside the grid's cells
+    # closed the table; each page's grid became a table titled by a vertical letter (“标”): 19 of its
+    # indicators were read
+    from extractors.blocks import Item
+    from extractors.native.pdf import _PAGE_NO
+    from extractors.settings import DEFAULT_SETTINGS
+    from extractors.tables import segment
+    from extractors.tables.continued import merge_continued
+
+    assert _PAGE_NO.match("第 3 页，共 45 页") and _PAGE_NO.match("第3页") and not _PAGE_NO.match("第3页表格")
+
+    def row(line, texts, page):
+        return Item(line, cells=[Cell(t, line_number=line, page=page) for t in texts], page=page)
+
+    items = [Item(1, text="2019年部门整体支出绩效目标表", page=33),
+             row(2, ["一级指标", "二级指标", "指标内容", "指标值"], 33),
+             row(3, ["产出指标", "数量指标", "指标1：保障完成情况", "100%"], 33),
+             Item(4, text="质量指标", page=34), Item(5, text="产出指标", page=34), Item(6, text="标", page=34),
+             row(7, ["", "", "指标5：对铁路道口的管理和有效监控", "90%"], 34)]
+    tables = merge_continued(segment(items, DEFAULT_SETTINGS)[0])
+    assert [(t.title, len(t.items)) for t in tables] == [("2019年部门整体支出绩效目标表", 3)]

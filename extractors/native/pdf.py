@@ -31,7 +31,8 @@ from .render import RowEntry, TextEntry
 
 _TIE_SHIFT = 0.00371  # see _text_lines
 _AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_PAGE_NO = re.compile(r"^\s*(?:[-—－]\s*)?\d{1,4}(?:\s*[-—－])?\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
+# a page's number line: - 3 -, 第 3 页, 第 3 页，共 45 页 (西安 C056: it closed a table running over pages)
+_PAGE_NO = re.compile(r"^\s*(?:[-—－]\s*)?\d{1,4}(?:\s*[-—－])?\s*$|^\s*第\s*\d+\s*页(?:\s*[，,、]?\s*共\s*\d+\s*页)?\s*$")
 _PROSE_PUNCT = re.compile(r"[，。；：]")
 # the number of a list item (1、 / 2. / 10．) opening a line
 _ENUMERATOR = re.compile(r"^\d{1,2}\s*[、.．]\s*(?=\D)")

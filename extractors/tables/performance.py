@@ -28,6 +28,9 @@ _LEVEL2_TO_1 = {
     "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
     "可持续影响指标": "效益指标", "服务对象满意度指标": "满意度指标", "满意度指标": "满意度指标",
 }
+# the printed names of the 一级 and 二级 levels
+LEVEL_WORDS = frozenset(_LEVEL2_TO_1) | frozenset(_LEVEL2_TO_1.values()) | {"成本指标", "经济成本指标", "社会成本指标",
+                                                                       "生态环境成本指标"}
 # every non-empty prefix of a level-2 name: `s in _LEVEL2_PREFIXES` is
 # any(k.startswith(s) for k in _LEVEL2_TO_1) for a non-empty s, without the scan
 _LEVEL2_PREFIXES = frozenset(k[:i] for k in _LEVEL2_TO_1 for i in range(1, len(k) + 1))
