@@ -237,6 +237,9 @@ def test_a_page_number_line_and_level_words_left_outside_the_grid_do_not_end_a_t
              row(2, ["一级指标", "二级指标", "指标内容", "指标值"], 33),
              row(3, ["产出指标", "数量指标", "指标1：保障完成情况", "100%"], 33),
              Item(4, text="质量指标", page=34), Item(5, text="产出指标", page=34), Item(6, text="标", page=34),
-             row(7, ["", "", "指标5：对铁路道口的管理和有效监控", "90%"], 34)]
+             row(7, ["", "", "指标5：对铁路道口的管理和有效监控", "90%"], 34),
+             # a level's name wrapped in two lines outside the cells (社会效益 / 指标, p36)
+             Item(8, text="社会效益", page=36), Item(9, text="指标", page=36),
+             row(10, ["", "", "指标1：安全生产形势持续稳定", "稳定"], 36)]
     tables = merge_continued(segment(items, DEFAULT_SETTINGS)[0])
-    assert [(t.title, len(t.items)) for t in tables] == [("2019年部门整体支出绩效目标表", 3)]
+    assert [(t.title, len(t.items)) for t in tables] == [("2019年部门整体支出绩效目标表", 4)]

@@ -24,7 +24,7 @@ from .readings import differences_of, read_twice
 from .continued import join_broken_rows, merge_continued
 from .names import partly_coded_by_name
 from .parse import FUNCTIONAL_NAME_KINDS, _period, parse_table
-from .performance import LEVEL_WORDS, lists_projects_by_row, parse_performance_grid, parse_performance_lines, split_department
+from .performance import LEVEL_WORDS, is_level2_piece, lists_projects_by_row, parse_performance_grid, parse_performance_lines, split_department
 from .performance_lines import LINE_HEAD_WORDS, indicator_lines_table, parse_indicator_lines
 from .performance_packed import row_indicators
 
@@ -181,11 +181,12 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
                 cur.text_items.append(it)
                 cur.last_line = it.line_number
                 continue
-            if cur.items and (_VERTICAL_LETTERS.fullmatch(st) or st in LEVEL_WORDS) \
+            if cur.items and (_VERTICAL_LETTERS.fullmatch(st) or st in LEVEL_WORDS or is_level2_piece(st)) \
                     and classify_title(cur.title) == "performance_targets":
                 # 绩/效/指/标 printed one letter a line down a form's side (西安 C054 pp50-53), a level's
                 # words left outside the grid's cells by a page break (质量指标 / 产出指标, C056 p34): no
-                # prose between two tables, and the last one (标) no title of the grid under it
+                # prose between two tables (nor a piece of one wrapped: 社会效益 / 指标, C056 p36), and the
+                # last one (标) no title of the grid under it
                 cur.last_line = it.line_number
                 continue
             if not cur.items and cur.titled and _HEADER_WORDS_LINE.match(text.strip()) \
