@@ -267,10 +267,10 @@ def compare(con, corpus: Path) -> dict:
                 res["projects"].match(exp, {k: v for k, v in act.items() if k in exp}, count_extra=False)
         # ---- indicators
         ppath = gdir / "performance.json"
-        if ppath.exists() and "pages" in json.loads(ppath.read_text()):
-            _page_read_performance(con, sf, json.loads(ppath.read_text()), res)
-        elif ppath.exists():
-            data = json.loads(ppath.read_text())
+        data = json.loads(ppath.read_text()) if ppath.exists() else None
+        if data is not None and "pages" in data:
+            _page_read_performance(con, sf, data, res)
+        elif data is not None:
             gaps = {tuple(g) for g in data.get("known_gaps", [])}
             exp = defaultdict(list)
             for tid, l1, l2, ind, text, comp, val, unit in data["indicators"]:

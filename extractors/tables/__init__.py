@@ -24,7 +24,7 @@ from .readings import differences_of, read_twice
 from .continued import join_broken_rows, merge_continued
 from .names import partly_coded_by_name
 from .parse import FUNCTIONAL_NAME_KINDS, _period, parse_table
-from .performance import LEVEL_WORDS, is_level2_piece, lists_projects_by_row, parse_performance_grid, parse_performance_lines, split_department
+from .performance import LEVEL_WORDS, PROJECT_NAME_LABELS, is_level2_piece, lists_projects_by_row, parse_performance_grid, parse_performance_lines, split_department
 from .performance_lines import LINE_HEAD_WORDS, indicator_lines_table, parse_indicator_lines
 from .performance_packed import row_indicators
 
@@ -208,12 +208,10 @@ def segment(items: list[Item], settings: ExtractSettings, dialect: str = "docx_t
 def _starts_form(squashed: list[str]) -> bool:
     """Is this line a 绩效目标 form's first line (项目名称 | <its name> …), not a header row naming the
     project column (项目名称 | 项目总额 | …, 北京 C009)?"""
-    return len(squashed) >= 2 and squashed[0] in _FORM_NAME_LABELS and squashed[1] not in LINE_HEAD_WORDS
+    return len(squashed) >= 2 and squashed[0] in PROJECT_NAME_LABELS and squashed[1] not in LINE_HEAD_WORDS
 
 
 _VERTICAL_LETTERS = re.compile(r"[\u4e00-\u9fff]{1,2}")
-# the first cell of a 绩效目标 form's first line (项目名称 / 专项（项目）名称 …)
-_FORM_NAME_LABELS = frozenset({"项目名称", "专项（项目）名称", "专项(项目)名称", "专项名称"})
 
 
 def _is_contents_heading(text: str) -> bool:

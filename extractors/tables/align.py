@@ -32,6 +32,13 @@ def column_extents(rows: list[list[Cell]], width: int) -> Optional[list[Optional
     return [(e[0], e[1]) if e is not None else None for e in ext]
 
 
+def nearest_column(cx: float, spans: dict[int, tuple[float, float]]) -> int:
+    """The column whose span (x0, x1) holds ``cx``, else the one with the nearest edge (the first in
+    ``spans``' order on a tie)."""
+    return min(spans, key=lambda k: 0 if spans[k][0] <= cx <= spans[k][1]
+               else min(abs(cx - spans[k][0]), abs(cx - spans[k][1])))
+
+
 def align_rows(rows: list[list[Cell]], width: int) -> list[list[Cell]]:
     if all(len(r) == width for r in rows):
         return rows
@@ -56,8 +63,7 @@ def align_rows(rows: list[list[Cell]], width: int) -> list[list[Cell]]:
                        and c.bbox[0] - 1 <= (ext[k][0] + ext[k][1]) / 2 <= c.bbox[2] + 1]
             if len(covered) >= 2:
                 cx = (ext[covered[0]][0] + ext[covered[0]][1]) / 2
-            j = min((k for k in range(width) if ext[k] is not None),
-                    key=lambda k: 0 if ext[k][0] <= cx <= ext[k][1] else min(abs(cx - ext[k][0]), abs(cx - ext[k][1])))
+            j = nearest_column(cx, {k: e for k, e in enumerate(ext) if e is not None})
             prev = placed[j]
             placed[j] = Cell((prev.text + " " + c.text).strip() if prev.text.strip() else c.text,
                              c.line_number, c.page, c.bbox)

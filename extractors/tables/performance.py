@@ -13,6 +13,7 @@ from typing import Optional
 
 from ..blocks import Cell, squash
 from ..records import PerformanceIndicator, Project
+from .align import nearest_column
 
 _TARGET_RE = re.compile(
     r"^(?P<cmp>≥|>=|≧|≤|<=|≦|＝|=|>|<|＞|＜)?\s*(?P<num>[-]?\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s]{0,8})$")
@@ -113,7 +114,8 @@ _HEADER_SYNONYMS = {"指标内容": "三级指标", "指标名称": "三级指�
                     "计量单位": "unit", "度量单位": "unit", "绩效度量单位": "unit"}
 
 
-_PROJECT_NAME_LABELS = ("项目名称", "专项（项目）名称", "专项(项目)名称", "专项名称")  # 专项（项目）名称: 西安 C054
+# the label of a 绩效目标 form's project name (专项（项目）名称: 西安 C054)
+PROJECT_NAME_LABELS = frozenset({"项目名称", "专项（项目）名称", "专项(项目)名称", "专项名称"})
 _GENERIC_TITLE = re.compile(r"^(?:\d{4}年度?)|支出|部门|整体|专项资金|转移支付")
 
 
@@ -127,29 +129,22 @@ def _name_in_title(title: str) -> Optional[str]:
     return name if len(name) >= 4 and not _GENERIC_TITLE.search(name) else None
 
 
-def _placed_cells(row: list[Cell], header_boxes: list) -> Optional[list[Cell]]:
+def placed_cells(row: list[Cell], header_boxes: list) -> Optional[list[Cell]]:
     """The cells of a native PDF line placed under the header cells their centres lie in (else the
     nearest; two in one column joined), or None when the line or the header carries no positions."""
-    ruled = [k for k, b in enumerate(header_boxes) if b is not None]  # a header cell covered by a merged one: none
+    # a header cell covered by a merged one (no box) takes no cell
+    ruled = {k: (b[0], b[2]) for k, b in enumerate(header_boxes) if b is not None}
     if not ruled or any(c.bbox is None for c in row if c.text.strip()):
         return None
     out: list[Cell] = [Cell("", None, None, None) for _ in header_boxes]
     for c in row:
         if not c.text.strip():
             continue
-        cx = (c.bbox[0] + c.bbox[2]) / 2
-        j = min(ruled, key=lambda k: 0 if header_boxes[k][0] <= cx <= header_boxes[k][2]
-                else min(abs(cx - header_boxes[k][0]), abs(cx - header_boxes[k][2])))
+        j = nearest_column((c.bbox[0] + c.bbox[2]) / 2, ruled)
         prev = out[j]
         out[j] = Cell((prev.text + " " + c.text.strip()).strip() if prev.text else c.text.strip(),
                       c.line_number, c.page, prev.bbox or c.bbox)
     return out
-
-
-def _placed_by_position(row: list[Cell], header_boxes: list) -> Optional[list[str]]:
-    """The texts of :func:`_placed_cells`."""
-    placed = _placed_cells(row, header_boxes)
-    return None if placed is None else [c.text for c in placed]
 
 
 def has_two_copies(header: list[str]) -> bool:
@@ -405,7 +400,7 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
             keys = [squash(t) for t in texts_rows[ri]]
             for i, k in enumerate(keys):
                 v = _next_value(texts_rows[ri], i)
-                if k in _PROJECT_NAME_LABELS and v and "name" not in fields:
+                if k in PROJECT_NAME_LABELS and v and "name" not in fields:
                     fields["name"] = v
                     name_line = line_no
                 elif k == "项目编码" and v:
@@ -452,7 +447,7 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
             continue
         raw_cells = [t.strip() for t in texts_rows[ri]]
         cells_row = r
-        if len(raw_cells) != header_width and (placed := _placed_cells(r, header_boxes)) is not None:
+        if len(raw_cells) != header_width and (placed := placed_cells(r, header_boxes)) is not None:
             # a line ruled in other cells than the header (西安 C054 p51: the 成本指标 lines of a form
             # continued on the next page, four cells under a five-cell header): by position
             raw_cells, cells_row = [c.text for c in placed], placed

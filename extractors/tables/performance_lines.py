@@ -7,7 +7,7 @@ from typing import Optional
 
 from ..blocks import Cell, squash
 from ..records import PerformanceIndicator, Project
-from .performance import _placed_by_position, carried_levels, column_target, parse_money, parse_target
+from .performance import carried_levels, placed_cells, column_target, parse_money, parse_target
 
 # a 绩效目标表 printing one line per indicator under columns naming the project (北京 C009 预算12表:
 # 项目名称 | 项目总额 | … | 一级指标 | 二级指标 | 三级指标 | 绩效指标性质 | 本年绩效指标值 | 绩效度量单位;
@@ -84,9 +84,9 @@ def parse_indicator_lines(rows: list[list[Cell]], start: int, cols: dict[str, in
     boxes = [c.bbox for c in header]
     for r in rows[start:]:
         cells = [c.text for c in r]
-        if len(cells) != len(boxes) and (placed := _placed_by_position(r, boxes)) is not None:
+        if len(cells) != len(boxes) and (placed := placed_cells(r, boxes)) is not None:
             # a continued page ruled without the first page's spacer column (C009 p38): by position
-            cells = placed
+            cells = [c.text for c in placed]
         line_no = next((c.line_number for c in r if c.line_number), None)
         own = squash(at(cells, "project"))
         if own:
