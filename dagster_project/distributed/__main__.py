@@ -58,6 +58,10 @@ def run() -> int:
     for line in step_messages(instance, run_id, ("plan_batches", "finish_staging")):
         log("  " + line)
     if not ok:
+        # what the failed steps logged as errors (dbt's own output, on the worker that ran it):
+        # the console would otherwise show only that the step failed
+        for line in failed_step_errors(instance, run_id):
+            log("  " + line)
         log("pipeline error: the distributed run failed (see the Dagster log above); the lake keeps every batch "
             "that committed: run again")
         return 2
@@ -79,6 +83,15 @@ def step_messages(instance, run_id: str, steps) -> list[str]:
     """The messages the ops of ``steps`` logged (context.log), in order, from the run's event log."""
     return [f"{e.step_key}: {e.user_message}" for e in instance.all_logs(run_id)
             if e.step_key in steps and not e.is_dagster_event and e.user_message]
+
+
+def failed_step_errors(instance, run_id: str) -> list[str]:
+    """The ERROR messages the run's failed steps logged (context.log.error), in order."""
+    import logging
+
+    failed = {st.step_key for st in instance.get_run_step_stats(run_id) if str(st.status).endswith("FAILURE")}
+    return [f"{e.step_key}: {e.user_message}" for e in instance.all_logs(run_id)
+            if e.step_key in failed and not e.is_dagster_event and e.level >= logging.ERROR and e.user_message]
 
 
 def batch_steps(instance, run_id: str) -> set[str]:

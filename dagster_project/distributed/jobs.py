@@ -147,7 +147,11 @@ def dbt_build(context: dg.OpExecutionContext, loaded: int) -> list:
         args += ["--exclude-resource-type", "unit_test"]
     t0 = time.perf_counter()
     res = subprocess.run(args, cwd=dbt_dir, capture_output=True, text=True,
-                         env=dict(os.environ, BUDGET_LAKE_BUILD=str(build)))
+                         env=dict(os.environ, BUDGET_LAKE_BUILD=str(build),
+                                  # the profile's plugin (dagster_project.dbt_lake_plugin) imports from
+                                  # the project even where the package is not installed in place
+                                  PYTHONPATH=os.pathsep.join(p for p in (str(PROJECT_ROOT),
+                                                                         os.environ.get("PYTHONPATH")) if p)))
     if res.returncode:
         context.log.error((res.stdout + res.stderr)[-6000:])
         raise dg.Failure(f"dbt build on the lake failed (exit {res.returncode})",
