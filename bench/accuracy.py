@@ -13,6 +13,9 @@ under tests/fixtures/expected/ and tests/fixtures/expected_corpus/ (formats: the
   / 财政拨款 / 一般公共预算支出 / 基本 / 项目 / 人员 / 公用 / “三公” / 机关运行经费 totals) against the
   prose figures of the file (fct_reported_figure, source_kind 'narrative'), by measure and amount;
 * projects — narrative.json projects against marts.fct_project (name, or a name that extends it, and amount);
+* project lists — projects.json (the 项目支出表 read off its pages: projects, and the lines grouping
+  them) against the marts' projects listed in the file's tables; extras are lines read as projects
+  that are not (a unit's line, a project type, a 一级项目: their figures counted twice);
 * indicators — performance.json indicators (less known_gaps) against
   marts.fct_performance_indicator (level1, level2, indicator → target value);
 * facts — every row of fct_function_expenditure / fct_economic_expenditure must be a printed
@@ -118,6 +121,25 @@ def _page_read_performance(con, sf: str, data: dict, res: dict) -> None:
             where split_part(i.source_ref, ':', 1) = ?""", sf):
         act[(_sq(l1), _sq(l2), _sq(ind))].append(_target(text, comp, val, unit))
     res["indicators"].match(exp, act, count_extra=False)
+
+
+def _page_read_projects(con, sf: str, data: dict, res: dict) -> None:
+    """A corpus project-list golden (tests/fixtures/expected_corpus/<C>/projects.json, read off the
+    项目支出表's rendered pages): its projects (name → amount) against the marts' projects the file's
+    tables list (fct_project mentioned in a table); a line the golden calls a group (a unit's line,
+    a project type, a 一级项目) or any other line read as a project is an extra: counted twice."""
+    scale = WAN if data.get("unit") == "元" else Decimal(1)
+    exp = defaultdict(list)
+    for p in data["projects"]:
+        exp[_sq(p["project_name"])].append(_d(p["amount"]) / scale if p.get("amount") is not None else None)
+    act = defaultdict(list)
+    for name, amt in _fetch(con, """
+            select p.project_name, p.amount_wan from marts.fct_project p
+            join marts.dim_budget_entity e using (entity_id)
+            where list_contains(string_split(e.source_files, ';'), ?)
+              and list_contains(string_split(p.mentioned_in, ','), 'table')""", sf):
+        act[_sq(name)].append(_d(amt))
+    res["project lists"].match(exp, act)
 
 
 class Tally:
@@ -265,6 +287,10 @@ def compare(con, corpus: Path) -> dict:
                         name = next((g for g in exp if name.startswith(g)), name)
                     act[name].append(_d(amt))
                 res["projects"].match(exp, {k: v for k, v in act.items() if k in exp}, count_extra=False)
+        # ---- project lists (项目支出表)
+        jpath = gdir / "projects.json"
+        if jpath.exists():
+            _page_read_projects(con, sf, json.loads(jpath.read_text()), res)
         # ---- indicators
         ppath = gdir / "performance.json"
         data = json.loads(ppath.read_text()) if ppath.exists() else None
@@ -307,7 +333,7 @@ def compare(con, corpus: Path) -> dict:
     return out
 
 
-SECTIONS = ("table figures", "prose figures", "stated totals", "projects", "indicators", "facts (fct_function/economic)")
+SECTIONS = ("table figures", "prose figures", "stated totals", "projects", "project lists", "indicators", "facts (fct_function/economic)")
 
 
 def report(results: dict) -> tuple[str, float]:

@@ -411,10 +411,16 @@ def _extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentE
                 for p in problems:
                     out.load_errors.append(LoadError(src, "parse", p, "warning", rt.title_line))
                 if kind == "project_expenditure" or by_row:
+                    with_figures = {a.row_number for a in amounts if a.amount is not None}
                     for r in rows:
                         # a 绩效目标表 line is a project where it prints its targets (not 合计, not a
-                        # unit's subtotal line)
-                        if r.row_kind == "detail" and r.name and (not by_row or r.text_cells):
+                        # unit's subtotal line); a line of a 项目支出 table by economic class
+                        # ([30201]办公费) is a class, not a project; a project table's line printing
+                        # no figure is not one either (a unit's name wrapped over the page break,
+                        # …（水上 / 治安分局）, C035 p33)
+                        if (r.row_kind == "detail" and r.name and (not by_row or r.text_cells)
+                                and r.code_system != "economic"
+                                and (by_row or r.row_number in with_figures)):
                             amt = next((a for a in amounts if a.row_number == r.row_number and a.column_key == "total"), None)
                             out.projects.append(Project(src, r.name, amt.amount if amt else None, unit or settings.default_unit,
                                                         "performance_table" if by_row else "table",

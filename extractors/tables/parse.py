@@ -19,6 +19,7 @@ from ..errors import ExtractionError
 from ..records import TableAmount, TableRow
 from ..settings import ExtractSettings
 from .align import align_rows, merge_sparse_columns, place_spanning_cells
+from .groups import mark_group_lines
 from .names import EconomicNames, FunctionalNames
 from .sides import Line, is_carry, is_total, section_sums, squash_label
 
@@ -583,14 +584,20 @@ _COLUMN_NUMBER_LABELS = frozenset({"", "栏次", "行次", "序号", "*", "**", 
 def is_column_number_row(texts: list[str]) -> bool:
     """A header row numbering the columns (栏次 | 1 | 2 | 3 …, or ** | 1 | 2 | 3 under the headers,
     repeated on every page of some layouts): labels blank or 栏次-like, and the other cells the
-    integers k, k+1, k+2 … (at least two). It is not a row of figures."""
+    integers k, k+1, k+2 … (at least two), or only star marks (** | ** | **). It is not a row of
+    figures, nor a header's words."""
     nums: list[int] = []
+    stars = 0
     for t in texts:
         s = squash(t)
         if s.isdigit() and len(s) <= 2:
             nums.append(int(s))
         elif s not in _COLUMN_NUMBER_LABELS:
             return False
+        elif s and set(s) == {"*"}:
+            stars += 1
+    if not nums:  # ** | ** | ** | ** under the headers, numbering nothing (西安 C056 p25)
+        return stars >= 2
     return len(nums) >= 2 and all(b == a + 1 for a, b in zip(nums, nums[1:]))
 
 
@@ -628,11 +635,16 @@ def mark_text_columns(cols: list["Column"], settings: ExtractSettings) -> None:
             c.role, c.key = "text", "other"
 
 
-def primary_name_column(cols: list["Column"], data_texts: list[list[str]]) -> Optional[int]:
+def primary_name_column(cols: list["Column"], data_texts: list[list[str]], prefer: Optional[str] = None
+                        ) -> Optional[int]:
     """The column that names a row: of the name columns (else the text columns), the one printed
-    in most data rows, the leftmost on a tie (项目名称 of a 政府采购 table, not 采购物品名称)."""
+    in most data rows, the leftmost on a tie (项目名称 of a 政府采购 table, not 采购物品名称). With
+    ``prefer``, of the columns whose label has that word when there are any (a project list's
+    项目名称, not the 单位名称 printed on every line beside it: 杭州 C035 p32)."""
     for role in ("name", "text"):
         cands = [c.index for c in cols if c.role == role]
+        if prefer and any(prefer in (c.label or "") for c in cols if c.index in cands):
+            cands = [c.index for c in cols if c.index in cands and prefer in (c.label or "")]
         if cands:
             def filled(i: int) -> int:
                 return sum(1 for r in data_texts if i < len(r) and r[i].strip())
@@ -752,7 +764,7 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
     if groups:
         return _parse_groups(rows, groups, first_data, source_file=source_file, table_id=table_id, kind=kind,
                              unit=unit, entity_code=entity_code, settings=settings)
-    primary = primary_name_column(cols, texts[first_data:])
+    primary = primary_name_column(cols, texts[first_data:], prefer="项目" if kind == "project_expenditure" else None)
     economic = kind in ECONOMIC_KINDS or any("经济分类" in c.label for c in cols)
     functional = any("功能分类" in c.label for c in cols)
     # the columns the row's code is printed in decide its system: a 支出总表 printing a line per
@@ -987,6 +999,8 @@ def parse_table(rows: list[list[Cell]], *, source_file: str, table_id: int, kind
             kind_ = "detail"
         out_rows[idx] = replace(row, row_kind=kind_, parent_row=parent)
         stack.append(anchor)
+    if kind == "project_expenditure":  # the lines grouping projects (a unit's line, 一级项目) are not projects
+        out_rows = mark_group_lines(out_rows, out_amounts)
     return out_rows, out_amounts, problems
 
 

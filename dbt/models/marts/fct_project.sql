@@ -35,7 +35,7 @@ aliases as (
 
 ),
 
-keyed as (
+aliased as (
 
     select projects.* replace (coalesce(aliases.canonical_key, projects.project_key) as project_key)
     from projects
@@ -44,22 +44,38 @@ keyed as (
 
 ),
 
+-- A name a table lists twice is two projects (执法办案 of 杭州市公安局 and of its 交通管理支队, C035;
+-- the unit is printed beside it, not in the name): the n-th line of that name in the tables is
+-- the n-th in the 绩效目标表. The prose names a project, it does not list it: every mention of a
+-- name there is its first.
+keyed as (
+
+    select
+        *,
+        case when source_kind = 'narrative' then 1
+             else row_number() over (partition by entity_id, project_key, source_kind order by line_number)
+        end as occurrence
+    from aliased
+
+),
+
 ranked as (
 
     select
         *,
-        count(*) over (partition by entity_id, project_key) as n_mentions,
-        string_agg(distinct source_kind, ',') over (partition by entity_id, project_key) as mentioned_in
+        count(*) over (partition by entity_id, project_key, occurrence) as n_mentions,
+        string_agg(distinct source_kind, ',' order by source_kind) over (partition by entity_id, project_key, occurrence) as mentioned_in
     from keyed
     qualify row_number() over (
-        partition by entity_id, project_key
+        partition by entity_id, project_key, occurrence
         order by evidence_rank, (amount is null), line_number
     ) = 1
 
 )
 
 select
-    md5(entity_id || '|' || project_key) as project_id,
+    -- the first project of a name keeps the key it always had
+    md5(entity_id || '|' || project_key || case when occurrence > 1 then '|' || occurrence else '' end) as project_id,
     entity_id,
     project_name,
     project_code,
