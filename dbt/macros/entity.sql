@@ -28,3 +28,16 @@
     {{ file_col }} || coalesce(':' || cast({{ line_col }} as varchar), '')
     {%- endif -%}
 {%- endmacro %}
+
+{#- Two names one character apart (one inserted, dropped or changed: 2026信访专项经费 / 2026年信访专项经费),
+    counted in characters (levenshtein counts UTF-8 bytes); names of six characters or more only. -#}
+{% macro one_char_apart(a, b) -%}
+    (least(length({{ a }}), length({{ b }})) >= 6 and (
+        (length({{ a }}) = length({{ b }}) + 1
+         and list_contains([left({{ a }}, i::int) || substr({{ a }}, i::int + 2) for i in range(length({{ a }}))], {{ b }}))
+        or (length({{ b }}) = length({{ a }}) + 1
+         and list_contains([left({{ b }}, i::int) || substr({{ b }}, i::int + 2) for i in range(length({{ b }}))], {{ a }}))
+        or (length({{ a }}) = length({{ b }})
+         and list_contains([left({{ a }}, i::int) || substr({{ a }}, i::int + 2) = left({{ b }}, i::int) || substr({{ b }}, i::int + 2)
+                            for i in range(length({{ a }}))], true))))
+{%- endmacro %}

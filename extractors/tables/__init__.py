@@ -61,6 +61,9 @@ class RawTable:
 _HEADER_WORDS_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff（）()]{1,8})+$")
 
 
+# a targets form of a department or of its special funds as a whole, not of one project
+_WHOLE_TARGETS = re.compile(r"整体|总体")
+
 def _entity_header(text: str):
     """An entity code + name header cell (101001 某某局), not a year heading read as one
     (2025年预算数: 2025 + 年预算数)."""
@@ -385,7 +388,10 @@ def _extract_tables(doc: SourceDocument, settings: ExtractSettings) -> DocumentE
                 else:
                     perf_by_name[key] = table_id
             if dup_of is None:
-                if project is not None:
+                # a department's or its special funds' targets as a whole (部门整体支出绩效目标表,
+                # 专项资金整体 / 总体绩效目标表) are its indicators, not a project's: the name the form
+                # prints is the department's (C056 p39), its amount the department's total
+                if project is not None and not _WHOLE_TARGETS.search(squash(rt.title or "")):
                     out.projects.append(_with_entity(project, entity))
                 out.performance_indicators.extend(_with_entity(i, entity) for i in inds)
                 for p in problems:

@@ -33,6 +33,34 @@ aliases as (
     group by 1, 2
     having count(distinct t.project_key) = 1
 
+    union all
+
+    -- A 绩效目标表 names its project as its own form prints it: 法律咨询服务费 for the table's
+    -- 法律咨询服务, 政策性农业保险市级补贴资金 for 2026年政策性农业保险市级补贴资金 (C050),
+    -- 2026年信访专项经费 for 2026信访专项经费 (C065). It is the table's project when no table line
+    -- has its name, exactly one table line of the entity has its amount and a name that contains
+    -- it, is contained in it or differs by one character, and that line has no form of its own.
+    select n.entity_id, n.project_key as alias_key, any_value(t.project_key) as canonical_key
+    from projects as n
+    inner join projects as t
+        on t.entity_id = n.entity_id
+       and t.source_kind = 'table'
+       and t.project_key <> n.project_key
+       and {{ to_wan('n.amount', 'n.unit') }} = {{ to_wan('t.amount', 't.unit') }}
+       and (contains(t.project_key, n.project_key) or contains(n.project_key, t.project_key)
+            or {{ one_char_apart('t.project_key', 'n.project_key') }})
+    where n.source_kind = 'performance_table'
+      and not exists (
+          select 1 from projects as same
+          where same.entity_id = n.entity_id and same.project_key = n.project_key
+            and same.source_kind = 'table')
+      and not exists (
+          select 1 from projects as twin
+          where twin.entity_id = t.entity_id and twin.project_key = t.project_key
+            and twin.source_kind = 'performance_table')
+    group by 1, 2
+    having count(distinct t.project_key) = 1
+
 ),
 
 aliased as (
