@@ -243,3 +243,17 @@ def test_a_page_number_line_and_level_words_left_outside_the_grid_do_not_end_a_t
              row(10, ["", "", "指标1：安全生产形势持续稳定", "稳定"], 36)]
     tables = merge_continued(segment(items, DEFAULT_SETTINGS)[0])
     assert [(t.title, len(t.items)) for t in tables] == [("2019年部门整体支出绩效目标表", 4)]
+
+
+def test_a_lists_header_word_beside_project_name_is_not_a_project():
+    # 湖州市财政局 表11 2026年市级部门项目支出绩效表 (C070 p32; 浙江's C033 C035 C068 alike): a list, one
+    # line a project (单位名称 | 项目名称 | 金额 | 项目总体绩效目标); the form reader took 金额, the word
+    # after 项目名称, for a project's name
+    rows = [_row(["单位名称", "项目名称", "金额", "项目总体绩效目标"], 10),
+            _row(["**", "**", "**", "**"], 20),
+            _row(["", "", "1,266.75", ""], 30),
+            _row(["湖州市绿色财政研究服务中心", "财政服务综合业务管理", "120.00",
+                  "2026年，通过设立交警事故大队垫付窗口，实现道路交通事故社会救助基金抢救费用垫付“一件事”办理"], 40)]
+    project, _inds, _problems = parse_performance_grid(rows, source_file="x", table_id=1, unit="万元",
+                                                       entity_code=None, title_line=1, title="2026年市级部门项目支出绩效表")
+    assert project is None or project.project_name != "金额"

@@ -3,6 +3,7 @@ lines that add up the lines under them are not projects (they counted every figu
 times in fct_project)."""
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from extractors.tables.groups import Figures, group_lines
@@ -62,3 +63,67 @@ def test_two_ways_to_add_up_leave_the_list_as_printed():
     assert group_lines([_f("30.00"), _f("10.00"), _f("20.00"), _f("30.00")], _f("60.00")).heads == {0}
     # nor does a list that adds up no way
     assert group_lines([_f("30.00"), _f("10.00"), _f("20.00")], _f("55.00")) is None
+
+
+# ---- the project lists as printed, through parse_table and the extraction
+
+from extractors.blocks import Cell  # noqa: E402
+from extractors.settings import DEFAULT_SETTINGS  # noqa: E402
+from extractors.tables.parse import is_column_number_row, parse_table  # noqa: E402
+
+
+def _parse(rows):
+    grid = [[Cell(t, line_number=k + 1, page=1) for t in r] for k, r in enumerate(rows)]
+    return parse_table(grid, source_file="t.pdf", table_id=1, kind="project_expenditure", unit="万元",
+                       entity_code=None, settings=DEFAULT_SETTINGS)
+
+
+def test_a_row_of_star_marks_under_the_header_is_not_header_words():
+    # 西安市安全生产监督管理局 2019 表10 (C056 p25): ** | ** | ** | ** under 单位编码 | 单位（项目）名称 |
+    # 项目金额 | 项目简介 made the 单位编码 column an amount column (单位编码/**: 125 read as 125 万元),
+    # and no line added up
+    assert is_column_number_row(["**", "**", "**", "**"])
+    assert not is_column_number_row(["**", "单位名称"])
+    rows, amounts, _ = _parse([
+        ["单位编码", "单位（项目）名称", "项目金额", "项目简介"],
+        ["**", "**", "**", "**"],
+        ["", "合计", "1,620.98", ""],
+        ["125", "西安市安全生产监督管理局", "1,620.98", ""],
+        ["125001", "西安市安全生产监督管理局", "1,008.45", ""],
+        ["", "安全生产业务费", "642.50", "根据《安全生产法》……"],
+        ["", "安全生产设备购置经费", "75.15", "安全生产监督管理既是……"],
+        ["", "驻局纪检组专项经费", "5.00", ""],
+        ["", "安全生产铁路道口专项经费", "20.00", ""],
+        ["", "安全生产考核表彰专项经费", "215.80", ""],
+        ["", "安全生产月活动", "50.00", ""],
+        ["125002", "西安市安全生产宣传教育中心", "185.20", ""],
+        ["", "安全生产执法宣传经费", "15.00", ""],
+        ["", "安全生产考核经费", "170.20", ""],
+        ["125003", "西安市安全生产执法监察支队", "279.16", ""],
+        ["", "安全生产执法监察业务经费", "250.00", ""],
+        ["", "安全生产执法监察设备购置费", "29.16", ""],
+        ["125004", "西安市安全生产应急救援中心", "148.17", ""],
+        ["", "安全生产应急救援平台运行维护费", "35.00", ""],
+        ["", "安全生产应急救援业务经费", "40.00", ""],
+        ["", "安全生产应急救援演练专项经费", "30.00", ""],
+        ["", "应急救援设备购置", "43.17", ""],
+    ])
+    assert not [a for a in amounts if a.amount_raw in ("125", "125001")]
+    projects = [r.name for r in rows if r.row_kind == "detail"]
+    assert len(projects) == 14 and projects[0] == "安全生产业务费" and projects[-1] == "应急救援设备购置"
+    assert {r.name for r in rows if r.row_kind == "subtotal"} == {
+        "西安市安全生产监督管理局", "西安市安全生产宣传教育中心", "西安市安全生产执法监察支队", "西安市安全生产应急救援中心"}
+
+
+def test_the_project_name_column_names_the_line_not_the_unit_beside_it():
+    # 杭州市公安局 表10 (C035 p32): 单位名称 | 项目名称 | 总计 …, the unit printed on every line: the
+    # lines were named by their unit (13 'projects' 杭州市公安局 …), the 33 projects lost
+    rows, _, _ = _parse([
+        ["单位名称", "项目名称", "总计", "一般公共预算"],
+        ["杭州市公安局", "执法办案", "6,192.04", "3,304.88"],
+        ["杭州市公安局", "公安事务综合业务管理", "2,751.23", "2,096.50"],
+        ["杭州市公安局交通管理支队", "道路交通管理", "3,087.70", "3,087.70"],
+    ])
+    assert [(r.name, r.row_kind) for r in rows] == [
+        ("执法办案", "detail"), ("公安事务综合业务管理", "detail"), ("道路交通管理", "detail")]
+    assert json.loads(rows[0].text_cells) == {"单位名称": "杭州市公安局"}

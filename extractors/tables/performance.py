@@ -116,6 +116,10 @@ _HEADER_SYNONYMS = {"指标内容": "三级指标", "指标名称": "三级指�
 
 # the label of a 绩效目标 form's project name (专项（项目）名称: 西安 C054)
 PROJECT_NAME_LABELS = frozenset({"项目名称", "专项（项目）名称", "专项(项目)名称", "专项名称"})
+# the words beside 项目名称 in a list's header (单位名称 | 项目名称 | 金额 | 项目总体绩效目标, 浙江
+# 表11 项目支出绩效表, C033 C035 C068 C070): a column's name, not the project's
+_LIST_HEADER_WORDS = frozenset({"金额", "项目金额", "预算金额", "单位名称", "项目总体绩效目标", "绩效目标",
+                                "年度绩效目标", "项目概况", "项目简介"})
 _GENERIC_TITLE = re.compile(r"^(?:\d{4}年度?)|支出|部门|整体|专项资金|转移支付")
 
 
@@ -400,7 +404,7 @@ def parse_performance_grid(rows: list[list[Cell]], *, source_file: str, table_id
             keys = [squash(t) for t in texts_rows[ri]]
             for i, k in enumerate(keys):
                 v = _next_value(texts_rows[ri], i)
-                if k in PROJECT_NAME_LABELS and v and "name" not in fields:
+                if k in PROJECT_NAME_LABELS and v and "name" not in fields and squash(v) not in _LIST_HEADER_WORDS:
                     fields["name"] = v
                     name_line = line_no
                 elif k == "项目编码" and v:
