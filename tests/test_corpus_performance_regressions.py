@@ -257,3 +257,28 @@ def test_a_lists_header_word_beside_project_name_is_not_a_project():
     project, _inds, _problems = parse_performance_grid(rows, source_file="x", table_id=1, unit="万元",
                                                        entity_code=None, title_line=1, title="2026年市级部门项目支出绩效表")
     assert project is None or project.project_name != "金额"
+
+
+def test_a_project_cell_cut_by_the_page_break_names_its_lines():
+    # 北京 预算12表 项目支出绩效目标表 (C012 pp12-13): the third project's merged 项目名称 | 项目总额 cells
+    # run into the page break with no bottom rule; their words were in no cell, the project was
+    # missing and its 11 indicators went to 11000022T000000455362-工程建设咨询服务
+    from pathlib import Path
+
+    from extractors.pipeline import extract_document
+    from extractors.settings import DEFAULT_SETTINGS
+    from extractors.native.tablefind import closing_edges
+
+    pdf = Path(__file__).parent / "fixtures" / "corpus_pages" / "C012_p12-13.pdf"
+    ex = extract_document(pdf, pdf.parent, DEFAULT_SETTINGS)
+    third = next(p for p in ex.projects if p.project_name.startswith("11000023T000002103382-档案数字化"))
+    assert third.amount == Decimal("8.566400")
+    mine = [i.indicator for i in ex.performance_indicators if i.project_name == third.project_name]
+    assert mine[:2] == ["错误率", "验收合格率"] and "档案使用人员满意度" in mine and len(mine) == 11
+    assert not [i for i in ex.performance_indicators
+                if i.project_name.startswith("11000022T000000455362") and "档案" in i.indicator]
+    # the rule: columns ruled down to y = 700 where a rule spans only the last of them
+    v = [("v", x, 535.0, x, 700.0, 0, 165.0) for x in (50.0, 150.0, 240.0, 330.0, 425.0, 505.0, 1000.0)]
+    h = [("h", 50.0, 535.0, 1000.0, 535.0, 950.0, 0), ("h", 505.0, 700.0, 1000.0, 700.0, 495.0, 0)]
+    assert closing_edges(v + h) == [("h", 50.0, 700.0, 1000.0, 700.0, 950.0, 0)]
+    assert closing_edges(v + h[:1]) == []  # no rule ends there: not a frame's bottom
