@@ -169,7 +169,7 @@ def group_lines(lines: list[Figures], total: Optional[Figures]) -> Optional[Grou
     width = len(lines[0].amounts)
     zero = tuple(Decimal(0) for _ in range(width))
     if total is None:
-        if len(lines) < 3:
+        if len(lines) < 4:  # a first line equal to the sum of two or three others may be a project
             return None
         head, rest, offset = lines[0], lines[1:], 1
         target, tol = head.amounts, head.tols
