@@ -273,6 +273,10 @@ def test_a_project_cell_cut_by_the_page_break_names_its_lines():
     ex = extract_document(pdf, pdf.parent, DEFAULT_SETTINGS)
     third = next(p for p in ex.projects if p.project_name.startswith("11000023T000002103382-档案数字化"))
     assert third.amount == Decimal("8.566400")
+    # its name's last line 其整理 is printed at the top of p13, in the cell's part with no top rule
+    # (the cell's other lines drawn again above the page's frame, past its clip)
+    assert third.project_name == "11000023T000002103382-档案数字化及其整理"
+    assert not [p for p in ex.projects if p.project_name == "其整理"]
     mine = [i.indicator for i in ex.performance_indicators if i.project_name == third.project_name]
     assert mine[:2] == ["错误率", "验收合格率"] and "档案使用人员满意度" in mine and len(mine) == 11
     assert not [i for i in ex.performance_indicators
@@ -282,3 +286,28 @@ def test_a_project_cell_cut_by_the_page_break_names_its_lines():
     h = [("h", 50.0, 535.0, 1000.0, 535.0, 950.0, 0), ("h", 505.0, 700.0, 1000.0, 700.0, 495.0, 0)]
     assert closing_edges(v + h) == [("h", 50.0, 700.0, 1000.0, 700.0, 950.0, 0)]
     assert closing_edges(v + h[:1]) == []  # no rule ends there: not a frame's bottom
+    # a header's inner rules (人员经费 | 公用经费 under 基本支出, from y = 180, with 项目支出's merged
+    # cell ruled from 142 between them: C065 p10) are no frame's top
+    hv = [("v", x, 180.0, x, 600.0, 0, 420.0) for x in (296.0, 335.0, 452.0, 506.0)] + \
+        [("v", 370.0, 142.0, 370.0, 600.0, 0, 458.0)]
+    hh = [("h", 260.0, 180.0, 370.0, 180.0, 110.0, 0), ("h", 430.0, 180.0, 506.0, 180.0, 76.0, 0)]
+    assert closing_edges(hv + hh) == []
+
+
+def test_a_level_labelled_past_the_page_break_labels_the_lines_before_it():
+    # 西安市人社局 2020 表14 (C054 pp50-51): the 二级 cell 成本指标 is merged over 指标1-4 on p50 and
+    # 指标5-13 on p51, its label centred on p51 in the cell's part with no top rule: the 13 lines were
+    # read under 时效指标 (the level above)
+    from pathlib import Path
+
+    from extractors.pipeline import extract_document
+    from extractors.settings import DEFAULT_SETTINGS
+
+    pdf = Path(__file__).parent / "fixtures" / "corpus_pages" / "C054_p50-51.pdf"
+    ex = extract_document(pdf, pdf.parent, DEFAULT_SETTINGS)
+    by = {i.indicator: (i.level1, i.level2) for i in ex.performance_indicators}
+    assert by["指标1：完成时间节点"] == ("产出指标", "时效指标")
+    assert by["指标1：机房基础环境维护"] == ("产出指标", "成本指标")
+    assert by["指标4: 短信使用费"] == ("产出指标", "成本指标")
+    assert by["指标13: 运维电费"] == ("产出指标", "成本指标")
+    assert sum(1 for lv in by.values() if lv[1] == "成本指标") == 13

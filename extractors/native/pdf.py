@@ -497,6 +497,77 @@ def _split_row_tail(prev, cells: list, pno: int) -> bool:
                                 and not _is_amountish(prev.cells[k][0]) for k in filled)
 
 
+def _real_rules(page) -> list:
+    """The page's horizontal rules as the table finder merges them: (x0, y, x1)."""
+    from pdfplumber.table import TableSettings
+
+    from .tablefind import table_edges
+    return [(e[1], e[2], e[3]) for e in table_edges(page.edges, TableSettings.resolve(None)) if e[0] == "h"]
+
+
+def _open_top(cells: list, rules: list, tol: float = 1) -> list:
+    """Which of a row's cells have no rule along their top (closed by tablefind.closing_edges)."""
+    out = []
+    for bb in cells:
+        if bb is None:
+            out.append(False)
+            continue
+        x0, top, x1 = float(bb[0]), float(bb[1]), float(bb[2])
+        out.append(not any(abs(y - top) <= tol and rx0 <= x0 + tol and rx1 >= x1 - tol for rx0, y, rx1 in rules))
+    return out
+
+
+def _drop_clipped_above(blocks: list, open_tops: dict) -> list:
+    """A page's blocks without the lines printed above its first frame inside a cell with no top
+    rule (a merged cell cut by the page break): the cell's words centred over both pages, drawn
+    past its clip above the frame (C012 p13: 11000023T0… / 3382-档案数字化及 again), not printed."""
+    grid = next((b for b in blocks if b[1] == "grid"), None)
+    if grid is None or not grid[2] or id(grid[2][0][0]) not in open_tops:
+        return blocks
+    cells = grid[2][0][0]
+    spans: list = []  # runs of neighbouring open cells (a line may run over several: name | 总额 | 财政资金)
+    for (_, bb), f in zip(cells, open_tops[id(cells)]):
+        if f and bb is not None:
+            if spans and abs(spans[-1][1] - float(bb[0])) <= 1:
+                spans[-1] = (spans[-1][0], float(bb[2]))
+            else:
+                spans.append((float(bb[0]), float(bb[2])))
+    top = grid[0]
+
+    def clipped(b) -> bool:
+        ln = b[2]
+        return b[1] == "line" and ln["bottom"] <= top + 1 and any(
+            a - 1 <= ln["x0"] and ln["x1"] <= z + 1 for a, z in spans)
+    return [b for b in blocks if not clipped(b)]
+
+
+def _join_cut_cells(entries: list, cells: list, open_top: list, pno: int) -> Optional[list]:
+    """The words of a page's first row in cells with no top rule joined to the cell above the page
+    break in the same column (the previous page's row whose cell reaches down to the frame's end:
+    a merged cell cut by the break); the row's cells left (None when nothing is left)."""
+    prev = []
+    for e in reversed(entries):
+        if not prev and isinstance(e, TextEntry) and e.page == pno - 1:
+            continue  # words under the frame: a cut cell's words past its clip (C012 p12), not a new block
+        if not isinstance(e, RowEntry) or e.page != pno - 1 or len(e.cells) != len(cells):
+            break
+        prev.append(e)
+    if not prev or prev[0].bbox is None:
+        return cells
+    bottom = float(prev[0].bbox[3])
+    out = list(cells)
+    for k, (text, bb) in enumerate(cells):
+        if not open_top[k] or not (text or "").strip():
+            continue
+        owner = next((e for e in prev if e.cells[k][1] is not None), None)
+        if owner is None or float(owner.cells[k][1][3]) < bottom - 2:
+            continue  # no cell above reaching the break in this column
+        ot, ob = owner.cells[k]
+        owner.cells[k] = ((ot + "\n" + text) if (ot or "").strip() else text, ob)
+        out[k] = ("", bb)
+    return out if any((t or "").strip() for t, _ in out) else None
+
+
 def _row_above_frame(lines: list[dict], frame: list) -> Optional[tuple[list, tuple]]:
     """The lines printed right above a ruled frame that are its first row, its top border missing
     (a table continued from the previous page, C085 p16: 计算机设备维修和保 / 养服务 | 分散自行组织 |
@@ -758,10 +829,14 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[d
         last_was_grid = False
         for pno, page, tables, lines in per_page:
             blocks: list[tuple[float, str, object]] = []  # (top, kind, payload)
+            open_tops: dict = {}  # id(first row's cells) → which cells have no top rule of their own
+            height = float(page.height)
             for ln in lines:
                 key = re.sub(r"\d+", "#", squash(ln["text"]))
                 if key in running or _PAGE_NO.match(ln["text"]):
                     continue
+                if ln["bottom"] <= 0 or ln["top"] >= height:
+                    continue  # off the page: a cell's words past its clip, not printed (C012 pp12-13)
                 blocks.append((ln["top"], "line", ln))
             blocks = _join_wrapped_meta(blocks)
             # text-aligned grids among the prose lines of a page without ruled tables
@@ -776,19 +851,29 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[d
                         keep.append((plain[s]["top"], "grid", rows))
                         used.update(range(s, e + 1))
                     blocks = [(ln["top"], "line", ln) for k, ln in enumerate(plain) if k not in used] + keep
+            real_h = None
             for t in tables:
                 rows = []
                 t_rows = t.rows
                 texts = _table_texts(t_rows, t.bbox, page.chars)
+                if not open_tops and t_rows:  # the page's first frame (it may continue the last one)
+                    if real_h is None:
+                        real_h = _real_rules(page)
+                    flags = _open_top(t_rows[0].cells, real_h)
+                    if any(flags):
+                        open_tops[id(t_rows[0])] = flags
                 for r, row in zip(texts, t_rows):
                     cells = [(c or "", bb) for c, bb in zip(r, row.cells)]
                     rbb = row.bbox
                     if rows and _under_a_spanning_label(rows[-1][0], cells):
                         rows[-1] = _joined_under_span(rows[-1], cells, tuple(rbb))
                         continue
+                    if id(row) in open_tops:
+                        open_tops[id(cells)] = open_tops.pop(id(row))
                     rows.append((cells, tuple(rbb)))
                 blocks.append((t.bbox[1], "grid", rows))
             blocks.sort(key=lambda b: b[0])
+            blocks = _drop_clipped_above(blocks, open_tops)
             if last_was_grid:
                 blocks = _join_row_above_frame(blocks)
             first_on_page = True
@@ -845,6 +930,12 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[d
                     prev.cells = [((pt or "") + "\n" + ct if (ct or "").strip() else pt, pb)
                                   for (pt, pb), (ct, _) in zip(prev.cells, body[0][0])]
                     body, merged = body[1:], True
+                if body and not merged and first_on_page and id(body[0][0]) in open_tops:
+                    # cells of a merged cell cut by the page break (no top rule): their words are the
+                    # rest of the cell above the break (成本指标 centred over both pages, C054 p51;
+                    # a project's name, C012 p13)
+                    rest = _join_cut_cells(entries, body[0][0], open_tops[id(body[0][0])], pno)
+                    body = ([(rest, body[0][1])] if rest is not None else []) + body[1:]
                 for k, (cells, bb) in enumerate(body):
                     entries.append(RowEntry(cells, pno, bb,
                                             table_start=(k == 0 and not (start and last_was_grid) and not merged)))

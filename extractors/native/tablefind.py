@@ -40,28 +40,37 @@ _X0, _TOP, _X1, _BOTTOM, _WIDTH, _HEIGHT = range(1, 7)
 
 
 def closing_edges(edges: list, tol: float = 1) -> list:
-    """The rule a frame's open bottom lacks: columns ruled down to one y, where no rule along that
-    y spans them all. A merged cell cut by the page break (北京 预算12表's 项目名称 | 项目总额 cells
-    over a project's indicator lines, C012 p12) prints no bottom rule; without one its words are
-    in no cell (read as prose under the table) and its lines went to the project before."""
+    """The rules a frame's open bottom or top lacks: columns ruled down to (or from) one y, no
+    column between them ruled on past it, where a rule along that y spans some of them but none
+    spans them all. A merged cell cut by the page
+    break prints no bottom rule on its first page (北京 预算12表's 项目名称 | 项目总额 cells over a
+    project's indicator lines, C012 p12) and no top rule on the next (its label centred there:
+    成本指标, 西安 C054 p51); without them its words are in no cell (read as prose) and its lines
+    went to the project or level before. The cells these rules open on a page's top are the rest
+    of cells of the page before (extractors.native.pdf joins them)."""
     vs = [e for e in edges if e[0] == "v"]
     hs = [e for e in edges if e[0] == "h"]
     out = []
     if len(vs) < 2:
         return out
-    groups = clusters([e[_BOTTOM] for e in vs], tol)
-    by_bottom: dict = {}
-    for e in vs:
-        by_bottom.setdefault(groups[e[_BOTTOM]], []).append(e)
-    for members in by_bottom.values():
-        if len(members) < 2:
-            continue
-        y = max(e[_BOTTOM] for e in members)
-        x0, x1 = min(e[_X0] for e in members), max(e[_X0] for e in members)
-        along = [h for h in hs if abs(h[_TOP] - y) <= tol]
-        if not along or any(h[_X0] <= x0 + tol and h[_X1] >= x1 - tol for h in along):
-            continue  # no rule ends there (not a frame's bottom), or one spans it already
-        out.append(("h", x0, y, x1, y, x1 - x0, 0))
+    for at, pick in ((_BOTTOM, max), (_TOP, min)):
+        groups = clusters([e[at] for e in vs], tol)
+        by_end: dict = {}
+        for e in vs:
+            by_end.setdefault(groups[e[at]], []).append(e)
+        for members in by_end.values():
+            if len(members) < 2:
+                continue
+            y = pick(e[at] for e in members)
+            x0, x1 = min(e[_X0] for e in members), max(e[_X0] for e in members)
+            beyond = (lambda e: e[_BOTTOM] > y + tol) if at == _BOTTOM else (lambda e: e[_TOP] < y - tol)
+            if any(x0 - tol <= e[_X0] <= x1 + tol and beyond(e) for e in vs):
+                continue  # a column ruled on past it: inner rules of a header (人员经费 | 公用经费), not the frame's end
+            along = [h for h in hs if abs(h[_TOP] - y) <= tol]
+            if not along or any(h[_X0] <= x0 + tol and h[_X1] >= x1 - tol for h in along):
+                continue  # no rule ends there (not a frame's end), or one spans it already
+            y = min(along, key=lambda h: abs(h[_TOP] - y))[_TOP]  # on the rule that is there
+            out.append(("h", x0, y, x1, y, x1 - x0, 0))
     return out
 
 
