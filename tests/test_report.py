@@ -193,11 +193,11 @@ def test_pdf_findings_show_a_crop_of_the_page(pdf_site, dev_pdfs_warehouse, brow
     assert img.size[0] > 1000 and 40 < img.size[1] < 200, img.size
     assert sum(img.histogram()[:100]) > 500
     # every image of the page loaded in the browser
-    # sh_putuo_czj p8's text layer repeats p7's lines 111-117 where nothing is drawn (above the page, or
-    # hidden): a note, no crop
+    # sh_putuo_czj p8's text layer repeats p7's sentence where it is not all drawn (887.36万 runs past
+    # the page's right edge; its copy of items 1-6, above the page, is not read at all): a note, no crop
     [(fid_hidden,)] = duckdb.connect(str(dev_pdfs_warehouse), read_only=True).execute(
         "select finding_id from marts.fct_reconciliation where rule_id = 'narrative_vs_table' "
-        "and subject = 'function_item:2080506 @ 115#0'").fetchall()
+        "and subject = 'function_item:2080506 @ 97#0'").fetchall()
     hidden = browser.eval(f"document.getElementById('f-{fid_hidden}').innerText")
     assert "nothing is drawn there on page 8" in hidden
     assert browser.eval(f"document.getElementById('f-{fid_hidden}').querySelectorAll('img').length") == 0

@@ -851,15 +851,13 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[d
                         keep.append((plain[s]["top"], "grid", rows))
                         used.update(range(s, e + 1))
                     blocks = [(ln["top"], "line", ln) for k, ln in enumerate(plain) if k not in used] + keep
-            real_h = None
+            topmost = min(tables, key=lambda t: t.bbox[1]) if tables else None
             for t in tables:
                 rows = []
                 t_rows = t.rows
                 texts = _table_texts(t_rows, t.bbox, page.chars)
-                if not open_tops and t_rows:  # the page's first frame (it may continue the last one)
-                    if real_h is None:
-                        real_h = _real_rules(page)
-                    flags = _open_top(t_rows[0].cells, real_h)
+                if t is topmost and t_rows:  # the page's first frame: it may continue the last page's
+                    flags = _open_top(t_rows[0].cells, _real_rules(page))
                     if any(flags):
                         open_tops[id(t_rows[0])] = flags
                 for r, row in zip(texts, t_rows):
