@@ -118,10 +118,7 @@ def _page_read_performance(con, sf: str, data: dict, res: dict) -> None:
             amount = Decimal(str(amount)) / WAN
         exp[_sq(p["project_name"])].append(_d(amount))
     act = defaultdict(list)
-    for name, amt in _fetch(con, """
-            select p.project_name, p.amount_wan from marts.fct_project p
-            join marts.dim_budget_entity e using (entity_id)
-            where list_contains(string_split(e.source_files, ';'), ?)""", sf):
+    for name, amt in _file_projects(con, sf):
         name = _sq(name)
         if name not in exp:  # the 项目支出表's name of the form's project (2026信访专项经费 for the
             # form's 2026年信访专项经费: fct_project keeps the table's), same amount
@@ -150,11 +147,7 @@ def _page_read_projects(con, sf: str, data: dict, res: dict) -> None:
     for p in data["projects"]:
         exp[_sq(p["project_name"])].append(_d(p["amount"]) / scale if p.get("amount") is not None else None)
     act = defaultdict(list)
-    for name, amt in _fetch(con, """
-            select p.project_name, p.amount_wan from marts.fct_project p
-            join marts.dim_budget_entity e using (entity_id)
-            where list_contains(string_split(e.source_files, ';'), ?)
-              and list_contains(string_split(p.mentioned_in, ','), 'table')""", sf):
+    for name, amt in _file_projects(con, sf, listed_in_table=True):
         act[_sq(name)].append(_d(amt))
     res["project lists"].match(exp, act)
 
@@ -191,6 +184,16 @@ class Tally:
 
 def _fetch(con, sql, *params):
     return con.execute(sql, list(params)).fetchall()
+
+
+def _file_projects(con, sf: str, listed_in_table: bool = False) -> list:
+    """(name, amount_wan) of the marts' projects of the entities a file discloses (with
+    ``listed_in_table``, only those a table of it lists)."""
+    return _fetch(con, """
+        select p.project_name, p.amount_wan from marts.fct_project p
+        join marts.dim_budget_entity e using (entity_id)
+        where list_contains(string_split(e.source_files, ';'), ?)""" + (
+        "\n          and list_contains(string_split(p.mentioned_in, ','), 'table')" if listed_in_table else ""), sf)
 
 
 def compare(con, corpus: Path) -> dict:
@@ -297,9 +300,7 @@ def compare(con, corpus: Path) -> dict:
                 for p in data["projects"]:
                     exp[p["project_name"]].append(_d(p.get("amount")))
                 act = defaultdict(list)
-                for name, amt in _fetch(con, """
-                        select p.project_name, p.amount_wan from marts.fct_project p
-                        join marts.dim_budget_entity e using (entity_id) where list_contains(string_split(e.source_files, ';'), ?)""", sf):
+                for name, amt in _file_projects(con, sf):
                     if name not in exp:  # fct_project keeps the table's name where it extends the prose one
                         name = next((g for g in exp if name.startswith(g)), name)
                     act[name].append(_d(amt))

@@ -79,10 +79,11 @@ def run() -> int:
     return 0
 
 
-def step_messages(instance, run_id: str, steps) -> list[str]:
-    """The messages the ops of ``steps`` logged (context.log), in order, from the run's event log."""
+def step_messages(instance, run_id: str, steps, min_level: int = 0) -> list[str]:
+    """The messages the ops of ``steps`` logged (context.log) at ``min_level`` or above, in order,
+    from the run's event log."""
     return [f"{e.step_key}: {e.user_message}" for e in instance.all_logs(run_id)
-            if e.step_key in steps and not e.is_dagster_event and e.user_message]
+            if e.step_key in steps and not e.is_dagster_event and e.level >= min_level and e.user_message]
 
 
 def failed_step_errors(instance, run_id: str) -> list[str]:
@@ -90,8 +91,7 @@ def failed_step_errors(instance, run_id: str) -> list[str]:
     import logging
 
     failed = {st.step_key for st in instance.get_run_step_stats(run_id) if str(st.status).endswith("FAILURE")}
-    return [f"{e.step_key}: {e.user_message}" for e in instance.all_logs(run_id)
-            if e.step_key in failed and not e.is_dagster_event and e.level >= logging.ERROR and e.user_message]
+    return step_messages(instance, run_id, failed, logging.ERROR)
 
 
 def batch_steps(instance, run_id: str) -> set[str]:

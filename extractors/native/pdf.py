@@ -497,36 +497,17 @@ def _split_row_tail(prev, cells: list, pno: int) -> bool:
                                 and not _is_amountish(prev.cells[k][0]) for k in filled)
 
 
-def _real_rules(page) -> list:
-    """The page's horizontal rules as the table finder merges them: (x0, y, x1)."""
-    from pdfplumber.table import TableSettings
-
-    from .tablefind import table_edges
-    return [(e[1], e[2], e[3]) for e in table_edges(page.edges, TableSettings.resolve(None)) if e[0] == "h"]
-
-
-def _open_top(cells: list, rules: list, tol: float = 1) -> list:
-    """Which of a row's cells have no rule along their top (closed by tablefind.closing_edges)."""
-    out = []
-    for bb in cells:
-        if bb is None:
-            out.append(False)
-            continue
-        x0, top, x1 = float(bb[0]), float(bb[1]), float(bb[2])
-        out.append(not any(abs(y - top) <= tol and rx0 <= x0 + tol and rx1 >= x1 - tol for rx0, y, rx1 in rules))
-    return out
-
-
-def _drop_clipped_above(blocks: list, open_tops: dict) -> list:
+def _drop_clipped_above(blocks: list, cut: Optional[tuple]) -> list:
     """A page's blocks without the lines printed above its first frame inside a cell with no top
-    rule (a merged cell cut by the page break): the cell's words centred over both pages, drawn
-    past its clip above the frame (C012 p13: 11000023T0… / 3382-档案数字化及 again), not printed."""
+    rule (a merged cell cut by the page break; ``cut``: the frame's first row's cells and which of
+    them have no top rule): the cell's words centred over both pages, drawn past its clip above
+    the frame (C012 p13: 11000023T0… / 3382-档案数字化及 again), not printed."""
     grid = next((b for b in blocks if b[1] == "grid"), None)
-    if grid is None or not grid[2] or id(grid[2][0][0]) not in open_tops:
+    if cut is None or grid is None or not grid[2] or grid[2][0][0] is not cut[0]:
         return blocks
-    cells = grid[2][0][0]
+    cells, flags = cut
     spans: list = []  # runs of neighbouring open cells (a line may run over several: name | 总额 | 财政资金)
-    for (_, bb), f in zip(cells, open_tops[id(cells)]):
+    for (_, bb), f in zip(cells, flags):
         if f and bb is not None:
             if spans and abs(spans[-1][1] - float(bb[0])) <= 1:
                 spans[-1] = (spans[-1][0], float(bb[2]))
@@ -829,7 +810,7 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[d
         last_was_grid = False
         for pno, page, tables, lines in per_page:
             blocks: list[tuple[float, str, object]] = []  # (top, kind, payload)
-            open_tops: dict = {}  # id(first row's cells) → which cells have no top rule of their own
+            cut = None  # (the page's first frame's first row's cells, which have no top rule of their own)
             height = float(page.height)
             for ln in lines:
                 key = re.sub(r"\d+", "#", squash(ln["text"]))
@@ -856,22 +837,18 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[d
                 rows = []
                 t_rows = t.rows
                 texts = _table_texts(t_rows, t.bbox, page.chars)
-                if t is topmost and t_rows:  # the page's first frame: it may continue the last page's
-                    flags = _open_top(t_rows[0].cells, _real_rules(page))
-                    if any(flags):
-                        open_tops[id(t_rows[0])] = flags
                 for r, row in zip(texts, t_rows):
                     cells = [(c or "", bb) for c, bb in zip(r, row.cells)]
                     rbb = row.bbox
                     if rows and _under_a_spanning_label(rows[-1][0], cells):
                         rows[-1] = _joined_under_span(rows[-1], cells, tuple(rbb))
                         continue
-                    if id(row) in open_tops:
-                        open_tops[id(cells)] = open_tops.pop(id(row))
+                    if not rows and t is topmost and any(t.open_top):
+                        cut = (cells, t.open_top)  # the page's first frame: it may continue the last page's
                     rows.append((cells, tuple(rbb)))
                 blocks.append((t.bbox[1], "grid", rows))
             blocks.sort(key=lambda b: b[0])
-            blocks = _drop_clipped_above(blocks, open_tops)
+            blocks = _drop_clipped_above(blocks, cut)
             if last_was_grid:
                 blocks = _join_row_above_frame(blocks)
             first_on_page = True
@@ -928,11 +905,11 @@ def read_pdf(data: bytes, name: str, settings: ExtractSettings, info: Optional[d
                     prev.cells = [((pt or "") + "\n" + ct if (ct or "").strip() else pt, pb)
                                   for (pt, pb), (ct, _) in zip(prev.cells, body[0][0])]
                     body, merged = body[1:], True
-                if body and not merged and first_on_page and id(body[0][0]) in open_tops:
+                if body and not merged and first_on_page and cut is not None and body[0][0] is cut[0]:
                     # cells of a merged cell cut by the page break (no top rule): their words are the
                     # rest of the cell above the break (成本指标 centred over both pages, C054 p51;
                     # a project's name, C012 p13)
-                    rest = _join_cut_cells(entries, body[0][0], open_tops[id(body[0][0])], pno)
+                    rest = _join_cut_cells(entries, body[0][0], cut[1], pno)
                     body = ([(rest, body[0][1])] if rest is not None else []) + body[1:]
                 for k, (cells, bb) in enumerate(body):
                     entries.append(RowEntry(cells, pno, bb,

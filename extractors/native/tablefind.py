@@ -13,8 +13,9 @@ edge a tuple of the six values the finder reads instead of a dict copied by pdfp
 ``move_object`` / ``resize_object`` at every step, same values computed in the same order.
 
 The rest (cells to tables, ``Table``) is pdfplumber's own. One step is added (``closing_edges``,
-off with ``close_open_frames=False``): the bottom rule of a frame whose columns are ruled down to
-a y no rule spans (a merged cell cut by the page break).
+off with ``close_open_frames=False``): the bottom or top rule of a frame whose columns are ruled to
+a y no rule spans (a merged cell cut by the page break); each table then says which cells of its
+first row have no top rule of their own (``Table.open_top``).
 Works on a pdfplumber page and on the pdfium page model (:mod:`.pagemodel`) alike."""
 from __future__ import annotations
 
@@ -27,11 +28,28 @@ def find_tables(page, close_open_frames: bool = True) -> list:
     from pdfplumber import table as T
 
     s = T.TableSettings.resolve(None)
-    edges = table_edges(page.edges, s)
-    if close_open_frames:  # the one step pdfplumber does not take
-        edges = edges + closing_edges(edges, s.intersection_y_tolerance)
+    ruled = table_edges(page.edges, s)
+    edges = ruled + closing_edges(ruled, s.intersection_y_tolerance) if close_open_frames else ruled
     intersections = edges_to_intersections(edges, s.intersection_x_tolerance, s.intersection_y_tolerance)
-    return [T.Table(page, group) for group in T.cells_to_tables(intersections_to_cells(intersections))]
+    tables = [T.Table(page, group) for group in T.cells_to_tables(intersections_to_cells(intersections))]
+    if close_open_frames:
+        rules = [(e[_X0], e[_TOP], e[_X1]) for e in ruled if e[0] == "h"]
+        for t in tables:  # which cells of its first row have no top rule of their own (a cut cell)
+            t.open_top = open_top_cells(t.rows[0].cells, rules) if t.rows else []
+    return tables
+
+
+def open_top_cells(cells: list, rules: list, tol: float = 1) -> list:
+    """Which of a row's cells (bbox or None) have no printed rule along their top: rules (x0, y,
+    x1), the page's horizontal rules before ``closing_edges`` added any."""
+    out = []
+    for bb in cells:
+        if bb is None:
+            out.append(False)
+            continue
+        x0, top, x1 = float(bb[0]), float(bb[1]), float(bb[2])
+        out.append(not any(abs(y - top) <= tol and rx0 <= x0 + tol and rx1 >= x1 - tol for rx0, y, rx1 in rules))
+    return out
 
 
 # An edge here is a tuple (orientation, x0, top, x1, bottom, width, height): the only values of
